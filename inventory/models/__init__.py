@@ -1,0 +1,27 @@
+from inventory.models.catalog import Barcode, Category, MinimumStock, Product
+from inventory.models.documents import (
+    DocumentLine,
+    DocumentSequence,
+    DocumentStatus,
+    DocumentType,
+    StockDocument,
+)
+from inventory.models.settings import InventorySettings
+from inventory.models.stock import StockBalance, StockMove
+from inventory.models.warehouse import Warehouse
+
+__all__ = [
+    "Barcode",
+    "Category",
+    "DocumentLine",
+    "DocumentSequence",
+    "DocumentStatus",
+    "DocumentType",
+    "InventorySettings",
+    "MinimumStock",
+    "Product",
+    "StockBalance",
+    "StockDocument",
+    "StockMove",
+    "Warehouse",
+]

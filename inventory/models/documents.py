@@ -1,0 +1,182 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models.quantities import money_field, quantity_field
+
+
+class DocumentType(models.TextChoices):
+    RECEIPT = "receipt", _("Stock receipt")
+    ADJUSTMENT = "adjustment", _("Stock adjustment")
+    TRANSFER = "transfer", _("Transfer")
+    WRITE_OFF = "write_off", _("Write-off")
+    SALES_ORDER = "sales_order", _("Sales order")
+    STOCK_COUNT = "stock_count", _("Stock count")
+
+
+NUMBER_PREFIX = {
+    DocumentType.RECEIPT: "RC",
+    DocumentType.ADJUSTMENT: "AJ",
+    DocumentType.TRANSFER: "TR",
+    DocumentType.WRITE_OFF: "WO",
+    DocumentType.SALES_ORDER: "SO",
+    DocumentType.STOCK_COUNT: "SC",
+}
+# Types whose processing takes stock out of `warehouse` and must respect what is available.
+OUTGOING_TYPES = frozenset({DocumentType.TRANSFER, DocumentType.WRITE_OFF, DocumentType.SALES_ORDER})
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROCESSED = "processed", _("Processed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per document type; bumped atomically by `next_document_number`."""
+
+    doc_type = models.CharField(max_length=20, choices=DocumentType.choices, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}: {self.last_number}"
+
+
+class StockDocument(models.Model):
+    """A stock document. `warehouse` is the one stock enters or leaves (a transfer's source);
+    `destination` is a transfer's target warehouse."""
+
+    doc_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible employee"),
+        on_delete=models.PROTECT,
+        related_name="responsible_documents",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="IDR")
+    comment = models.TextField(_("comment"), blank=True)
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="documents"
+    )
+    destination = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("destination warehouse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_transfers",
+    )
+    supplier = models.ForeignKey(
+        "crm.Company",
+        verbose_name=_("supplier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+    )
+    client = models.ForeignKey(
+        "crm.Company",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_orders",
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Documents are never removed from the database once numbered: their movements point at them.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stock document")
+        verbose_name_plural = _("stock documents")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["doc_type", "status", "-date", "-id"], name="document_list"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(doc_type=DocumentType.TRANSFER, destination__isnull=False)
+                | (~Q(doc_type=DocumentType.TRANSFER) & Q(destination__isnull=True)),
+                name="document_destination_only_on_transfer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(destination=models.F("warehouse")), name="document_transfer_between_two_warehouses"
+            ),
+            models.CheckConstraint(
+                condition=~Q(doc_type=DocumentType.RECEIPT) | Q(supplier__isnull=False),
+                name="document_receipt_has_supplier",
+            ),
+            models.CheckConstraint(
+                condition=~Q(doc_type=DocumentType.SALES_ORDER) | Q(client__isnull=False),
+                name="document_sales_order_has_client",
+            ),
+            models.CheckConstraint(condition=Q(status__in=DocumentStatus.values), name="document_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status != DocumentStatus.PROCESSED and self.deleted_at is None
+
+    @property
+    def can_be_processed(self) -> bool:
+        return self.is_editable
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        return self.status == DocumentStatus.PROCESSED and self.deleted_at is None
+
+    @property
+    def is_outgoing(self) -> bool:
+        return self.doc_type in OUTGOING_TYPES
+
+
+class DocumentLine(models.Model):
+    """One product on a document. For a stock count, `quantity` is the counted quantity."""
+
+    document = models.ForeignKey(StockDocument, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "inventory.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = quantity_field(_("quantity"))
+    price = money_field(_("price"), default=0)
+
+    class Meta:
+        verbose_name = _("document line")
+        verbose_name_plural = _("document lines")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "product"], name="one_line_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="line_quantity_not_negative"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="line_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def amount(self):
+        return self.quantity * self.price

@@ -1,0 +1,42 @@
+"""Shortcuts for tests that need documents and balances."""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from inventory.models import DocumentType, StockBalance, StockMove
+from inventory.services.documents import Header, LineInput, create_document, process_document
+from tests.factories import CompanyFactory
+
+
+def make_document(doc_type, *, by, warehouse, lines, destination=None, supplier=None, client=None):
+    """Create a draft; `lines` is a list of (product, quantity) or (product, quantity, price)."""
+    if doc_type == DocumentType.RECEIPT and supplier is None:
+        supplier = CompanyFactory(is_supplier=True)
+    if doc_type == DocumentType.SALES_ORDER and client is None:
+        client = CompanyFactory(is_client=True)
+    header = Header(warehouse=warehouse, destination=destination, supplier=supplier, client=client)
+    return create_document(
+        doc_type=doc_type,
+        by=by,
+        header=header,
+        lines=[LineInput(line[0], Decimal(line[1]), Decimal(line[2] if len(line) > 2 else 0)) for line in lines],
+    )
+
+
+def stock_in(*, by, warehouse, product, quantity):
+    """Process an adjustment that puts `quantity` of `product` into `warehouse`."""
+    return process_document(
+        make_document(DocumentType.ADJUSTMENT, by=by, warehouse=warehouse, lines=[(product, quantity)]), by=by
+    )
+
+
+def on_hand(warehouse, product) -> Decimal:
+    balance = StockBalance.objects.filter(warehouse=warehouse, product=product).first()
+    return balance.on_hand if balance else Decimal(0)
+
+
+def ledger_sum(warehouse, product) -> Decimal:
+    return StockMove.objects.filter(warehouse=warehouse, product=product).aggregate(s=Sum("quantity"))["s"] or Decimal(
+        0
+    )
