@@ -1,0 +1,63 @@
+"""Template helpers shared by every page: `{% load gudang_tags %}`."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.http import QueryDict
+from django.utils.formats import number_format
+
+from inventory.formatting import format_quantity
+
+register = template.Library()
+
+CENT = Decimal("0.01")
+
+
+def _to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+@register.simple_tag(takes_context=True)
+def url_replace(context, **params) -> str:
+    """The current query string with `params` set (a None value drops the key).
+
+    `href="{% url_replace page=3 %}"` keeps the list's filters and sorting.
+    """
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for key, value in params.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + query.urlencode()
+
+
+@register.filter
+def page_range(page_obj):
+    """Page numbers around the current page, with `Paginator.ELLIPSIS` for gaps."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def qty(value) -> str:
+    """A quantity without trailing zeros, localized: 5.000 -> "5", 1250.500 -> "1.250,5" in id."""
+    number = _to_decimal(value)
+    if number is None:
+        return "" if value is None else value
+    return format_quantity(number)
+
+
+@register.filter
+def money(value) -> str:
+    """An amount rounded to 2 decimals with localized thousands separators."""
+    number = _to_decimal(value)
+    if number is None:
+        return "" if value is None else value
+    return number_format(number.quantize(CENT, rounding=ROUND_HALF_UP), decimal_pos=2, force_grouping=True)
