@@ -13,8 +13,13 @@ BalanceKey = tuple[int, int]  # (warehouse_id, product_id)
 
 
 def lock_document(document_id: int) -> StockDocument:
-    """Lock a document row for the rest of the transaction and return its current state."""
-    return StockDocument.objects.select_for_update(of=("self",)).get(pk=document_id)
+    """Lock a document row for the rest of the transaction and return its current state
+    (with its warehouses and partners, which validation reads)."""
+    return (
+        StockDocument.objects.select_for_update(of=("self",))
+        .select_related("warehouse", "destination", "supplier", "client")
+        .get(pk=document_id)
+    )
 
 
 def lock_balances(keys: Iterable[BalanceKey]) -> dict[BalanceKey, StockBalance]:

@@ -155,3 +155,22 @@ def test_processing_a_document_whose_warehouse_was_deactivated_is_refused(user, 
     with pytest.raises(ValidationError):
         process_document(doc, by=user)
     assert on_hand(wh, product) == 0
+
+
+@pytest.mark.parametrize("doc_type", [DocumentType.WRITE_OFF, DocumentType.SALES_ORDER, DocumentType.TRANSFER])
+def test_negative_stock_only_where_the_setting_allows_it_for_the_type(user, wh, product, doc_type):
+    from inventory.models import InventorySettings
+
+    extra = {"destination": WarehouseFactory()} if doc_type == DocumentType.TRANSFER else {}
+    doc = make_document(doc_type, by=user, warehouse=wh, lines=[(product, 2)], **extra)
+    with pytest.raises(InsufficientStock):
+        process_document(doc, by=user)
+
+    other_types = {"write_off", "sales_order", "transfer"} - {doc_type}
+    InventorySettings.objects.filter(pk=1).update(**{f"allow_negative_{t}": True for t in other_types})
+    with pytest.raises(InsufficientStock):
+        process_document(doc, by=user)
+
+    InventorySettings.objects.filter(pk=1).update(**{f"allow_negative_{doc_type}": True})
+    process_document(doc, by=user)
+    assert on_hand(wh, product) == -2 == ledger_sum(wh, product)
