@@ -3,6 +3,15 @@ import pytest
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Pages render without a collected static manifest (tests run with DEBUG off)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def user(db):
     return UserFactory(username="clerk-test")

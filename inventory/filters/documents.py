@@ -1,0 +1,68 @@
+"""Filters of the document list."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Company
+from inventory.models import DocumentStatus, DocumentType, StockDocument, Warehouse
+
+
+class DocumentFilter(django_filters.FilterSet):
+    """Status, warehouse (source or destination), supplier or client (by type), date range and
+    number. Build it with `doc_type=` and the queryset from `selectors.documents.document_list`."""
+
+    number = django_filters.CharFilter(label=_("Number"), field_name="number", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DocumentStatus.choices, empty_label=_("Any"))
+    warehouse = django_filters.ModelChoiceFilter(
+        label=_("Warehouse"), queryset=Warehouse.objects.all(), method="filter_warehouse", empty_label=_("Any")
+    )
+    company = django_filters.ModelChoiceFilter(
+        label=_("Company"), queryset=Company.objects.all(), method="filter_company", empty_label=_("Any")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = StockDocument
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, doc_type: str, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.doc_type = doc_type
+        company = self.filters["company"]
+        if doc_type == DocumentType.RECEIPT:
+            company.label = _("Supplier")
+            company.queryset = Company.objects.filter(is_supplier=True)
+        elif doc_type == DocumentType.SALES_ORDER:
+            company.label = _("Client")
+            company.queryset = Company.objects.filter(is_client=True)
+        else:
+            del self.filters["company"]
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+    def filter_warehouse(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(warehouse=value) | Q(destination=value))
+
+    def filter_company(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.doc_type == DocumentType.RECEIPT:
+            return queryset.filter(supplier=value)
+        return queryset.filter(client=value)

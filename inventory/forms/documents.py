@@ -1,0 +1,455 @@
+"""Forms of the stock document pages: a header form per document type and a line formset.
+
+The forms only collect and check input; `inventory.services.documents` creates and changes
+documents. `DocumentForms.save()` builds the service's `Header`/`LineInput` and maps its
+`ValidationError` back onto the fields.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Company
+from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
+from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
+from inventory.services.documents import Header, LineInput, create_document, update_document
+
+LINE_PREFIX = "lines"
+EXTRA_LINES = 3  # empty rows for typing without JavaScript
+MAX_LINES = 1000
+
+
+# --- products typed as text ----------------------------------------------------------------
+
+
+class ProductResolver:
+    """Finds products by what a clerk types or scans: a barcode, a SKU or a product id.
+
+    Looks every text up at once (a few queries for a whole formset, not a few per line).
+    Barcode first (a scanner types those), then SKU (exact, then case-insensitive), then id.
+    """
+
+    def __init__(self, texts: Iterable[str] = ()):
+        self._found: dict[str, Product | None] = {}
+        self.load(texts)
+
+    def load(self, texts: Iterable[str]) -> None:
+        texts = {t.strip() for t in texts if t and t.strip()} - set(self._found)
+        if not texts:
+            return
+        found: dict[str, Product] = {}
+        for barcode in Barcode.objects.filter(code__in=texts).select_related("product"):
+            found[barcode.code] = barcode.product
+        rest = texts - set(found)
+        if rest:
+            for product in Product.objects.filter(sku__in=rest):
+                found[product.sku] = product
+        rest = texts - set(found)
+        if rest:  # typed in another case: the slower, unindexed comparison only for these
+            upper = {t.upper(): t for t in rest}
+            for product in Product.objects.annotate(sku_upper=Upper("sku")).filter(sku_upper__in=upper):
+                found[upper[product.sku_upper]] = product
+        rest = texts - set(found)
+        ids = {int(t) for t in rest if t.isdigit() and len(t) < 19}
+        if ids:
+            by_id = Product.objects.in_bulk(ids)
+            for text in rest:
+                if text.isdigit() and int(text) in by_id:
+                    found[text] = by_id[int(text)]
+        for text in texts:
+            self._found[text] = found.get(text)
+
+    def get(self, text: str) -> Product | None:
+        text = (text or "").strip()
+        if text not in self._found:
+            self.load([text])
+        return self._found.get(text)
+
+
+class ProductTextField(forms.CharField):
+    """A product typed as its barcode, SKU or id; cleans to a `Product` (active only)."""
+
+    def __init__(self, *, resolver: ProductResolver | None = None, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
+        self.resolver = resolver
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        product = (self.resolver or ProductResolver()).get(text)
+        if product is None:
+            raise ValidationError(
+                _("No product has the barcode, SKU or ID “%(text)s”."), code="unknown_product", params={"text": text}
+            )
+        if not product.is_active:
+            raise ValidationError(
+                _("“%(product)s” is inactive and cannot be used in documents."),
+                code="inactive_product",
+                params={"product": product},
+            )
+        return product
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+class LineForm(forms.Form):
+    product = ProductTextField(
+        label=_("Product"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Barcode, SKU or ID")}),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        required=False,
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_DECIMALS,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    price = forms.DecimalField(
+        label=_("Price"),
+        required=False,
+        min_value=0,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_DECIMALS,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, doc_type: str, resolver: ProductResolver | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.doc_type = doc_type
+        self.fields["product"].resolver = resolver
+        if doc_type == DocumentType.STOCK_COUNT:
+            self.fields["quantity"].label = _("Counted quantity")
+            del self.fields["price"]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+            field.widget.attrs.setdefault("aria-label", field.label)
+        self.fields["product"].widget.attrs["class"] += " line-product"
+        self.fields["quantity"].widget.attrs["class"] += " line-quantity"
+        # The product shown beside the text box: the one typed (once resolved) or the saved one.
+        self.product_obj: Product | None = self.initial.get("product_obj")
+        if self.is_bound and resolver is not None:
+            self.product_obj = resolver.get(self.data.get(self.add_prefix("product"), "")) or None
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+    def has_changed(self) -> bool:
+        """A row counts when its product or quantity is filled in; a blank row is skipped."""
+        if not self.is_bound:
+            return super().has_changed()
+        return any((self.data.get(self.add_prefix(name)) or "").strip() for name in ("product", "quantity"))
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data.get("quantity")
+        if quantity is None:
+            return None
+        if self.doc_type == DocumentType.STOCK_COUNT:
+            if quantity < 0:
+                raise ValidationError(_("The counted quantity cannot be negative."), code="negative")
+        elif quantity <= 0:
+            raise ValidationError(_("Enter a quantity greater than zero."), code="not_positive")
+        return quantity
+
+    def clean(self):
+        cleaned = super().clean()
+        if "product" in cleaned and cleaned["product"] is None and not self.errors.get("product"):
+            self.add_error("product", _("Enter a product's barcode, SKU or ID."))
+        if "quantity" in cleaned and cleaned["quantity"] is None and not self.errors.get("quantity"):
+            self.add_error("quantity", _("Enter the quantity."))
+        return cleaned
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, doc_type: str, **kwargs):
+        self.doc_type = doc_type
+        data = kwargs.get("data") if "data" in kwargs else (args[0] if args else None)
+        prefix = kwargs.get("prefix") or LINE_PREFIX
+        texts = []
+        if data is not None:
+            texts = [v for k, v in data.items() if k.startswith(f"{prefix}-") and k.endswith("-product")]
+        self.resolver = ProductResolver(texts)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        # Every row may be left blank (it is then skipped), saved rows included.
+        kwargs.update(doc_type=self.doc_type, resolver=self.resolver, empty_permitted=True)
+        return kwargs
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        """Merge rows of the same product (a barcode scanned twice is one line of 2)."""
+        if any(self.errors):
+            return
+        merged: dict[int, dict] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("product") is None:
+                continue
+            product = data["product"]
+            price = data.get("price") or Decimal("0")
+            line = merged.get(product.pk)
+            if line is None:
+                merged[product.pk] = {"product": product, "quantity": data["quantity"], "price": price}
+                continue
+            if price and line["price"] and price != line["price"]:
+                raise ValidationError(
+                    _("“%(product)s” appears twice with different prices; use one price for it."),
+                    code="price_conflict",
+                    params={"product": product},
+                )
+            line["quantity"] += data["quantity"]
+            line["price"] = line["price"] or price
+        if not merged:
+            raise ValidationError(_("Add at least one line."), code="no_lines")
+        self.lines = [
+            LineInput(product=x["product"], quantity=x["quantity"], price=x["price"]) for x in merged.values()
+        ]
+
+
+LineFormSet = forms.formset_factory(
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=EXTRA_LINES,
+    can_delete=True,
+    max_num=MAX_LINES,
+    absolute_max=MAX_LINES,
+    validate_max=True,
+)
+
+
+def line_initial(document: StockDocument) -> list[dict]:
+    return [
+        {"product": line.product.sku, "product_obj": line.product, "quantity": line.quantity, "price": line.price}
+        for line in document.lines.select_related("product").order_by("id")
+    ]
+
+
+def make_line_form(*, doc_type: str, index: int, product: Product | None = None, quantity=None) -> LineForm:
+    """One unbound row of the formset, for the page's "Add line" and scanner (htmx)."""
+    initial = {}
+    if product is not None:
+        initial = {"product": product.sku, "product_obj": product, "quantity": quantity}
+        # Selling price for an order; a receipt's price is the supplier's, typed by the clerk.
+        if doc_type == DocumentType.SALES_ORDER:
+            initial["price"] = product.selling_price
+    form = LineForm(prefix=f"{LINE_PREFIX}-{index}", initial=initial, doc_type=doc_type, use_required_attribute=False)
+    form.fields["DELETE"] = forms.BooleanField(
+        label=_("Delete"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+    return form
+
+
+# --- headers -------------------------------------------------------------------------------
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+def _choices_with_current(queryset, current_id):
+    """Active choices, plus the one the document already has (the service refuses it if it
+    is no longer allowed, with a message that says why)."""
+    if current_id:
+        return queryset | queryset.model.objects.filter(pk=current_id)
+    return queryset
+
+
+WAREHOUSE_GONE = _("That warehouse is not available any more; choose an active warehouse.")
+
+
+class DocumentHeaderForm(forms.Form):
+    """Fields every document has; subclasses add their type's fields in front."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    responsible = UserChoiceField(label=_("Responsible employee"), queryset=get_user_model().objects.none())
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["supplier", "client", "warehouse", "destination", "reason", "date", "currency", "responsible"]
+
+    def __init__(self, *args, document: StockDocument | None = None, **kwargs):
+        self.document = document
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+        self.fields["responsible"].queryset = _choices_with_current(users, document and document.responsible_id)
+        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+        self.fields["date"].initial = timezone.localdate
+        if "warehouse" in self.fields:
+            self._limit("warehouse", Warehouse.objects.filter(is_active=True), document and document.warehouse_id)
+        if "destination" in self.fields:
+            self._limit("destination", Warehouse.objects.filter(is_active=True), document and document.destination_id)
+
+    def _limit(self, name, queryset, current_id):
+        field = self.fields[name]
+        field.queryset = _choices_with_current(queryset, current_id)
+        field.empty_label = "—"
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not currency.isalpha():
+            raise ValidationError(_("Use a three-letter currency code, such as IDR."), code="currency")
+        return currency
+
+    def header(self) -> Header:
+        data = self.cleaned_data
+        return Header(
+            warehouse=data["warehouse"],
+            destination=data.get("destination"),
+            supplier=data.get("supplier"),
+            client=data.get("client"),
+            date=data["date"],
+            currency=data["currency"],
+            comment=data.get("comment", ""),
+            reason=data.get("reason", ""),
+            responsible=data["responsible"],
+        )
+
+
+def _warehouse_field(label):
+    return forms.ModelChoiceField(
+        label=label, queryset=Warehouse.objects.none(), error_messages={"invalid_choice": WAREHOUSE_GONE}
+    )
+
+
+class ReceiptHeaderForm(DocumentHeaderForm):
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Company.objects.none())
+    warehouse = _warehouse_field(_("Target warehouse"))
+
+    def __init__(self, *args, document=None, **kwargs):
+        super().__init__(*args, document=document, **kwargs)
+        self._limit("supplier", Company.objects.filter(is_supplier=True), document and document.supplier_id)
+
+
+class AdjustmentHeaderForm(DocumentHeaderForm):
+    warehouse = _warehouse_field(_("Target warehouse"))
+
+
+class TransferHeaderForm(DocumentHeaderForm):
+    warehouse = _warehouse_field(_("From warehouse"))
+    destination = _warehouse_field(_("To warehouse"))
+
+    def clean(self):
+        cleaned = super().clean()
+        source, destination = cleaned.get("warehouse"), cleaned.get("destination")
+        if source and destination and source == destination:
+            self.add_error("destination", _("A transfer needs two different warehouses."))
+        return cleaned
+
+
+class WriteOffHeaderForm(DocumentHeaderForm):
+    warehouse = _warehouse_field(_("Source warehouse"))
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+
+class SalesOrderHeaderForm(DocumentHeaderForm):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Company.objects.none())
+    warehouse = _warehouse_field(_("Source warehouse"))
+
+    def __init__(self, *args, document=None, **kwargs):
+        super().__init__(*args, document=document, **kwargs)
+        self._limit("client", Company.objects.filter(is_client=True), document and document.client_id)
+
+
+class StockCountHeaderForm(DocumentHeaderForm):
+    warehouse = _warehouse_field(_("Warehouse"))
+
+
+HEADER_FORMS: dict[str, type[DocumentHeaderForm]] = {
+    DocumentType.RECEIPT: ReceiptHeaderForm,
+    DocumentType.ADJUSTMENT: AdjustmentHeaderForm,
+    DocumentType.TRANSFER: TransferHeaderForm,
+    DocumentType.WRITE_OFF: WriteOffHeaderForm,
+    DocumentType.SALES_ORDER: SalesOrderHeaderForm,
+    DocumentType.STOCK_COUNT: StockCountHeaderForm,
+}
+
+
+def header_initial(document: StockDocument) -> dict:
+    return {
+        "warehouse": document.warehouse_id,
+        "destination": document.destination_id,
+        "supplier": document.supplier_id,
+        "client": document.client_id,
+        "reason": document.reason,
+        "date": document.date,
+        "currency": document.currency,
+        "comment": document.comment,
+        "responsible": document.responsible_id,
+    }
+
+
+# --- both together -------------------------------------------------------------------------
+
+
+class DocumentForms:
+    """A document's header form and line formset, validated and saved together."""
+
+    def __init__(self, doc_type: str, *, user, data=None, document: StockDocument | None = None):
+        self.doc_type = doc_type
+        self.user = user
+        self.document = document
+        if document is not None:
+            initial = header_initial(document)
+            lines = line_initial(document)
+        else:
+            initial = {"responsible": user.pk}
+            default = Warehouse.objects.filter(is_default=True, is_active=True).values_list("pk", flat=True).first()
+            if default:
+                initial["warehouse"] = default
+            lines = []
+        self.header = HEADER_FORMS[doc_type](data, initial=initial, document=document)
+        self.lines = LineFormSet(data, initial=lines, prefix=LINE_PREFIX, doc_type=doc_type)
+        self.line_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        header_ok = self.header.is_valid()
+        lines_ok = self.lines.is_valid()
+        return header_ok and lines_ok
+
+    def save(self) -> StockDocument | None:
+        """Create or update the document through the service; on its `ValidationError` the
+        messages land on the forms and None is returned. `StockError`s propagate."""
+        if not self.is_valid():
+            return None
+        header, lines = self.header.header(), self.lines.lines
+        try:
+            if self.document is None:
+                return create_document(doc_type=self.doc_type, by=self.user, header=header, lines=lines)
+            return update_document(self.document, by=self.user, header=header, lines=lines)
+        except ValidationError as error:
+            self.add_service_errors(error)
+            return None
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        messages = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        for field, field_messages in messages.items():
+            if field == "lines":
+                self.line_errors.extend(field_messages)
+            elif field in self.header.fields:
+                self.header.add_error(field, field_messages)
+            else:
+                self.header.add_error(None, field_messages)
+
+    @property
+    def all_line_errors(self) -> list[str]:
+        return list(self.lines.non_form_errors()) + self.line_errors

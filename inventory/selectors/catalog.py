@@ -1,0 +1,77 @@
+"""Read-side queries of the catalog. Every list takes the same number of queries for 1 row or 50."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from inventory.models import Barcode, Product, StockBalance, StockMove, Warehouse
+from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS))
+
+
+def search_products(queryset: QuerySet[Product], search: str) -> QuerySet[Product]:
+    """Products whose name or SKU contains `search`, or that have exactly this barcode."""
+    search = (search or "").strip()
+    if not search:
+        return queryset
+    return queryset.filter(
+        Q(name__icontains=search)
+        | Q(sku__icontains=search)
+        | Q(pk__in=Barcode.objects.filter(code=search).values("product_id"))
+    )
+
+
+def product_list(*, search: str = "") -> QuerySet[Product]:
+    """Products with their category, barcodes and `on_hand` (total across warehouses)."""
+    on_hand = (
+        StockBalance.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(total=Sum("on_hand"))
+        .values("total")
+    )
+    queryset = (
+        Product.objects.select_related("category")
+        .prefetch_related(Prefetch("barcodes", queryset=Barcode.objects.order_by("code")))
+        .annotate(on_hand=Coalesce(Subquery(on_hand), ZERO))
+    )
+    return search_products(queryset, search)
+
+
+def product_balances(product: Product) -> list[Warehouse]:
+    """Each active warehouse (and any inactive one that holds a balance row of the product),
+    with `on_hand`, `reserved` and `available` of the product there, zero when none."""
+    queryset = (
+        Warehouse.objects.annotate(balance=FilteredRelation("balances", condition=Q(balances__product=product)))
+        .filter(Q(is_active=True) | Q(balance__isnull=False))
+        .annotate(
+            on_hand=Coalesce(F("balance__on_hand"), ZERO),
+            reserved=Coalesce(F("balance__reserved"), ZERO),
+        )
+        .annotate(available=F("on_hand") - F("reserved"))
+        .order_by("-is_default", "name", "id")
+    )
+    return list(queryset)
+
+
+def product_moves(product: Product) -> QuerySet[StockMove]:
+    """The product's movements, newest first, with their document and warehouse."""
+    return StockMove.objects.filter(product=product).select_related("document", "warehouse").order_by("-id")
+
+
+def product_minimums(product: Product) -> dict[int, Decimal]:
+    """The product's minimum stock per warehouse id."""
+    return dict(product.minimum_levels.values_list("warehouse_id", "quantity"))

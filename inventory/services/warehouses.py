@@ -1,0 +1,159 @@
+"""Warehouses: create, edit, deactivate, delete.
+
+Exactly one warehouse is the default once any exists. Every change of the default happens
+under one transaction-scoped advisory lock, so two clerks making two warehouses default at the
+same time (or creating the first two warehouses at once) queue instead of colliding on the
+`one_default_warehouse` constraint; the current default row is locked too.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
+
+# Any fixed number: the key of the advisory lock that serializes changes of the default warehouse.
+DEFAULT_WAREHOUSE_LOCK = 4_725_001
+
+
+@transaction.atomic
+def create_warehouse(
+    *,
+    by,
+    name: str,
+    code: str,
+    address: str = "",
+    responsible=None,
+    is_active: bool = True,
+    is_default: bool = False,
+) -> Warehouse:
+    """Create a warehouse. The first warehouse becomes the default; making a new one the
+    default takes the flag from the previous default."""
+    _lock_default()
+    if not Warehouse.objects.exists():
+        is_default = True
+    warehouse = Warehouse(
+        name=(name or "").strip(),
+        code=(code or "").strip(),
+        address=(address or "").strip(),
+        responsible=responsible,
+        is_active=is_active,
+        is_default=is_default,
+    )
+    _validate(warehouse)
+    if warehouse.is_default:
+        _clear_default(except_pk=None)
+    warehouse.save()
+    return warehouse
+
+
+@transaction.atomic
+def update_warehouse(
+    warehouse: Warehouse,
+    *,
+    by,
+    name: str,
+    code: str,
+    address: str = "",
+    responsible=None,
+    is_active: bool = True,
+    is_default: bool = False,
+) -> Warehouse:
+    """Change a warehouse. The default stays the default until another warehouse is made the
+    default, and cannot be deactivated."""
+    _lock_default()
+    current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    if current.is_default and not is_default:
+        raise ValidationError(
+            {"is_default": _("There must be a default warehouse: make another warehouse the default instead.")}
+        )
+    current.name = (name or "").strip()
+    current.code = (code or "").strip()
+    current.address = (address or "").strip()
+    current.responsible = responsible
+    current.is_active = is_active
+    current.is_default = is_default
+    _validate(current)
+    if current.is_default:
+        _clear_default(except_pk=current.pk)
+    current.save()
+    return current
+
+
+@transaction.atomic
+def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
+    """Mark a warehouse inactive: it can no longer be chosen in new documents. Refused for the
+    default warehouse."""
+    _lock_default()
+    current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    if current.is_default:
+        raise ValidationError(
+            {"is_active": _("“%(name)s” is the default warehouse; choose another default first.") % _names(current)}
+        )
+    if current.is_active:
+        current.is_active = False
+        current.save(update_fields=["is_active"])
+    return current
+
+
+@transaction.atomic
+def delete_warehouse(warehouse: Warehouse, *, by) -> None:
+    """Delete a warehouse that was never used. One with stock movements or documents is
+    refused (deactivate it instead); the default only when it is the last warehouse."""
+    _lock_default()
+    current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    used = (
+        StockMove.objects.filter(warehouse=current).exists()
+        or StockDocument.objects.filter(warehouse=current).exists()
+        or StockDocument.objects.filter(destination=current).exists()
+        or StockBalance.objects.filter(warehouse=current).exists()
+    )
+    if used:
+        raise ValidationError(
+            _("“%(name)s” has stock movements or documents, so it cannot be deleted; deactivate it instead.")
+            % _names(current)
+        )
+    if current.is_default and Warehouse.objects.exclude(pk=current.pk).exists():
+        raise ValidationError(_("“%(name)s” is the default warehouse; choose another default first.") % _names(current))
+    current.delete()
+
+
+def _lock_default() -> None:
+    """Serialize every change of the default warehouse until the transaction ends (a FOR
+    UPDATE on the current default would lock nothing while no warehouse exists yet)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEFAULT_WAREHOUSE_LOCK])
+
+
+def _clear_default(*, except_pk: int | None) -> None:
+    previous = list(Warehouse.objects.select_for_update().filter(is_default=True).exclude(pk=except_pk or 0))
+    if previous:
+        Warehouse.objects.filter(pk__in=[w.pk for w in previous]).update(is_default=False)
+
+
+def _validate(warehouse: Warehouse) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not warehouse.name:
+        add("name", _("Enter the warehouse's name."))
+    elif len(warehouse.name) > Warehouse._meta.get_field("name").max_length:
+        add("name", _("The name is too long."))
+    if not warehouse.code:
+        add("code", _("Enter a short code, such as JKT-1."))
+    elif len(warehouse.code) > Warehouse._meta.get_field("code").max_length:
+        add("code", _("The code is too long (at most 20 characters)."))
+    else:
+        other = Warehouse.objects.filter(code__iexact=warehouse.code).exclude(pk=warehouse.pk or 0).first()
+        if other is not None:
+            add("code", _("The code %(code)s is already used by “%(name)s”.") % {"code": other.code, "name": other})
+    if warehouse.is_default and not warehouse.is_active:
+        add("is_active", _("The default warehouse must be active; make another warehouse the default first."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _names(warehouse: Warehouse) -> dict[str, str]:
+    return {"name": warehouse.name, "code": warehouse.code}

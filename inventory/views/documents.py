@@ -1,0 +1,229 @@
+"""Stock document pages: list, create, edit, detail, and the process/cancel/delete actions.
+
+Every change goes through `inventory.services.documents`; a refusal (`StockError`, or a
+`ValidationError` while processing) becomes a message on the page and changes nothing.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inventory.errors import StockError
+from inventory.filters.documents import DocumentFilter
+from inventory.forms.documents import DocumentForms, ProductResolver, make_line_form
+from inventory.models import DocumentType, Product, StockDocument
+from inventory.selectors.documents import document_list as select_documents
+from inventory.selectors.documents import product_suggestions
+from inventory.services.documents import cancel_document, delete_document, process_document
+
+PAGE_SIZE = 50
+
+# Headings of the lists (the same words as the menu).
+PLURAL_LABELS = {
+    DocumentType.RECEIPT: gettext_lazy("Stock receipts"),
+    DocumentType.ADJUSTMENT: gettext_lazy("Stock adjustments"),
+    DocumentType.TRANSFER: gettext_lazy("Transfers"),
+    DocumentType.WRITE_OFF: gettext_lazy("Write-offs"),
+    DocumentType.SALES_ORDER: gettext_lazy("Sales orders"),
+    DocumentType.STOCK_COUNT: gettext_lazy("Stock counts"),
+}
+
+
+def _doc_type_or_404(doc_type: str) -> DocumentType:
+    try:
+        return DocumentType(doc_type)
+    except ValueError:
+        raise Http404(_("Unknown document type.")) from None
+
+
+def _document_or_404(doc_type: str, pk: int) -> StockDocument:
+    kind = _doc_type_or_404(doc_type)
+    return get_object_or_404(
+        StockDocument.objects.select_related(
+            "warehouse", "destination", "supplier", "client", "responsible", "processed_by", "cancelled_by"
+        ),
+        pk=pk,
+        doc_type=kind,
+        deleted_at__isnull=True,
+    )
+
+
+def _type_context(kind: DocumentType) -> dict:
+    return {"doc_type": kind.value, "type_label": kind.label, "type_plural": PLURAL_LABELS[kind]}
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@require_GET
+def document_list(request, doc_type):
+    kind = _doc_type_or_404(doc_type)
+    documents = select_documents(doc_type=kind)
+    filterset = DocumentFilter(request.GET or None, queryset=documents, doc_type=kind)
+    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inventory/documents/list.html",
+        {**_type_context(kind), "filter": filterset, "page_obj": page_obj, "documents": page_obj.object_list},
+    )
+
+
+def _form_page(request, kind: DocumentType, forms: DocumentForms, document: StockDocument | None):
+    return render(
+        request,
+        "inventory/documents/form.html",
+        {
+            **_type_context(kind),
+            "document": document,
+            "header_form": forms.header,
+            "formset": forms.lines,
+            "line_errors": forms.all_line_errors,
+            "is_stock_count": kind == DocumentType.STOCK_COUNT,
+        },
+    )
+
+
+def _save(request, kind: DocumentType, document: StockDocument | None):
+    forms = DocumentForms(kind, user=request.user, data=request.POST, document=document)
+    try:
+        saved = forms.save()
+    except StockError as error:  # e.g. processed in another tab while this form was open
+        messages.error(request, str(error))
+        if document is not None:
+            return redirect(document_url(document))
+        return redirect("inventory:document_list", kind.value)
+    if saved is None:
+        return _form_page(request, kind, forms, document)
+    messages.success(request, _("%(number)s saved.") % {"number": saved.number})
+    if "process" in request.POST:
+        _run(request, process_document, saved, _("%(number)s processed."))
+    return redirect(document_url(saved))
+
+
+@require_http_methods(["GET", "POST"])
+def document_create(request, doc_type):
+    kind = _doc_type_or_404(doc_type)
+    if request.method == "POST":
+        return _save(request, kind, None)
+    return _form_page(request, kind, DocumentForms(kind, user=request.user), None)
+
+
+@require_http_methods(["GET", "POST"])
+def document_update(request, doc_type, pk):
+    document = _document_or_404(doc_type, pk)
+    kind = DocumentType(document.doc_type)
+    if not document.is_editable:
+        messages.error(
+            request,
+            _("%(number)s is processed and cannot be edited; cancel its processing first.")
+            % {"number": document.number},
+        )
+        return redirect(document_url(document))
+    if request.method == "POST":
+        return _save(request, kind, document)
+    return _form_page(request, kind, DocumentForms(kind, user=request.user, document=document), document)
+
+
+@require_GET
+def document_detail(request, doc_type, pk):
+    document = _document_or_404(doc_type, pk)
+    kind = DocumentType(document.doc_type)
+    lines = list(document.lines.select_related("product").order_by("id"))
+    moves = document.moves.select_related("warehouse", "product").order_by("id")
+    return render(
+        request,
+        "inventory/documents/detail.html",
+        {
+            **_type_context(kind),
+            "document": document,
+            "lines": lines,
+            "total": sum((line.amount for line in lines), 0),
+            "moves": moves,
+            "is_stock_count": kind == DocumentType.STOCK_COUNT,
+        },
+    )
+
+
+def _run(request, action, document, success: str) -> bool:
+    try:
+        action(document, by=request.user)
+    except (StockError, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        return False
+    messages.success(request, success % {"number": document.number})
+    return True
+
+
+@require_POST
+def document_process(request, doc_type, pk):
+    document = _document_or_404(doc_type, pk)
+    _run(request, process_document, document, _("%(number)s processed."))
+    return redirect(document_url(document))
+
+
+@require_POST
+def document_cancel(request, doc_type, pk):
+    document = _document_or_404(doc_type, pk)
+    _run(request, cancel_document, document, _("Processing of %(number)s cancelled."))
+    return redirect(document_url(document))
+
+
+@require_POST
+def document_delete(request, doc_type, pk):
+    document = _document_or_404(doc_type, pk)
+    if _run(request, delete_document, document, _("%(number)s deleted.")):
+        return redirect("inventory:document_list", document.doc_type)
+    return redirect(document_url(document))
+
+
+@require_GET
+def document_line(request, doc_type):
+    """One row of the line formset (htmx): empty, or for a product given by `product` (id)
+    or `code` (barcode/SKU, as a scanner types it), with quantity 1."""
+    kind = _doc_type_or_404(doc_type)
+    try:
+        index = int(request.GET.get("index", "0"))
+    except ValueError:
+        index = -1
+    if not 0 <= index < 1000:
+        return HttpResponse(_("Too many lines."), status=400, content_type="text/plain; charset=utf-8")
+    product = None
+    text = (request.GET.get("code") or request.GET.get("product") or "").strip()
+    if text:
+        if request.GET.get("product"):
+            product = Product.objects.filter(pk=text).first() if text.isdigit() else None
+        else:
+            product = ProductResolver([text]).get(text)
+        if product is None:
+            message = _("No product has the barcode, SKU or ID “%(text)s”.") % {"text": text}
+            return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
+        if not product.is_active:
+            message = _("“%(product)s” is inactive and cannot be used in documents.") % {"product": product}
+            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    form = make_line_form(doc_type=kind, index=index, product=product, quantity=1 if product else None)
+    return render(
+        request,
+        "inventory/documents/_line_row.html",
+        {"form": form, "is_stock_count": kind == DocumentType.STOCK_COUNT, "doc_type": kind.value},
+    )
+
+
+@require_GET
+def product_lookup(request):
+    """Up to 20 active products matching `q` by name, SKU or barcode (htmx suggestions)."""
+    query = (request.GET.get("q") or "").strip()
+    products = product_suggestions(query) if query else []
+    return render(request, "inventory/documents/_product_suggestions.html", {"products": products, "query": query})
+
+
+def document_url(document: StockDocument) -> str:
+    return reverse("inventory:document_detail", args=[document.doc_type, document.pk])

@@ -1,0 +1,84 @@
+"""Warehouse pages: list, create, edit, deactivate, delete. Every write goes through the service."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inventory.forms.warehouses import WarehouseForm
+from inventory.models import Warehouse
+from inventory.services.warehouses import (
+    create_warehouse,
+    deactivate_warehouse,
+    delete_warehouse,
+    update_warehouse,
+)
+
+
+def warehouse_list(request: HttpRequest) -> HttpResponse:
+    warehouses = list(
+        Warehouse.objects.select_related("responsible").order_by("-is_active", "-is_default", "name", "id")
+    )
+    return render(request, "inventory/warehouses/list.html", {"warehouses": warehouses})
+
+
+def warehouse_create(request: HttpRequest) -> HttpResponse:
+    form = WarehouseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warehouse = create_warehouse(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Warehouse “%(name)s” created.") % {"name": warehouse.name})
+            return redirect("inventory:warehouse_list")
+    return render(request, "inventory/warehouses/form.html", {"form": form, "warehouse": None})
+
+
+def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
+    warehouse = get_object_or_404(Warehouse.objects.select_related("responsible"), pk=pk)
+    form = WarehouseForm(request.POST or None, instance=warehouse)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warehouse = update_warehouse(warehouse, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Warehouse “%(name)s” saved.") % {"name": warehouse.name})
+            return redirect("inventory:warehouse_list")
+    return render(request, "inventory/warehouses/form.html", {"form": form, "warehouse": warehouse})
+
+
+@require_POST
+def warehouse_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    warehouse = get_object_or_404(Warehouse, pk=pk)
+    try:
+        deactivate_warehouse(warehouse, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Warehouse “%(name)s” deactivated.") % {"name": warehouse.name})
+    return redirect("inventory:warehouse_list")
+
+
+@require_POST
+def warehouse_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    warehouse = get_object_or_404(Warehouse, pk=pk)
+    try:
+        delete_warehouse(warehouse, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Warehouse “%(name)s” deleted.") % {"name": warehouse.name})
+    return redirect("inventory:warehouse_list")
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's errors beside the form's fields (unknown keys above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
