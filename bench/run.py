@@ -1,0 +1,350 @@
+"""Gudang benchmark: document processing rate (app vs bare SQL), query counts, page timings.
+
+    .venv/bin/python bench/run.py [--products 10000] [--moves 100000] [--seconds 20] [--workers 1,4]
+
+Works in its own database (default `gudang_bench`, dropped and recreated at start, dropped at
+the end unless --keep) on the server the settings point to: the embedded PostgreSQL, or
+DATABASE_URL's server. See bench/README.md.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+
+GOAL_RATIO = 0.25  # app ≥ 25 % of bare SQL …
+GOAL_WORKERS = 4  # … with 4 workers
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=10000)
+    parser.add_argument("--moves", type=int, default=100000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", default="1,4", help="comma-separated worker counts")
+    parser.add_argument("--requests", type=int, default=50, help="requests per page variant")
+    parser.add_argument("--db-name", default="gudang_bench")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database at the end")
+    parser.add_argument(
+        "--db-options",
+        type=json.loads,
+        default=None,
+        metavar="JSON",
+        help="what-if: merge into DATABASES['default']['OPTIONS'] for the app, "
+        'e.g. \'{"server_side_binding": true, "prepare_threshold": 5}\'',
+    )
+    parser.add_argument("--skip-rates", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also cProfile N app documents in one process and print where the time goes",
+    )
+    args = parser.parse_args(argv)
+    args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    return args
+
+
+def section(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 76 - len(title)), flush=True)
+
+
+def query_counts(ctx: dict) -> None:
+    """Queries for creating and processing 1-, 10- and 100-line sales orders."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.models import Company
+    from inventory.models import DocumentType, Product, Warehouse
+    from inventory.services.documents import Header, LineInput, create_document, process_document
+
+    user = get_user_model().objects.get(pk=ctx["user_id"])
+    client = Company.objects.get(pk=ctx["company_id"])
+    warehouse = Warehouse.objects.get(pk=ctx["warehouse_ids"][1])
+    products = list(Product.objects.order_by("?")[:111])
+    chunks = {1: products[:1], 10: products[1:11], 100: products[11:111]}
+    counts = {}
+    for size, chosen in chunks.items():
+        with CaptureQueriesContext(connection) as created:
+            document = create_document(
+                doc_type=DocumentType.SALES_ORDER,
+                by=user,
+                header=Header(warehouse=warehouse, client=client),
+                lines=[LineInput(product=p, quantity=Decimal(1)) for p in chosen],
+            )
+        with CaptureQueriesContext(connection) as processed:
+            process_document(document, by=user)
+        counts[size] = (len(created), len(processed))
+        if size == 10:
+            ten = (list(created), list(processed))
+    print(f"{'lines':>6} {'create queries':>15} {'process queries':>16}")
+    for size, (c, p) in counts.items():
+        print(f"{size:>6} {c:>15} {p:>16}")
+    constant = counts[1][1] == counts[100][1]
+    print(f"processing query count constant (1 vs 100 lines): {'YES' if constant else 'NO'}")
+    print(f"create query count constant (1 vs 100 lines):     {'YES' if counts[1][0] == counts[100][0] else 'NO'}")
+    print("\nqueries of a 10-line sales order (create, then process):")
+    for phase, captured in zip(("create", "process"), ten, strict=True):
+        for q in captured:
+            sql = " ".join(q["sql"].split())
+            print(f"  {phase:<7}  {sql[:140]}{'…' if len(sql) > 140 else ''}")
+
+
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds a PostgreSQL backend has used (same machine only, via /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _split(label: str, worker, backend_pid: int, documents: int) -> float:
+    """Run `documents` documents; print wall time per document split into client CPU,
+    database backend CPU and the rest (commit flush, scheduling, locks). Returns ms/doc."""
+    server_before = _backend_cpu(backend_pid)
+    cpu_before = time.process_time()
+    start = time.perf_counter()
+    for _ in range(documents):
+        worker.one()
+    wall = (time.perf_counter() - start) / documents * 1000
+    client = (time.process_time() - cpu_before) / documents * 1000
+    server_after = _backend_cpu(backend_pid)
+    if server_before is not None and server_after is not None:
+        server = (server_after - server_before) / documents * 1000
+        server_text = f"backend CPU {server:5.2f} ms ({server / wall:4.0%})"
+        rest = wall - client - server
+    else:
+        server_text = "backend CPU n/a (server not on this machine)"
+        rest = wall - client
+    print(
+        f"{label:<5} {wall:6.2f} ms/doc = client CPU {client:5.2f} ms ({client / wall:4.0%}) + {server_text} "
+        f"+ other {rest:5.2f} ms ({rest / wall:4.0%}: commit flush, scheduling, locks)"
+    )
+    return wall
+
+
+def profile_app(ctx: dict, documents: int) -> None:
+    """Where a document's time goes, app versus bare SQL, one process each, no profiler;
+    then cProfile's top functions for the app."""
+    from django.db import connection
+
+    from bench.rates import AppWorker, BareWorker
+
+    bare = BareWorker(ctx, seed=8)
+    bare.one()
+    bare_pid = bare.conn.info.backend_pid
+    worker = AppWorker(ctx, seed=7)
+    worker.one()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (app_pid,) = cursor.fetchone()
+    # Interleaved halves, so both meet the same machine load.
+    app_ms = bare_ms = 0.0
+    for _ in range(2):
+        app_ms += _split("app", worker, app_pid, documents // 2) / 2
+        bare_ms += _split("bare", bare, bare_pid, documents // 2) / 2
+    bare.close()
+    print(f"single process: app {app_ms:.2f} ms/doc vs bare {bare_ms:.2f} ms/doc → app/bare {bare_ms / app_ms:.1%}")
+
+    in_db = [0.0, 0]
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_db[0] += time.perf_counter() - start
+            in_db[1] += 1
+
+    n = max(1, documents // 2)
+    start = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for _ in range(n):
+            worker.one()
+    per_doc = (time.perf_counter() - start) / n * 1000
+    db_ms = in_db[0] / n * 1000
+    print(
+        f"app: {in_db[1] / n:.0f} cursor.execute calls per document take {db_ms:.2f} of {per_doc:.2f} ms "
+        f"({db_ms / per_doc:.0%}, includes their Python-side SQL conversion); outside them: "
+        f"ORM/model Python and the 2 COMMITs"
+    )
+
+    # Client CPU only (time.process_time as the timer): waits for the server do not count.
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(n):
+        worker.one()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    print(f"\napp client CPU under cProfile: {total / n * 1000:.2f} ms per document (with profiler overhead)")
+    for key, limit in (("cumulative", 45), ("tottime", 20)):
+        out = io.StringIO()
+        stats.stream = out
+        stats.sort_stats(key).print_stats(limit)
+        text = out.getvalue()
+        text = text[text.find("   ncalls") :].rstrip()
+        text = text.replace(str(ROOT) + "/", "").replace(str(Path(os.__file__).parent) + "/", "")
+        text = text.replace(".venv/lib/python3.11/site-packages/", "")
+        print(f"\n-- client CPU, top {limit} by {key} (seconds over {n} documents) --\n{text}")
+    worker.close()
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    began = time.perf_counter()
+    from bench import db
+
+    original = db.point_settings_at(args.db_name)
+    if args.db_options:
+        from django.conf import settings
+
+        settings.DATABASES["default"]["OPTIONS"] = {
+            **settings.DATABASES["default"].get("OPTIONS", {}),
+            **args.db_options,
+        }
+        print(f"what-if: app connection OPTIONS {settings.DATABASES['default']['OPTIONS']}")
+    print(
+        f"Gudang bench: products={args.products} moves={args.moves} seconds={args.seconds} "
+        f"workers={args.workers} database={args.db_name} (server of "
+        f"{'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'the embedded PostgreSQL'}), "
+        f"cpus={os.cpu_count()}",
+        flush=True,
+    )
+    db.recreate_database(original, args.db_name)
+    try:
+        return run(args, original, began)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep:
+            print(f"\nkept database {args.db_name!r}")
+        else:
+            db.drop_database(original, args.db_name)
+            print(f"\ndropped database {args.db_name!r}")
+
+
+def run(args, original: dict, began: float) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import db, pages, preload, rates
+
+    with connection.cursor() as cursor:
+        print("server:", db.server_summary(cursor))
+    print(f"DEBUG={settings.DEBUG}, load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    section("setup")
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"migrate: {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    loaded = preload.preload(products=args.products, moves=args.moves)
+    preload.vacuum_analyze()
+    print(
+        f"preload: {time.perf_counter() - t:.1f} s — {loaded['products']} products, {loaded['balances']} balances, "
+        f"{loaded['documents']} processed documents, {loaded['lines']} lines, {loaded['moves']} movements"
+    )
+    drift = preload.check_ledger()
+    print("ledger check (balance = Σ movements):", "OK" if not drift else "DRIFT " + "; ".join(drift))
+    rates.create_bare_sequence()
+    ctx = {
+        "user_id": loaded["user_id"],
+        "company_id": loaded["company_id"],
+        "warehouse_ids": loaded["warehouse_ids"],
+        "connect": db.connect_kwargs(settings.DATABASES["default"]),
+    }
+
+    section("query counts (CaptureQueriesContext)")
+    query_counts(ctx)
+
+    results = {}
+    if not args.skip_rates:
+        section(f"documents/second, 10-line sales orders, {args.seconds:g} s per run")
+        # App and bare runs of one worker count back to back, so both meet the same machine load.
+        for workers in args.workers:
+            for kind in ("app", "bare"):
+                result = rates.run_rate(kind, workers, args.seconds, ctx)
+                results[(kind, workers)] = result
+                print(
+                    f"{kind:>4} × {workers}: {result.documents:6d} documents, {result.rate:8.1f} docs/s"
+                    + (f", {result.errors} errors" if result.errors else ""),
+                    flush=True,
+                )
+                if result.first_error:
+                    print("     first error:\n" + result.first_error)
+        print()
+        print(f"{'workers':>7} | {'app docs/s':>10} | {'bare SQL docs/s':>15} | {'app/bare':>8}")
+        print(f"{'-' * 7}-+-{'-' * 10}-+-{'-' * 15}-+-{'-' * 8}")
+        for workers in args.workers:
+            app, bare = results[("app", workers)], results[("bare", workers)]
+            ratio = app.rate / bare.rate if bare.rate else 0.0
+            print(f"{workers:>7} | {app.rate:>10.1f} | {bare.rate:>15.1f} | {ratio:>7.1%}")
+        if GOAL_WORKERS in args.workers:
+            app, bare = results[("app", GOAL_WORKERS)], results[("bare", GOAL_WORKERS)]
+            ratio = app.rate / bare.rate if bare.rate else 0.0
+            met = ratio >= GOAL_RATIO and not app.errors
+            print(
+                f"goal: app ≥ {GOAL_RATIO:.0%} of bare SQL with {GOAL_WORKERS} workers: "
+                f"{'MET' if met else 'NOT MET'} ({ratio:.1%})"
+            )
+        else:
+            print(f"goal: not evaluated (run with {GOAL_WORKERS} workers)")
+        drift = preload.check_ledger()
+        print("ledger check after the runs:", "OK" if not drift else "DRIFT " + "; ".join(drift))
+
+    if args.profile:
+        section(f"profile: {args.profile} app documents, 1 process")
+        profile_app(ctx, args.profile)
+
+    if not args.skip_pages:
+        section(f"page timings, {args.requests} requests each, superuser, test Client")
+        import logging
+        import warnings
+
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)  # errors are summarised below
+        warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+        rows, notes = pages.measure_pages(ctx["user_id"], args.requests)
+        if rows:
+            print(
+                f"{'page':<26} {'status':>6} {'KiB':>6} {'queries':>7} "
+                f"{'median ms':>9} {'p95 ms':>8} {'max ms':>8}  p95<150"
+            )
+            for r in rows:
+                ok = r["p95"] < pages.GOAL_P95_MS and r["status"] == 200
+                print(
+                    f"{r['label']:<26} {r['status']:>6} {r['bytes'] / 1024:>6.0f} {r['queries']:>7} "
+                    f"{r['median']:>9.1f} {r['p95']:>8.1f} {r['max']:>8.1f}  {'yes' if ok else 'NO'}"
+                )
+        for note in notes:
+            print(note)
+
+    print(
+        f"\ntotal time: {time.perf_counter() - began:.0f} s, "
+        f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

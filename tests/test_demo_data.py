@@ -1,0 +1,139 @@
+"""`manage.py load_demo`: the data `make run` shows a first-time user."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count, OuterRef, Subquery, Sum
+
+from crm.models import Company
+from inventory.models import (
+    Barcode,
+    DocumentStatus,
+    DocumentType,
+    MinimumStock,
+    Product,
+    StockBalance,
+    StockDocument,
+    StockMove,
+    Warehouse,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = {"admin": "gudang-admin-2026", "staff": "gudang-staff-2026", "clerk": "gudang-clerk-2026"}
+
+
+def load_demo(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Everything the command writes, counted."""
+    return {
+        "users": sorted(get_user_model().objects.values_list("username", "password")),
+        "warehouses": Warehouse.objects.count(),
+        "products": Product.objects.count(),
+        "barcodes": Barcode.objects.count(),
+        "companies": Company.objects.count(),
+        "minimums": MinimumStock.objects.count(),
+        "documents": sorted(StockDocument.objects.values_list("number", "status")),
+        "moves": StockMove.objects.count(),
+        "balances": sorted(StockBalance.objects.values_list("warehouse_id", "product_id", "on_hand", "reserved")),
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Django's default hasher takes most of a second per password on a busy CI machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo():
+    return load_demo()
+
+
+def test_demo_users_log_in_with_the_printed_passwords(demo, client):
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)}
+    assert set(users) == set(DEMO_LOGINS)
+    assert users["admin"].is_superuser
+    assert all(u.is_staff and u.is_active for u in users.values())
+    for username, password in DEMO_LOGINS.items():
+        assert client.login(username=username, password=password), username
+
+
+def test_catalog_warehouses_and_companies(demo):
+    assert Warehouse.objects.count() == 3
+    assert Warehouse.objects.filter(is_default=True).count() == 1
+    products = Product.objects.filter(is_active=True)
+    assert products.count() >= 60
+    assert 5 <= products.values("category").distinct().count() <= 6
+    assert not products.filter(barcodes__isnull=True).exists()
+    assert not products.filter(selling_price__lte=0).exists()
+    codes = list(Barcode.objects.values_list("code", flat=True))
+    assert all(len(c) == 13 and c.isdigit() for c in codes)
+    assert len(codes) == len(set(codes))
+    assert MinimumStock.objects.exists()
+    assert Company.objects.filter(is_supplier=True).count() >= 4
+    assert Company.objects.filter(is_client=True).count() >= 4
+
+
+def test_printed_barcode_finds_a_product(demo):
+    line = next(x for x in demo.splitlines() if "Barcode to scan:" in x)
+    code = line.split("Barcode to scan:")[1].split()[0]
+    assert Barcode.objects.get(code=code).product.is_active
+
+
+def test_documents_of_every_type_are_processed(demo):
+    processed = set(
+        StockDocument.objects.filter(status=DocumentStatus.PROCESSED).values_list("doc_type", flat=True).distinct()
+    )
+    assert processed == set(DocumentType.values)
+    assert StockDocument.objects.filter(status=DocumentStatus.CANCELLED).exists()
+    assert StockDocument.objects.filter(status=DocumentStatus.DRAFT).exists()
+    # every processed document left movements, and a cancelled one nets to zero
+    assert not StockDocument.objects.filter(status=DocumentStatus.PROCESSED, moves__isnull=True).exists()
+    for document in StockDocument.objects.filter(status=DocumentStatus.CANCELLED).annotate(n=Count("moves")):
+        assert document.n > 0
+        net = document.moves.values("warehouse", "product").annotate(total=Sum("quantity"))
+        assert all(row["total"] == 0 for row in net)
+
+
+def test_ledger_matches_every_balance(demo):
+    ledger = (
+        StockMove.objects.filter(warehouse=OuterRef("warehouse"), product=OuterRef("product"))
+        .values("warehouse", "product")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    balances = list(StockBalance.objects.annotate(ledger=Subquery(ledger)))
+    assert len(balances) > 60
+    drift = [(b.warehouse_id, b.product_id, b.on_hand, b.ledger) for b in balances if b.on_hand != (b.ledger or 0)]
+    assert drift == []
+    assert not StockBalance.objects.filter(on_hand__lt=0).exists()
+    # the ledger has no movement without a balance row either
+    keys = set(StockMove.objects.values_list("warehouse_id", "product_id").distinct())
+    assert keys <= {(b.warehouse_id, b.product_id) for b in balances}
+
+
+def test_running_it_again_changes_nothing(demo):
+    before = snapshot()
+    output = load_demo()
+    assert snapshot() == before
+    assert "no demo documents added" in output
+
+
+def test_passwords_are_kept_unless_reset_is_asked(demo, client):
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("changed-by-the-admin-77")
+    admin.save()
+
+    load_demo()
+    assert client.login(username="admin", password="changed-by-the-admin-77")
+
+    load_demo("--reset-passwords")
+    assert client.login(username="admin", password=DEMO_LOGINS["admin"])
