@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Company
 from inventory.errors import DocumentStateError
-from inventory.locks import BalanceKey, lock_balances, lock_document
+from inventory.locks import BalanceKey, LockedBalance, lock_balances, lock_document
 from inventory.models import (
     DocumentLine,
     DocumentSequence,
@@ -28,7 +28,6 @@ from inventory.models import (
     DocumentType,
     InventorySettings,
     Product,
-    StockBalance,
     StockDocument,
     Warehouse,
 )
@@ -83,7 +82,7 @@ def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineIn
     _validate(document, lines)
     document.number = next_document_number(doc_type)
     document.save()
-    _replace_lines(document, lines)
+    _add_lines(document, lines)
     return document
 
 
@@ -96,7 +95,8 @@ def update_document(document: StockDocument, *, by, header: Header, lines: Seque
     _set_header(document, header, by=by)
     _validate(document, lines)
     document.save()
-    _replace_lines(document, lines)
+    document.lines.all().delete()
+    _add_lines(document, lines)
     return document
 
 
@@ -135,8 +135,7 @@ def _process(document_id: int, *, by) -> StockDocument:
     _validate(document, lines)
     balances = lock_balances(_balance_keys(document, lines))
     deltas = _deltas(document, lines, balances)
-    if not InventorySettings.load().allows_negative(document.doc_type):
-        check_available(deltas, balances)
+    _check_available_unless_negative_allowed(document, deltas, balances)
     apply_movements(document, deltas, balances)
     if document.doc_type == DocumentType.RECEIPT:
         _update_purchase_prices(lines)
@@ -157,14 +156,18 @@ def _cancel(document_id: int, *, by) -> StockDocument:
     net = document.moves.values_list("warehouse_id", "product_id").annotate(total=Sum("quantity"))
     deltas = {(w, p): -total for w, p, total in net if total}
     balances = lock_balances(deltas)
-    if not InventorySettings.load().allows_negative(document.doc_type):
-        check_available(deltas, balances)
+    _check_available_unless_negative_allowed(document, deltas, balances)
     apply_movements(document, deltas, balances, is_reversal=True)
     document.status = DocumentStatus.CANCELLED
     document.cancelled_at = timezone.now()
     document.cancelled_by = by
     document.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
     return document
+
+
+def _check_available_unless_negative_allowed(document, deltas, balances) -> None:
+    if any(delta < 0 for delta in deltas.values()) and not InventorySettings.load().allows_negative(document.doc_type):
+        check_available(deltas, balances)
 
 
 def _ensure_editable(document: StockDocument) -> None:
@@ -250,8 +253,7 @@ def _fits(value: Decimal, digits: int, decimals: int) -> bool:
     return places <= decimals and whole_digits <= digits - decimals
 
 
-def _replace_lines(document: StockDocument, lines: Sequence[LineInput]) -> None:
-    document.lines.all().delete()
+def _add_lines(document: StockDocument, lines: Sequence[LineInput]) -> None:
     DocumentLine.objects.bulk_create(
         [DocumentLine(document=document, product=x.product, quantity=x.quantity, price=x.price) for x in lines]
     )
@@ -265,7 +267,7 @@ def _balance_keys(document: StockDocument, lines: Sequence[DocumentLine]) -> lis
 
 
 def _deltas(
-    document: StockDocument, lines: Sequence[DocumentLine], balances: dict[BalanceKey, StockBalance]
+    document: StockDocument, lines: Sequence[DocumentLine], balances: dict[BalanceKey, LockedBalance]
 ) -> dict[BalanceKey, Decimal]:
     """How much each balance changes when the document is processed."""
     deltas: dict[BalanceKey, Decimal] = {}

@@ -5,11 +5,11 @@ from decimal import Decimal
 from django.db import connection
 
 from inventory.errors import InsufficientStock, Shortage
-from inventory.locks import BalanceKey
+from inventory.locks import BalanceKey, LockedBalance
 from inventory.models import Product, StockBalance, StockDocument, StockMove, Warehouse
 
 
-def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey, StockBalance]) -> None:
+def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey, LockedBalance]) -> None:
     """Raise `InsufficientStock` naming every balance that `deltas` would take below what is
     available (on hand − reserved). Call with locked balances."""
     short = [
@@ -32,35 +32,36 @@ def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey
 def apply_movements(
     document: StockDocument,
     deltas: dict[BalanceKey, Decimal],
-    balances: dict[BalanceKey, StockBalance],
+    balances: dict[BalanceKey, LockedBalance],
     *,
     is_reversal: bool = False,
-) -> list[StockMove]:
-    """Add `deltas` to the locked `balances` in one UPDATE and record one movement per
-    changed balance in one INSERT. Zero deltas are skipped."""
+) -> int:
+    """Add `deltas` to the locked `balances` in one UPDATE (relative, `on_hand + delta`) and
+    record one movement per changed balance in one INSERT. Zero deltas are skipped. Returns
+    the number of movements written."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
-        return []
-    values = ", ".join(["(%s::bigint, %s::numeric)"] * len(changes))
-    params = [p for key, delta in changes for p in (balances[key].pk, delta)]
+        return 0
+    balance_ids, warehouse_ids, product_ids, quantities, balances_after = [], [], [], [], []
+    for (warehouse_id, product_id), delta in changes:
+        balance = balances[(warehouse_id, product_id)]
+        balance.on_hand += delta
+        balance_ids.append(balance.id)
+        warehouse_ids.append(warehouse_id)
+        product_ids.append(product_id)
+        quantities.append(delta)
+        balances_after.append(balance.on_hand)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {StockBalance._meta.db_table} AS b SET on_hand = b.on_hand + v.delta "
-            f"FROM (VALUES {values}) AS v(id, delta) WHERE b.id = v.id",
-            params,
+            "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, delta) WHERE b.id = v.id",
+            [balance_ids, quantities],
         )
-    moves = []
-    for key, delta in changes:
-        balance = balances[key]
-        balance.on_hand += delta
-        moves.append(
-            StockMove(
-                document=document,
-                warehouse_id=key[0],
-                product_id=key[1],
-                quantity=delta,
-                balance_after=balance.on_hand,
-                is_reversal=is_reversal,
-            )
+        cursor.execute(
+            f"INSERT INTO {StockMove._meta.db_table} "
+            "(document_id, warehouse_id, product_id, quantity, balance_after, is_reversal, created_at) "
+            "SELECT %s, w, p, q, a, %s, now() FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+            "AS v(w, p, q, a)",
+            [document.pk, is_reversal, warehouse_ids, product_ids, quantities, balances_after],
         )
-    return StockMove.objects.bulk_create(moves)
+    return len(changes)
