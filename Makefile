@@ -40,7 +40,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	@echo
 	@echo "Gudang runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@echo "Demo logins:  admin / gudang-admin-2026   staff / gudang-staff-2026   clerk / gudang-clerk-2026"
+	@echo "Demo logins:  admin / gudang-admin-2026   staff / gudang-staff-2026   clerk / gudang-clerk-2026   clerk.sby / gudang-clerk-2026"
 	@echo
 	exec env DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -8,8 +8,7 @@ permission on the warehouse), which is why those live on `inventory.Warehouse`.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop as _
 
 DOCUMENT_TYPES = {
     "receipt": _("Stock receipts"),
@@ -20,11 +19,11 @@ DOCUMENT_TYPES = {
     "stock_count": _("Stock counts"),
 }
 DOCUMENT_ACTIONS = {
-    "view": pgettext_lazy("permission", "view"),
-    "edit": pgettext_lazy("permission", "create & edit"),
-    "process": pgettext_lazy("permission", "process"),
-    "cancel": pgettext_lazy("permission", "cancel processing"),
-    "delete": pgettext_lazy("permission", "delete"),
+    "view": _("view"),
+    "edit": _("create & edit"),
+    "process": _("process"),
+    "cancel": _("cancel processing"),
+    "delete": _("delete"),
 }
 NEGATIVE_TYPES = ("write_off", "transfer", "sales_order")
 
@@ -33,8 +32,8 @@ NEGATIVE_TYPES = ("write_off", "transfer", "sales_order")
 class Right:
     app_label: str
     codename: str
-    label: object  # lazy translation
-    section: object
+    label: str  # English, marked for translation: show it with gettext(label)
+    section: str
     per_warehouse: bool = False
     # Django's own model permission (e.g. inventory.view_product): not declared in Meta.permissions.
     builtin: bool = False

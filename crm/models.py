@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import meta_permissions
+
 
 class Company(models.Model):
     """A business partner: a supplier that receipts come from, a client that orders ship to, or both."""
@@ -20,6 +22,7 @@ class Company(models.Model):
         verbose_name_plural = _("companies")
         ordering = ["name", "id"]
         indexes = [models.Index(Lower("name"), name="company_name_lower")]
+        permissions = meta_permissions("crm")
 
     def __str__(self) -> str:
         return self.name

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.catalogue import ADMINISTRATOR
 from tests.factories import UserFactory
 
 
@@ -19,7 +20,8 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="clerk-test")
+    """An employee in the "Online store administrator" role: every right, all warehouses."""
+    return UserFactory(username="admin-test", roles=[ADMINISTRATOR])
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from crm.models import Company
 from inventory.models import Barcode, Category, Product, Warehouse
@@ -13,11 +14,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("correct-horse-battery")
     is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, names, **kwargs):
+        """`UserFactory(roles=["Warehouse clerk"])` puts the user in those roles (groups)."""
+        if create and names:
+            self.groups.add(*Group.objects.filter(name__in=names))
 
 
 class WarehouseFactory(factory.django.DjangoModelFactory):

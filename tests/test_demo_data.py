@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, OuterRef, Subquery, Sum
 
+from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
+from accounts.permissions import can, warehouses_for
 from crm.models import Company
 from inventory.models import (
     Barcode,
@@ -22,7 +24,12 @@ from inventory.models import (
 
 pytestmark = pytest.mark.django_db
 
-DEMO_LOGINS = {"admin": "gudang-admin-2026", "staff": "gudang-staff-2026", "clerk": "gudang-clerk-2026"}
+DEMO_LOGINS = {
+    "admin": "gudang-admin-2026",
+    "staff": "gudang-staff-2026",
+    "clerk": "gudang-clerk-2026",
+    "clerk.sby": "gudang-clerk-2026",
+}
 
 
 def load_demo(*args) -> str:
@@ -60,10 +67,27 @@ def demo():
 def test_demo_users_log_in_with_the_printed_passwords(demo, client):
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)}
     assert set(users) == set(DEMO_LOGINS)
-    assert users["admin"].is_superuser
-    assert all(u.is_staff and u.is_active for u in users.values())
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    assert not any(users[name].is_staff or users[name].is_superuser for name in ("staff", "clerk", "clerk.sby"))
+    assert all(u.is_active for u in users.values())
+    roles = {name: list(u.groups.values_list("name", flat=True)) for name, u in users.items()}
+    assert roles == {
+        "admin": [ADMINISTRATOR],
+        "staff": [STAFF],
+        "clerk": [CLERK],
+        "clerk.sby": ["Warehouse clerk, Surabaya"],
+    }
     for username, password in DEMO_LOGINS.items():
         assert client.login(username=username, password=password), username
+
+
+def test_the_surabaya_clerk_works_in_surabaya_only(demo):
+    clerk = get_user_model().objects.get(username="clerk.sby")
+    assert list(warehouses_for(clerk, "inventory.process_receipt").values_list("code", flat=True)) == ["SBY"]
+    assert list(warehouses_for(clerk, "inventory.view_warehouse").values_list("code", flat=True)) == ["SBY"]
+    assert can(clerk, "inventory.view_product") and can(clerk, "inventory.view_purchase_price")
+    assert not can(clerk, "inventory.cancel_receipt", Warehouse.objects.get(code="SBY"))
+    assert not can(clerk, "crm.use_crm")
 
 
 def test_catalog_warehouses_and_companies(demo):

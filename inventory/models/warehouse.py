@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import meta_permissions
+
 
 class Warehouse(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -23,6 +25,9 @@ class Warehouse(models.Model):
         verbose_name = _("warehouse")
         verbose_name_plural = _("warehouses")
         ordering = ["name", "id"]
+        # The inventory rights of the access catalogue live here, so that the per-warehouse
+        # ones can be granted on a chosen warehouse (django-guardian needs its content type).
+        permissions = meta_permissions("inventory")
         constraints = [
             models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_warehouse"),
             models.CheckConstraint(

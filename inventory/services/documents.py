@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can, require
 from crm.models import Company
 from inventory.errors import DocumentStateError
 from inventory.locks import BalanceKey, LockedBalance, lock_balances, lock_document
@@ -79,6 +80,7 @@ def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineIn
     """Create a draft document with its lines."""
     document = StockDocument(doc_type=doc_type, created_by=by, currency=settings.DEFAULT_CURRENCY)
     _set_header(document, header, by=by)
+    require(by, f"inventory.edit_{doc_type}", document)
     _validate(document, lines)
     document.number = next_document_number(doc_type)
     document.save()
@@ -91,8 +93,10 @@ def update_document(document: StockDocument, *, by, header: Header, lines: Seque
     """Replace a draft's or cancelled document's header and lines. A processed document is
     refused: cancel it first."""
     document = lock_document(document.pk)
+    require(by, f"inventory.edit_{document.doc_type}", document)
     _ensure_editable(document)
     _set_header(document, header, by=by)
+    require(by, f"inventory.edit_{document.doc_type}", document)  # the warehouses it moves to
     _validate(document, lines)
     document.save()
     document.lines.all().delete()
@@ -118,6 +122,7 @@ def delete_document(document: StockDocument, *, by) -> StockDocument:
     """Delete a draft or cancelled document. It keeps its number and stays in the ledger's
     history (movements point at it); lists no longer show it."""
     document = lock_document(document.pk)
+    require(by, f"inventory.delete_{document.doc_type}", document)
     _ensure_editable(document)
     document.deleted_at = timezone.now()
     document.deleted_by = by
@@ -128,6 +133,7 @@ def delete_document(document: StockDocument, *, by) -> StockDocument:
 @transaction.atomic
 def _process(document_id: int, *, by) -> StockDocument:
     document = lock_document(document_id)
+    require(by, f"inventory.process_{document.doc_type}", document)
     _ensure_editable(document)
     lines = list(document.lines.select_related("product"))
     if not lines:
@@ -135,7 +141,7 @@ def _process(document_id: int, *, by) -> StockDocument:
     _validate(document, lines)
     balances = lock_balances(_balance_keys(document, lines))
     deltas = _deltas(document, lines, balances)
-    _check_available_unless_negative_allowed(document, deltas, balances)
+    _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     apply_movements(document, deltas, balances)
     if document.doc_type == DocumentType.RECEIPT:
         _update_purchase_prices(lines)
@@ -149,6 +155,7 @@ def _process(document_id: int, *, by) -> StockDocument:
 @transaction.atomic
 def _cancel(document_id: int, *, by) -> StockDocument:
     document = lock_document(document_id)
+    require(by, f"inventory.cancel_{document.doc_type}", document)
     if not document.can_be_cancelled:
         raise DocumentStateError(
             _("Document %(number)s is not processed, so there is nothing to cancel.") % {"number": document.number}
@@ -156,7 +163,7 @@ def _cancel(document_id: int, *, by) -> StockDocument:
     net = document.moves.values_list("warehouse_id", "product_id").annotate(total=Sum("quantity"))
     deltas = {(w, p): -total for w, p, total in net if total}
     balances = lock_balances(deltas)
-    _check_available_unless_negative_allowed(document, deltas, balances)
+    _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     apply_movements(document, deltas, balances, is_reversal=True)
     document.status = DocumentStatus.CANCELLED
     document.cancelled_at = timezone.now()
@@ -165,8 +172,15 @@ def _cancel(document_id: int, *, by) -> StockDocument:
     return document
 
 
-def _check_available_unless_negative_allowed(document, deltas, balances) -> None:
-    if any(delta < 0 for delta in deltas.values()) and not InventorySettings.load().allows_negative(document.doc_type):
+def _check_available_unless_negative_allowed(document, deltas, balances, *, by) -> None:
+    """Stock may go below what is available only where the settings allow negative stock for
+    the document's type and the user holds "allow negative quantity" for it there."""
+    if not any(delta < 0 for delta in deltas.values()):
+        return
+    negative_allowed = InventorySettings.load().allows_negative(document.doc_type) and can(
+        by, f"inventory.allow_negative_{document.doc_type}", document
+    )
+    if not negative_allowed:
         check_available(deltas, balances)
 
 

@@ -21,6 +21,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from django.contrib.auth.password_validation import validate_password  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from accounts.catalogue import CLERK  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("GUDANG_CHROMIUM", "/usr/bin/chromium"))
@@ -125,10 +126,12 @@ def _screenshot(page, request) -> None:
 
 @pytest.fixture
 def e2e_user(transactional_db):
-    """A staff user the browser can log in as; `user.raw_password` is its password."""
+    """A warehouse clerk the browser can log in as; `user.raw_password` is its password."""
     user = UserFactory.build(username="e2e-clerk", first_name="Eko", last_name="Prasetyo")
     validate_password(E2E_PASSWORD, user)
-    user = UserFactory(username="e2e-clerk", first_name="Eko", last_name="Prasetyo", password=E2E_PASSWORD)
+    user = UserFactory(
+        username="e2e-clerk", first_name="Eko", last_name="Prasetyo", password=E2E_PASSWORD, roles=[CLERK]
+    )
     user.raw_password = E2E_PASSWORD
     return user
 

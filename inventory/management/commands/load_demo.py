@@ -15,11 +15,14 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, STAFF, right
+from accounts.roles import grant_on_warehouses, permissions_named
 from crm.models import Company
 from inventory.models import (
     Barcode,
@@ -42,12 +45,17 @@ from inventory.services.documents import (
 SEED = 2026
 VAT = Decimal("11")  # PPN, Indonesia's VAT
 
-# username, password, superuser, first name, last name
+SURABAYA_CLERK = "Warehouse clerk, Surabaya"  # a demo role: the clerk's rights on one warehouse
+
+# username, password, role, first name, last name. The administrator is also a superuser (Django
+# admin in full); `clerk.sby` works in the Surabaya warehouse only.
 USERS = [
-    ("admin", "gudang-admin-2026", True, "Administrator", "Gudang"),
-    ("staff", "gudang-staff-2026", False, "Sari", "Wulandari"),
-    ("clerk", "gudang-clerk-2026", False, "Budi", "Santoso"),
+    ("admin", "gudang-admin-2026", ADMINISTRATOR, "Administrator", "Gudang"),
+    ("staff", "gudang-staff-2026", STAFF, "Sari", "Wulandari"),
+    ("clerk", "gudang-clerk-2026", CLERK, "Budi", "Santoso"),
+    ("clerk.sby", "gudang-clerk-2026", SURABAYA_CLERK, "Dewi", "Lestari"),
 ]
+SURABAYA = "SBY"
 
 # code, name, address, default
 WAREHOUSES = [
@@ -270,6 +278,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(reset_passwords)
             warehouses = self._warehouses(users)
+            self._roles(users, warehouses)
             suppliers, clients = self._companies()
             products = self._catalog()
             self._minimum_stock(products, warehouses)
@@ -288,7 +297,7 @@ class Command(BaseCommand):
         User = get_user_model()
         counts = Counts()
         users = {}
-        for username, password, superuser, first_name, last_name in USERS:
+        for username, password, role, first_name, last_name in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User(
@@ -296,8 +305,8 @@ class Command(BaseCommand):
                     email=f"{username}@gudang.example.com",
                     first_name=first_name,
                     last_name=last_name,
-                    is_staff=True,
-                    is_superuser=superuser,
+                    is_staff=role == ADMINISTRATOR,
+                    is_superuser=role == ADMINISTRATOR,
                 )
                 validate_password(password, user)
                 user.set_password(password)
@@ -313,6 +322,23 @@ class Command(BaseCommand):
         note = " (passwords reset)" if reset_passwords else ""
         self.stdout.write(f"Users: {counts}{note}")
         return users
+
+    def _roles(self, users, warehouses) -> None:
+        """Put each demo user without a role into its role; the Surabaya clerk's role holds the
+        clerk's warehouse rights on Surabaya alone (made once, then left to the administrators)."""
+        local, created = Group.objects.get_or_create(name=SURABAYA_CLERK)
+        if created:
+            rights = DEFAULT_ROLES[CLERK]
+            local.permissions.set(permissions_named(r for r in rights if not right(r).per_warehouse))
+            surabaya = [w for w in warehouses if w.code == SURABAYA]
+            grant_on_warehouses(local, [r for r in rights if right(r).per_warehouse], surabaya)
+        assigned = 0
+        for username, _password, role, *_names in USERS:
+            user = users[username]
+            if not user.groups.exists():
+                user.groups.add(Group.objects.get(name=role))
+                assigned += 1
+        self.stdout.write(f"Roles: {assigned} demo users put in their roles")
 
     # -- warehouses and companies --------------------------------------------------------------
     def _warehouses(self, users) -> list[Warehouse]:
@@ -505,7 +531,7 @@ class Command(BaseCommand):
             warehouse = warehouses[i % 3]
             post(
                 DocumentType.SALES_ORDER,
-                by=staff,
+                by=admin,  # store staff enter sales orders; processing them is the administrator's
                 days_ago=13 - i,
                 header={"warehouse": warehouse, "client": clients[i % len(clients)]},
                 lines=outgoing(warehouse, rng.randint(2, 6), 1, 15),

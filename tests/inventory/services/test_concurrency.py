@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.catalogue import CLERK
 from inventory.errors import DocumentStateError, InsufficientStock
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.services.documents import process_document
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.parametrize("doc_type", [DocumentType.SALES_ORDER, DocumentType.WRITE_OFF])
 def test_twenty_clerks_cannot_take_more_than_ten_units(doc_type):
-    clerk = UserFactory()
+    clerk = UserFactory(roles=[CLERK])
     warehouse, product = WarehouseFactory(), ProductFactory()
     stock_in(by=clerk, warehouse=warehouse, product=product, quantity=10)
     drafts = [make_document(doc_type, by=clerk, warehouse=warehouse, lines=[(product, 1)]) for _ in range(20)]
@@ -32,7 +33,7 @@ def test_twenty_clerks_cannot_take_more_than_ten_units(doc_type):
 
 
 def test_the_same_document_processed_twice_at_once_applies_once():
-    clerk = UserFactory()
+    clerk = UserFactory(roles=[CLERK])
     warehouse, product = WarehouseFactory(), ProductFactory()
     receipt = make_document(DocumentType.RECEIPT, by=clerk, warehouse=warehouse, lines=[(product, 5)])
 
@@ -46,7 +47,7 @@ def test_the_same_document_processed_twice_at_once_applies_once():
 
 
 def test_opposite_transfers_all_finish_without_deadlock_errors():
-    clerk = UserFactory()
+    clerk = UserFactory(roles=[CLERK])
     a, b = WarehouseFactory(), WarehouseFactory()
     products = ProductFactory.create_batch(4)
     for product in products:
@@ -67,7 +68,7 @@ def test_opposite_transfers_all_finish_without_deadlock_errors():
 
 
 def test_documents_created_at_once_get_unique_consecutive_numbers():
-    clerk = UserFactory()
+    clerk = UserFactory(roles=[CLERK])
     warehouse, product = WarehouseFactory(), ProductFactory()
 
     results = run_together(
@@ -79,7 +80,7 @@ def test_documents_created_at_once_get_unique_consecutive_numbers():
 
 
 def test_concurrent_receipts_into_a_new_balance_row_create_it_once():
-    clerk = UserFactory()
+    clerk = UserFactory(roles=[CLERK])
     warehouse, product = WarehouseFactory(), ProductFactory()
     receipts = [
         make_document(DocumentType.RECEIPT, by=clerk, warehouse=warehouse, lines=[(product, "1.5")]) for _ in range(8)

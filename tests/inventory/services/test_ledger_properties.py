@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from accounts.catalogue import ADMINISTRATOR
 from inventory.errors import StockError
 from inventory.models import DocumentStatus, DocumentType, StockBalance, StockMove
 from inventory.services.documents import cancel_document, process_document
@@ -34,7 +35,7 @@ operations = st.lists(st.one_of(create, act, act), min_size=1, max_size=14)
 class LedgerPropertyTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.clerk = UserFactory()
+        cls.clerk = UserFactory(roles=[ADMINISTRATOR])
         cls.warehouses = WarehouseFactory.create_batch(WAREHOUSES)
         cls.products = ProductFactory.create_batch(PRODUCTS)
 
