@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from config.views import home
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="inventory:stock"), name="home"),
+    path("", home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

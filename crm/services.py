@@ -5,7 +5,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from crm.models import Company
+
+USE_CRM = "crm.use_crm"
 
 
 @transaction.atomic
@@ -20,7 +23,9 @@ def create_company(
     is_supplier: bool = False,
     is_client: bool = True,
 ) -> Company:
-    """Create a company; suppliers are what receipts choose from, clients what sales orders ship to."""
+    """Create a company (needs the CRM); suppliers are what receipts choose from, clients what
+    sales orders ship to."""
+    require(by, USE_CRM)
     company = Company()
     _set(company, name=name, tax_id=tax_id, address=address, phone=phone, email=email)
     company.is_supplier, company.is_client = bool(is_supplier), bool(is_client)
@@ -43,6 +48,7 @@ def update_company(
     is_client: bool = True,
 ) -> Company:
     """Change a company's details and roles."""
+    require(by, USE_CRM)
     current = Company.objects.select_for_update().get(pk=company.pk)
     _set(current, name=name, tax_id=tax_id, address=address, phone=phone, email=email)
     current.is_supplier, current.is_client = bool(is_supplier), bool(is_client)

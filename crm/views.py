@@ -1,5 +1,7 @@
 """Company pages: list (search, filters, pagination), create, edit."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,15 +9,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
 from crm.models import Company
-from crm.services import create_company, update_company
+from crm.services import USE_CRM, create_company, update_company
 from inventory.views.warehouses import add_service_errors
 
 COMPANIES_PER_PAGE = 50
 
 
+def crm_view(view):
+    """A CRM page: 403 without "Clients and deals"."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require(request.user, USE_CRM)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@crm_view
 def company_list(request: HttpRequest) -> HttpResponse:
     company_filter = CompanyFilter(request.GET or None, queryset=Company.objects.order_by("name", "id"))
     page_obj = Paginator(company_filter.qs, COMPANIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -26,6 +41,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@crm_view
 def company_create(request: HttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -39,6 +55,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
     return render(request, "crm/companies/form.html", {"form": form, "company": None})
 
 
+@crm_view
 def company_update(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(Company, pk=pk)
     form = CompanyForm(request.POST or None, instance=Company.objects.get(pk=pk))

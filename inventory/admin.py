@@ -3,14 +3,18 @@ read-only, documents cannot be added or deleted here (only through the services)
 processed or deleted document cannot be changed."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import warehouse_scope
+from inventory.access import VIEW_WAREHOUSE, document_right, shows_document_prices, shows_purchase_price
 from inventory.models import (
     Barcode,
     Category,
     DocumentLine,
     DocumentSequence,
     DocumentStatus,
+    DocumentType,
     InventorySettings,
     MinimumStock,
     Product,
@@ -19,6 +23,17 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
+
+
+class WarehouseScopedMixin:
+    """Rows of the warehouses the user may see only (`warehouse_field` names the warehouse)."""
+
+    warehouse_field = "warehouse_id"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
+        return queryset if scope is None else queryset.filter(**{f"{self.warehouse_field}__in": scope})
 
 
 class ReadOnlyAdminMixin:
@@ -35,7 +50,8 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(admin.ModelAdmin):
+class WarehouseAdmin(WarehouseScopedMixin, admin.ModelAdmin):
+    warehouse_field = "pk"
     list_display = ["name", "code", "responsible", "is_active", "is_default"]
     list_filter = ["is_active", "is_default"]
     search_fields = ["name", "code", "address"]
@@ -80,11 +96,19 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [BarcodeInline, MinimumStockInline]
     show_full_result_count = False
 
+    def get_exclude(self, request, obj=None):
+        return [] if shows_purchase_price(request.user) else ["purchase_price"]
+
 
 class DocumentLineInline(admin.TabularInline):
     model = DocumentLine
     extra = 0
     autocomplete_fields = ["product"]
+
+    def get_exclude(self, request, obj=None):
+        # A document's prices are purchase prices except in sales orders (see inventory.access).
+        doc_type = obj.doc_type if obj is not None else DocumentType.RECEIPT
+        return [] if shows_document_prices(request.user, doc_type) else ["price"]
 
     def has_add_permission(self, request, obj=None):
         return obj is not None and obj.is_editable and super().has_add_permission(request, obj)
@@ -121,6 +145,20 @@ class StockDocumentAdmin(admin.ModelAdmin):
         "deleted_by",
     ]
 
+    def get_queryset(self, request):
+        """Only documents the user may view: per type, in warehouses they hold that right on."""
+        queryset = super().get_queryset(request)
+        visible = Q(pk__in=[])
+        for doc_type in DocumentType:
+            scope = warehouse_scope(request.user, document_right("view", doc_type))
+            if scope is None:
+                visible |= Q(doc_type=doc_type)
+            elif scope:
+                visible |= Q(doc_type=doc_type, warehouse_id__in=scope) & (
+                    Q(destination__isnull=True) | Q(destination_id__in=scope)
+                )
+        return queryset.filter(visible)
+
     def has_add_permission(self, request):
         # A document gets its number from the service; create documents in the app.
         return False
@@ -136,7 +174,7 @@ class StockDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockBalance)
-class StockBalanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StockBalanceAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["product", "warehouse", "on_hand", "reserved", "available"]
     list_filter = ["warehouse"]
     search_fields = ["product__sku", "product__name", "warehouse__name", "warehouse__code"]
@@ -149,7 +187,7 @@ class StockBalanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(StockMove)
-class StockMoveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StockMoveAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "document", "product", "warehouse", "quantity", "balance_after", "is_reversal"]
     list_filter = ["warehouse", "is_reversal", "document__doc_type"]
     search_fields = ["document__number", "product__sku", "product__name"]

@@ -6,6 +6,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.formats import number_format
 
+from accounts.menu import menu_for
 from inventory.formatting import format_quantity
 
 register = template.Library()
@@ -61,3 +62,9 @@ def money(value) -> str:
     if number is None:
         return "" if value is None else value
     return number_format(number.quantize(CENT, rounding=ROUND_HALF_UP), decimal_pos=2, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def menu(context) -> dict:
+    """`{% menu as menu %}`: the sidebar entries of the user (see `accounts.menu`)."""
+    return menu_for(context["request"].user)

@@ -11,7 +11,7 @@ from inventory.models import DocumentStatus, DocumentType, StockDocument, Wareho
 
 class DocumentFilter(django_filters.FilterSet):
     """Status, warehouse (source or destination), supplier or client (by type), date range and
-    number. Build it with `doc_type=` and the queryset from `selectors.documents.document_list`."""
+    number. Build it with `doc_type=`, `warehouses=` and the queryset from `selectors.documents.document_list`."""
 
     number = django_filters.CharFilter(label=_("Number"), field_name="number", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DocumentStatus.choices, empty_label=_("Any"))
@@ -38,9 +38,12 @@ class DocumentFilter(django_filters.FilterSet):
         model = StockDocument
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, doc_type: str, **kwargs):
+    def __init__(self, data=None, queryset=None, *, doc_type: str, warehouses=None, **kwargs):
+        """`warehouses`: the choices of the warehouse filter (those the user may see)."""
         super().__init__(data, queryset=queryset, **kwargs)
         self.doc_type = doc_type
+        if warehouses is not None:
+            self.filters["warehouse"].queryset = warehouses
         company = self.filters["company"]
         if doc_type == DocumentType.RECEIPT:
             company.label = _("Supplier")

@@ -16,7 +16,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import warehouses_for
 from crm.models import Company
+from inventory.access import document_right, shows_document_prices
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.documents import Header, LineInput, create_document, update_document
@@ -124,12 +126,15 @@ class LineForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, doc_type: str, resolver: ProductResolver | None = None, **kwargs):
+    def __init__(
+        self, *args, doc_type: str, resolver: ProductResolver | None = None, show_prices: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.doc_type = doc_type
         self.fields["product"].resolver = resolver
         if doc_type == DocumentType.STOCK_COUNT:
             self.fields["quantity"].label = _("Counted quantity")
+        if doc_type == DocumentType.STOCK_COUNT or not show_prices:
             del self.fields["price"]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
@@ -174,8 +179,13 @@ class LineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args, doc_type: str, **kwargs):
+    """The lines. Without `show_prices` the price column is absent (purchase prices the user may
+    not see): a line keeps the price it had, a new line takes the product's purchase price."""
+
+    def __init__(self, *args, doc_type: str, show_prices: bool = True, kept_prices=None, **kwargs):
         self.doc_type = doc_type
+        self.show_prices = show_prices
+        self.kept_prices: dict[int, Decimal] = kept_prices or {}
         data = kwargs.get("data") if "data" in kwargs else (args[0] if args else None)
         prefix = kwargs.get("prefix") or LINE_PREFIX
         texts = []
@@ -187,7 +197,9 @@ class BaseLineFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         # Every row may be left blank (it is then skipped), saved rows included.
-        kwargs.update(doc_type=self.doc_type, resolver=self.resolver, empty_permitted=True)
+        kwargs.update(
+            doc_type=self.doc_type, resolver=self.resolver, show_prices=self.show_prices, empty_permitted=True
+        )
         return kwargs
 
     def add_fields(self, form, index):
@@ -206,6 +218,8 @@ class BaseLineFormSet(forms.BaseFormSet):
                 continue
             product = data["product"]
             price = data.get("price") or Decimal("0")
+            if not self.show_prices and self.doc_type != DocumentType.STOCK_COUNT:
+                price = self.kept_prices.get(product.pk, product.purchase_price)
             line = merged.get(product.pk)
             if line is None:
                 merged[product.pk] = {"product": product, "quantity": data["quantity"], "price": price}
@@ -243,7 +257,9 @@ def line_initial(document: StockDocument) -> list[dict]:
     ]
 
 
-def make_line_form(*, doc_type: str, index: int, product: Product | None = None, quantity=None) -> LineForm:
+def make_line_form(
+    *, doc_type: str, index: int, product: Product | None = None, quantity=None, show_prices: bool = True
+) -> LineForm:
     """One unbound row of the formset, for the page's "Add line" and scanner (htmx)."""
     initial = {}
     if product is not None:
@@ -251,7 +267,13 @@ def make_line_form(*, doc_type: str, index: int, product: Product | None = None,
         # Selling price for an order; a receipt's price is the supplier's, typed by the clerk.
         if doc_type == DocumentType.SALES_ORDER:
             initial["price"] = product.selling_price
-    form = LineForm(prefix=f"{LINE_PREFIX}-{index}", initial=initial, doc_type=doc_type, use_required_attribute=False)
+    form = LineForm(
+        prefix=f"{LINE_PREFIX}-{index}",
+        initial=initial,
+        doc_type=doc_type,
+        show_prices=show_prices,
+        use_required_attribute=False,
+    )
     form.fields["DELETE"] = forms.BooleanField(
         label=_("Delete"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
@@ -287,17 +309,21 @@ class DocumentHeaderForm(forms.Form):
 
     field_order = ["supplier", "client", "warehouse", "destination", "reason", "date", "currency", "responsible"]
 
-    def __init__(self, *args, document: StockDocument | None = None, **kwargs):
+    def __init__(self, *args, document: StockDocument | None = None, warehouses=None, **kwargs):
+        """`warehouses`: those the user may put documents of this type in (default: all)."""
         self.document = document
         super().__init__(*args, **kwargs)
+        warehouses = Warehouse.objects.filter(is_active=True) & (
+            warehouses if warehouses is not None else Warehouse.objects.all()
+        )
         users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
         self.fields["responsible"].queryset = _choices_with_current(users, document and document.responsible_id)
         self.fields["currency"].initial = settings.DEFAULT_CURRENCY
         self.fields["date"].initial = timezone.localdate
         if "warehouse" in self.fields:
-            self._limit("warehouse", Warehouse.objects.filter(is_active=True), document and document.warehouse_id)
+            self._limit("warehouse", warehouses, document and document.warehouse_id)
         if "destination" in self.fields:
-            self._limit("destination", Warehouse.objects.filter(is_active=True), document and document.destination_id)
+            self._limit("destination", warehouses, document and document.destination_id)
 
     def _limit(self, name, queryset, current_id):
         field = self.fields[name]
@@ -408,17 +434,27 @@ class DocumentForms:
         self.doc_type = doc_type
         self.user = user
         self.document = document
+        warehouses = warehouses_for(user, document_right("edit", doc_type))
+        kept_prices = {}
         if document is not None:
             initial = header_initial(document)
             lines = line_initial(document)
+            kept_prices = {line["product_obj"].pk: line["price"] for line in lines}
         else:
             initial = {"responsible": user.pk}
-            default = Warehouse.objects.filter(is_default=True, is_active=True).values_list("pk", flat=True).first()
+            default = warehouses.filter(is_default=True, is_active=True).values_list("pk", flat=True).first()
             if default:
                 initial["warehouse"] = default
             lines = []
-        self.header = HEADER_FORMS[doc_type](data, initial=initial, document=document)
-        self.lines = LineFormSet(data, initial=lines, prefix=LINE_PREFIX, doc_type=doc_type)
+        self.header = HEADER_FORMS[doc_type](data, initial=initial, document=document, warehouses=warehouses)
+        self.lines = LineFormSet(
+            data,
+            initial=lines,
+            prefix=LINE_PREFIX,
+            doc_type=doc_type,
+            show_prices=shows_document_prices(user, doc_type),
+            kept_prices=kept_prices,
+        )
         self.line_errors: list[str] = []
 
     def is_valid(self) -> bool:

@@ -5,7 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Category, Product, Warehouse
+from accounts.permissions import can, warehouses_for
+from inventory.models import Category, Product
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.catalog import parse_barcodes
@@ -42,7 +43,9 @@ class ProductForm(forms.Form):
         help_text=_("One barcode a line, or separated by commas. Scan them here."),
     )
 
-    def __init__(self, *args, instance: Product | None = None, **kwargs):
+    def __init__(self, *args, user, instance: Product | None = None, **kwargs):
+        """Prices appear only to those who may set them; minimum levels for the warehouses the
+        user sees."""
         self.instance = instance
         initial = kwargs.pop("initial", None) or {}
         if instance is not None:
@@ -63,7 +66,12 @@ class ProductForm(forms.Form):
                 **initial,
             }
         super().__init__(*args, initial=initial, **kwargs)
-        self.warehouses = list(Warehouse.objects.filter(is_active=True).order_by("-is_default", "name", "id"))
+        if not can(user, "inventory.view_purchase_price"):
+            del self.fields["purchase_price"]
+        if not can(user, "inventory.change_selling_price"):
+            del self.fields["selling_price"]
+        visible = warehouses_for(user, "inventory.view_warehouse")
+        self.warehouses = list(visible.filter(is_active=True).order_by("-is_default", "name", "id"))
         for warehouse in self.warehouses:
             self.fields[f"{MINIMUM_PREFIX}{warehouse.pk}"] = forms.DecimalField(
                 label=warehouse.name,
@@ -94,8 +102,8 @@ class ProductForm(forms.Form):
             "name": data["name"],
             "unit": data["unit"],
             "category": data["category"],
-            "purchase_price": data["purchase_price"],
-            "selling_price": data["selling_price"],
+            "purchase_price": data.get("purchase_price"),
+            "selling_price": data.get("selling_price"),
             "vat_rate": data["vat_rate"],
             "is_active": data["is_active"],
             "barcodes": data["barcodes"],

@@ -1,5 +1,6 @@
 """Read-side queries of the catalog. Every list takes the same number of queries for 1 row or 50."""
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.db.models import (
@@ -34,10 +35,16 @@ def search_products(queryset: QuerySet[Product], search: str) -> QuerySet[Produc
     )
 
 
-def product_list(*, search: str = "") -> QuerySet[Product]:
-    """Products with their category, barcodes and `on_hand` (total across warehouses)."""
+def _in_scope(queryset: QuerySet, warehouse_ids: Collection[int] | None, field: str = "warehouse_id") -> QuerySet:
+    """`queryset` limited to `warehouse_ids` (None: no limit)."""
+    return queryset if warehouse_ids is None else queryset.filter(**{f"{field}__in": warehouse_ids})
+
+
+def product_list(*, search: str = "", warehouse_ids: Collection[int] | None = None) -> QuerySet[Product]:
+    """Products with their category, barcodes and `on_hand` (total across the warehouses of
+    `warehouse_ids`, None: all)."""
     on_hand = (
-        StockBalance.objects.filter(product=OuterRef("pk"))
+        _in_scope(StockBalance.objects.filter(product=OuterRef("pk")), warehouse_ids)
         .order_by()
         .values("product")
         .annotate(total=Sum("on_hand"))
@@ -51,11 +58,13 @@ def product_list(*, search: str = "") -> QuerySet[Product]:
     return search_products(queryset, search)
 
 
-def product_balances(product: Product) -> list[Warehouse]:
-    """Each active warehouse (and any inactive one that holds a balance row of the product),
-    with `on_hand`, `reserved` and `available` of the product there, zero when none."""
+def product_balances(product: Product, *, warehouse_ids: Collection[int] | None = None) -> list[Warehouse]:
+    """Each active warehouse of `warehouse_ids` (None: all), and any inactive one that holds a
+    balance row of the product, with `on_hand`, `reserved` and `available` of the product there,
+    zero when none."""
     queryset = (
-        Warehouse.objects.annotate(balance=FilteredRelation("balances", condition=Q(balances__product=product)))
+        _in_scope(Warehouse.objects.all(), warehouse_ids, "pk")
+        .annotate(balance=FilteredRelation("balances", condition=Q(balances__product=product)))
         .filter(Q(is_active=True) | Q(balance__isnull=False))
         .annotate(
             on_hand=Coalesce(F("balance__on_hand"), ZERO),
@@ -67,9 +76,11 @@ def product_balances(product: Product) -> list[Warehouse]:
     return list(queryset)
 
 
-def product_moves(product: Product) -> QuerySet[StockMove]:
-    """The product's movements, newest first, with their document and warehouse."""
-    return StockMove.objects.filter(product=product).select_related("document", "warehouse").order_by("-id")
+def product_moves(product: Product, *, warehouse_ids: Collection[int] | None = None) -> QuerySet[StockMove]:
+    """The product's movements in `warehouse_ids` (None: all), newest first, with their
+    document and warehouse."""
+    moves = _in_scope(StockMove.objects.filter(product=product), warehouse_ids)
+    return moves.select_related("document", "warehouse").order_by("-id")
 
 
 def product_minimums(product: Product) -> dict[int, Decimal]:

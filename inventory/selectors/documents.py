@@ -1,5 +1,6 @@
 """Read side of stock documents: the lists people page through."""
 
+from collections.abc import Collection
 from datetime import date
 
 from django.db.models import (
@@ -28,6 +29,7 @@ TOTAL_FIELD = DecimalField(max_digits=QUANTITY_DIGITS + 14, decimal_places=MONEY
 def document_list(
     *,
     doc_type: str,
+    warehouse_ids: Collection[int] | None = None,
     status: str | None = None,
     warehouse=None,
     company=None,
@@ -38,8 +40,9 @@ def document_list(
     """The documents of one type that are not deleted, newest first, each with `line_count`
     and `total` (Σ quantity × price) computed in the same query.
 
-    `warehouse` matches the document's warehouse or a transfer's destination; `company`
-    matches the supplier or the client.
+    `warehouse_ids` limits them to documents all of whose warehouses are among these (None:
+    no limit); `warehouse` matches the document's warehouse or a transfer's destination;
+    `company` matches the supplier or the client.
     """
     documents = (
         StockDocument.objects.filter(doc_type=doc_type, deleted_at__isnull=True)
@@ -54,6 +57,10 @@ def document_list(
         )
         .order_by("-date", "-id")
     )
+    if warehouse_ids is not None:
+        documents = documents.filter(warehouse_id__in=warehouse_ids).filter(
+            Q(destination__isnull=True) | Q(destination_id__in=warehouse_ids)
+        )
     if status:
         documents = documents.filter(status=status)
     if warehouse is not None:

@@ -1,5 +1,7 @@
 """Read side of stock balances: the stock page."""
 
+from collections.abc import Collection
+
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 
 from inventory.models import Barcode, MinimumStock, StockBalance
@@ -7,6 +9,7 @@ from inventory.models import Barcode, MinimumStock, StockBalance
 
 def stock_rows(
     *,
+    warehouse_ids: Collection[int] | None = None,
     warehouse=None,
     search: str | None = None,
     category=None,
@@ -17,7 +20,8 @@ def stock_rows(
     reserved), `minimum` (the product's minimum level in that warehouse, or None) and
     `is_below_minimum` (available < minimum). One query, whatever the number of rows.
 
-    `search` matches the product's name or SKU (contains) or one of its barcodes (exact).
+    `warehouse_ids` limits the rows to these warehouses (None: all). `search` matches the
+    product's name or SKU (contains) or one of its barcodes (exact).
     """
     minimum = MinimumStock.objects.filter(product_id=OuterRef("product_id"), warehouse_id=OuterRef("warehouse_id"))
     rows = (
@@ -33,6 +37,8 @@ def stock_rows(
         # is read by walking both indexes instead of sorting every balance.
         .order_by("product__sku", "warehouse__name", "warehouse_id")
     )
+    if warehouse_ids is not None:
+        rows = rows.filter(warehouse_id__in=warehouse_ids)
     if warehouse is not None:
         rows = rows.filter(warehouse=warehouse)
     if category is not None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
@@ -27,15 +28,19 @@ def create_product(
     name: str,
     unit: str = Unit.PIECE,
     category: Category | None = None,
-    purchase_price: Decimal = Decimal("0"),
-    selling_price: Decimal = Decimal("0"),
+    purchase_price: Decimal | None = None,
+    selling_price: Decimal | None = None,
     vat_rate: Decimal = Decimal("0"),
     is_active: bool = True,
     barcodes: Iterable[str] = (),
     minimums: Mapping[Warehouse, Decimal | None] | None = None,
 ) -> Product:
-    """Create a product with its barcodes and minimum stock per warehouse."""
+    """Create a product with its barcodes and minimum stock per warehouse. Needs "Create
+    products"; a purchase price needs "View purchase price", a selling price "Change selling
+    price" (a price left None starts at zero)."""
+    require(by, "inventory.add_product")
     product = Product()
+    _check_rights(by, purchase_price, selling_price, minimums)
     return _save(
         product,
         sku=sku,
@@ -60,15 +65,18 @@ def update_product(
     name: str,
     unit: str = Unit.PIECE,
     category: Category | None = None,
-    purchase_price: Decimal = Decimal("0"),
-    selling_price: Decimal = Decimal("0"),
+    purchase_price: Decimal | None = None,
+    selling_price: Decimal | None = None,
     vat_rate: Decimal = Decimal("0"),
     is_active: bool = True,
     barcodes: Iterable[str] = (),
     minimums: Mapping[Warehouse, Decimal | None] | None = None,
 ) -> Product:
-    """Change a product. `barcodes` replaces its barcodes; `minimums` sets the level of each
-    warehouse it names (zero or None removes it) and leaves other warehouses alone."""
+    """Change a product (needs "Edit products"; prices as for `create_product`, None keeps
+    the price). `barcodes` replaces its barcodes; `minimums` sets the level of each warehouse it
+    names (zero or None removes it) and leaves other warehouses alone."""
+    require(by, "inventory.change_product")
+    _check_rights(by, purchase_price, selling_price, minimums)
     current = Product.objects.select_for_update().get(pk=product.pk)
     return _save(
         current,
@@ -96,8 +104,10 @@ def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, **fie
     product.name = (fields["name"] or "").strip()
     product.unit = fields["unit"] or Unit.PIECE
     product.category = fields["category"]
-    product.purchase_price = fields["purchase_price"] if fields["purchase_price"] is not None else Decimal("0")
-    product.selling_price = fields["selling_price"] if fields["selling_price"] is not None else Decimal("0")
+    if fields["purchase_price"] is not None:
+        product.purchase_price = fields["purchase_price"]
+    if fields["selling_price"] is not None:
+        product.selling_price = fields["selling_price"]
     product.vat_rate = fields["vat_rate"] if fields["vat_rate"] is not None else Decimal("0")
     product.is_active = bool(fields["is_active"])
     codes = list(dict.fromkeys(code.strip() for code in barcodes if code and code.strip()))
@@ -112,6 +122,15 @@ def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, **fie
     _save_barcodes(product, codes)
     _save_minimums(product, minimums)
     return product
+
+
+def _check_rights(by, purchase_price, selling_price, minimums) -> None:
+    if purchase_price is not None:
+        require(by, "inventory.view_purchase_price")
+    if selling_price is not None:
+        require(by, "inventory.change_selling_price")
+    for warehouse in minimums or {}:
+        require(by, "inventory.view_warehouse", warehouse)
 
 
 def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require
 from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
 
 # Any fixed number: the key of the advisory lock that serializes changes of the default warehouse.
 DEFAULT_WAREHOUSE_LOCK = 4_725_001
+MANAGE = "inventory.manage_warehouses"
 
 
 @transaction.atomic
@@ -27,8 +29,10 @@ def create_warehouse(
     is_active: bool = True,
     is_default: bool = False,
 ) -> Warehouse:
-    """Create a warehouse. The first warehouse becomes the default; making a new one the
-    default takes the flag from the previous default."""
+    """Create a warehouse (needs "Create, edit and delete warehouses" for all warehouses).
+    The first warehouse becomes the default; making a new one the default takes the flag from
+    the previous default."""
+    require(by, MANAGE)
     _lock_default()
     if not Warehouse.objects.exists():
         is_default = True
@@ -59,10 +63,14 @@ def update_warehouse(
     is_active: bool = True,
     is_default: bool = False,
 ) -> Warehouse:
-    """Change a warehouse. The default stays the default until another warehouse is made the
-    default, and cannot be deactivated."""
+    """Change a warehouse (needs the warehouse right on it; choosing the default, which concerns
+    every warehouse, needs it for all). The default stays the default until another warehouse
+    is made the default, and cannot be deactivated."""
+    require(by, MANAGE, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    if is_default != current.is_default:
+        require(by, MANAGE)
     if current.is_default and not is_default:
         raise ValidationError(
             {"is_default": _("There must be a default warehouse: make another warehouse the default instead.")}
@@ -84,6 +92,7 @@ def update_warehouse(
 def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
     """Mark a warehouse inactive: it can no longer be chosen in new documents. Refused for the
     default warehouse."""
+    require(by, MANAGE, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     if current.is_default:
@@ -100,6 +109,7 @@ def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
 def delete_warehouse(warehouse: Warehouse, *, by) -> None:
     """Delete a warehouse that was never used. One with stock movements or documents is
     refused (deactivate it instead); the default only when it is the last warehouse."""
+    require(by, MANAGE, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     used = (

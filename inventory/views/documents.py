@@ -14,6 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import can_somewhere, require, warehouse_scope, warehouses_for
+from inventory.access import (
+    check_document_visible,
+    document_actions,
+    document_right,
+    inventory_view,
+    require_document_type_right,
+    shows_document_prices,
+)
 from inventory.errors import StockError
 from inventory.filters.documents import DocumentFilter
 from inventory.forms.documents import DocumentForms, ProductResolver, make_line_form
@@ -42,9 +51,10 @@ def _doc_type_or_404(doc_type: str) -> DocumentType:
         raise Http404(_("Unknown document type.")) from None
 
 
-def _document_or_404(doc_type: str, pk: int) -> StockDocument:
+def _document_or_404(request, doc_type: str, pk: int) -> StockDocument:
+    """The document, if it exists and the user may see it; else 404."""
     kind = _doc_type_or_404(doc_type)
-    return get_object_or_404(
+    document = get_object_or_404(
         StockDocument.objects.select_related(
             "warehouse", "destination", "supplier", "client", "responsible", "processed_by", "cancelled_by"
         ),
@@ -52,10 +62,18 @@ def _document_or_404(doc_type: str, pk: int) -> StockDocument:
         doc_type=kind,
         deleted_at__isnull=True,
     )
+    check_document_visible(request.user, document)
+    return document
 
 
-def _type_context(kind: DocumentType) -> dict:
-    return {"doc_type": kind.value, "type_label": kind.label, "type_plural": PLURAL_LABELS[kind]}
+def _type_context(request, kind: DocumentType) -> dict:
+    return {
+        "doc_type": kind.value,
+        "type_label": kind.label,
+        "type_plural": PLURAL_LABELS[kind],
+        "is_stock_count": kind == DocumentType.STOCK_COUNT,
+        "show_prices": shows_document_prices(request.user, kind),
+    }
 
 
 def _error_text(error: Exception) -> str:
@@ -67,13 +85,26 @@ def _error_text(error: Exception) -> str:
 @require_GET
 def document_list(request, doc_type):
     kind = _doc_type_or_404(doc_type)
-    documents = select_documents(doc_type=kind)
-    filterset = DocumentFilter(request.GET or None, queryset=documents, doc_type=kind)
+    require_document_type_right(request.user, "view", kind)
+    scope = warehouse_scope(request.user, document_right("view", kind))
+    documents = select_documents(doc_type=kind, warehouse_ids=scope)
+    filterset = DocumentFilter(
+        request.GET or None,
+        queryset=documents,
+        doc_type=kind,
+        warehouses=warehouses_for(request.user, document_right("view", kind)),
+    )
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inventory/documents/list.html",
-        {**_type_context(kind), "filter": filterset, "page_obj": page_obj, "documents": page_obj.object_list},
+        {
+            **_type_context(request, kind),
+            "filter": filterset,
+            "page_obj": page_obj,
+            "documents": page_obj.object_list,
+            "can_create": can_somewhere(request.user, document_right("edit", kind)),
+        },
     )
 
 
@@ -82,12 +113,11 @@ def _form_page(request, kind: DocumentType, forms: DocumentForms, document: Stoc
         request,
         "inventory/documents/form.html",
         {
-            **_type_context(kind),
+            **_type_context(request, kind),
             "document": document,
             "header_form": forms.header,
             "formset": forms.lines,
             "line_errors": forms.all_line_errors,
-            "is_stock_count": kind == DocumentType.STOCK_COUNT,
         },
     )
 
@@ -112,6 +142,7 @@ def _save(request, kind: DocumentType, document: StockDocument | None):
 @require_http_methods(["GET", "POST"])
 def document_create(request, doc_type):
     kind = _doc_type_or_404(doc_type)
+    require_document_type_right(request.user, "edit", kind)
     if request.method == "POST":
         return _save(request, kind, None)
     return _form_page(request, kind, DocumentForms(kind, user=request.user), None)
@@ -119,8 +150,9 @@ def document_create(request, doc_type):
 
 @require_http_methods(["GET", "POST"])
 def document_update(request, doc_type, pk):
-    document = _document_or_404(doc_type, pk)
+    document = _document_or_404(request, doc_type, pk)
     kind = DocumentType(document.doc_type)
+    require(request.user, document_right("edit", kind), document)
     if not document.is_editable:
         messages.error(
             request,
@@ -135,7 +167,7 @@ def document_update(request, doc_type, pk):
 
 @require_GET
 def document_detail(request, doc_type, pk):
-    document = _document_or_404(doc_type, pk)
+    document = _document_or_404(request, doc_type, pk)
     kind = DocumentType(document.doc_type)
     lines = list(document.lines.select_related("product").order_by("id"))
     moves = document.moves.select_related("warehouse", "product").order_by("id")
@@ -143,12 +175,12 @@ def document_detail(request, doc_type, pk):
         request,
         "inventory/documents/detail.html",
         {
-            **_type_context(kind),
+            **_type_context(request, kind),
             "document": document,
             "lines": lines,
             "total": sum((line.amount for line in lines), 0),
             "moves": moves,
-            "is_stock_count": kind == DocumentType.STOCK_COUNT,
+            "may": document_actions(request.user, document),
         },
     )
 
@@ -165,21 +197,21 @@ def _run(request, action, document, success: str) -> bool:
 
 @require_POST
 def document_process(request, doc_type, pk):
-    document = _document_or_404(doc_type, pk)
+    document = _document_or_404(request, doc_type, pk)
     _run(request, process_document, document, _("%(number)s processed."))
     return redirect(document_url(document))
 
 
 @require_POST
 def document_cancel(request, doc_type, pk):
-    document = _document_or_404(doc_type, pk)
+    document = _document_or_404(request, doc_type, pk)
     _run(request, cancel_document, document, _("Processing of %(number)s cancelled."))
     return redirect(document_url(document))
 
 
 @require_POST
 def document_delete(request, doc_type, pk):
-    document = _document_or_404(doc_type, pk)
+    document = _document_or_404(request, doc_type, pk)
     if _run(request, delete_document, document, _("%(number)s deleted.")):
         return redirect("inventory:document_list", document.doc_type)
     return redirect(document_url(document))
@@ -190,6 +222,7 @@ def document_line(request, doc_type):
     """One row of the line formset (htmx): empty, or for a product given by `product` (id)
     or `code` (barcode/SKU, as a scanner types it), with quantity 1."""
     kind = _doc_type_or_404(doc_type)
+    require_document_type_right(request.user, "edit", kind)
     try:
         index = int(request.GET.get("index", "0"))
     except ValueError:
@@ -209,15 +242,15 @@ def document_line(request, doc_type):
         if not product.is_active:
             message = _("“%(product)s” is inactive and cannot be used in documents.") % {"product": product}
             return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-    form = make_line_form(doc_type=kind, index=index, product=product, quantity=1 if product else None)
-    return render(
-        request,
-        "inventory/documents/_line_row.html",
-        {"form": form, "is_stock_count": kind == DocumentType.STOCK_COUNT, "doc_type": kind.value},
+    show_prices = shows_document_prices(request.user, kind)
+    form = make_line_form(
+        doc_type=kind, index=index, product=product, quantity=1 if product else None, show_prices=show_prices
     )
+    return render(request, "inventory/documents/_line_row.html", {"form": form, **_type_context(request, kind)})
 
 
 @require_GET
+@inventory_view("inventory.view_product")
 def product_lookup(request):
     """Up to 20 active products matching `q` by name, SKU or barcode (htmx suggestions)."""
     query = (request.GET.get("q") or "").strip()

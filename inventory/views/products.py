@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.permissions import can, warehouse_scope
+from inventory.access import VIEW_WAREHOUSE, inventory_view, shows_purchase_price
 from inventory.filters.products import ProductFilter
 from inventory.forms.products import ProductForm
 from inventory.models import Product
@@ -30,8 +32,10 @@ SORTS = {
 SORT_COLUMNS = [("sku", gettext_lazy("SKU")), ("name", gettext_lazy("Name")), ("on_hand", gettext_lazy("On hand"))]
 
 
+@inventory_view("inventory.view_product")
 def product_list_view(request: HttpRequest) -> HttpResponse:
-    product_filter = ProductFilter(request.GET or None, queryset=product_list())
+    scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
+    product_filter = ProductFilter(request.GET or None, queryset=product_list(warehouse_ids=scope))
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
@@ -46,30 +50,46 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/products/list.html",
-        {"filter": product_filter, "page_obj": page_obj, "products": page_obj.object_list, "columns": columns},
+        {
+            "filter": product_filter,
+            "page_obj": page_obj,
+            "products": page_obj.object_list,
+            "columns": columns,
+            "can_create": can(request.user, "inventory.add_product"),
+        },
     )
 
 
+@inventory_view("inventory.view_product")
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(
         Product.objects.select_related("category").prefetch_related("barcodes"),
         pk=pk,
     )
-    moves = Paginator(product_moves(product), MOVES_PER_PAGE).get_page(request.GET.get("page"))
+    scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
+    moves = Paginator(product_moves(product, warehouse_ids=scope), MOVES_PER_PAGE).get_page(request.GET.get("page"))
     minimums = product_minimums(product)
-    balances = product_balances(product)
+    balances = product_balances(product, warehouse_ids=scope)
     for warehouse in balances:
         warehouse.minimum = minimums.get(warehouse.pk)
         warehouse.is_low = warehouse.minimum is not None and warehouse.available < warehouse.minimum
     return render(
         request,
         "inventory/products/detail.html",
-        {"product": product, "balances": balances, "page_obj": moves, "moves": moves.object_list},
+        {
+            "product": product,
+            "balances": balances,
+            "page_obj": moves,
+            "moves": moves.object_list,
+            "show_purchase_price": shows_purchase_price(request.user),
+            "can_edit": can(request.user, "inventory.change_product"),
+        },
     )
 
 
+@inventory_view("inventory.add_product")
 def product_create(request: HttpRequest) -> HttpResponse:
-    form = ProductForm(request.POST or None)
+    form = ProductForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             product = create_product(by=request.user, **form.service_kwargs())
@@ -81,9 +101,10 @@ def product_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inventory/products/form.html", {"form": form, "product": None})
 
 
+@inventory_view("inventory.change_product")
 def product_update(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk)
-    form = ProductForm(request.POST or None, instance=product)
+    form = ProductForm(request.POST or None, user=request.user, instance=product)
     if request.method == "POST" and form.is_valid():
         try:
             product = update_product(product, by=request.user, **form.service_kwargs())

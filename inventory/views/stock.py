@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import warehouse_scope, warehouses_for
+from inventory.access import VIEW_WAREHOUSE, inventory_view
 from inventory.models import Category, Warehouse
 from inventory.selectors.stock import stock_rows
 
@@ -28,8 +30,10 @@ class StockFilterForm(forms.Form):
     non_zero = forms.BooleanField(label=_("Only non-zero"), required=False)
     below_minimum = forms.BooleanField(label=_("Below minimum"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, warehouses, **kwargs):
+        """`warehouses`: the choices of the warehouse filter (those the user may see)."""
         super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
@@ -40,10 +44,12 @@ class StockFilterForm(forms.Form):
 
 
 @require_GET
+@inventory_view(VIEW_WAREHOUSE)
 def stock(request):
-    form = StockFilterForm(request.GET or None)
+    form = StockFilterForm(request.GET or None, warehouses=warehouses_for(request.user, VIEW_WAREHOUSE))
     filters = form.cleaned_data if form.is_valid() else {}
     rows = stock_rows(
+        warehouse_ids=warehouse_scope(request.user, VIEW_WAREHOUSE),
         warehouse=filters.get("warehouse"),
         search=filters.get("q"),
         category=filters.get("category"),

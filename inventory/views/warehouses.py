@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import can, require, warehouses_for
+from inventory.access import VIEW_WAREHOUSE, inventory_view
 from inventory.forms.warehouses import WarehouseForm
 from inventory.models import Warehouse
 from inventory.services.warehouses import (
@@ -16,14 +18,33 @@ from inventory.services.warehouses import (
     update_warehouse,
 )
 
+MANAGE = "inventory.manage_warehouses"
 
+
+def _warehouse_or_404(request, pk: int) -> Warehouse:
+    """A warehouse the user may see (else 404) and manage (else 403)."""
+    warehouse = get_object_or_404(warehouses_for(request.user, VIEW_WAREHOUSE).select_related("responsible"), pk=pk)
+    require(request.user, MANAGE, warehouse)
+    return warehouse
+
+
+@inventory_view(VIEW_WAREHOUSE)
 def warehouse_list(request: HttpRequest) -> HttpResponse:
     warehouses = list(
-        Warehouse.objects.select_related("responsible").order_by("-is_active", "-is_default", "name", "id")
+        warehouses_for(request.user, VIEW_WAREHOUSE)
+        .select_related("responsible")
+        .order_by("-is_active", "-is_default", "name", "id")
     )
-    return render(request, "inventory/warehouses/list.html", {"warehouses": warehouses})
+    for warehouse in warehouses:
+        warehouse.manageable = can(request.user, MANAGE, warehouse)
+    return render(
+        request,
+        "inventory/warehouses/list.html",
+        {"warehouses": warehouses, "can_create": can(request.user, MANAGE)},
+    )
 
 
+@inventory_view(MANAGE)
 def warehouse_create(request: HttpRequest) -> HttpResponse:
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -37,8 +58,9 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inventory/warehouses/form.html", {"form": form, "warehouse": None})
 
 
+@inventory_view(MANAGE)
 def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = get_object_or_404(Warehouse.objects.select_related("responsible"), pk=pk)
+    warehouse = _warehouse_or_404(request, pk)
     form = WarehouseForm(request.POST or None, instance=warehouse)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,8 +74,9 @@ def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@inventory_view(MANAGE)
 def warehouse_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = get_object_or_404(Warehouse, pk=pk)
+    warehouse = _warehouse_or_404(request, pk)
     try:
         deactivate_warehouse(warehouse, by=request.user)
     except ValidationError as error:
@@ -64,8 +87,9 @@ def warehouse_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@inventory_view(MANAGE)
 def warehouse_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = get_object_or_404(Warehouse, pk=pk)
+    warehouse = _warehouse_or_404(request, pk)
     try:
         delete_warehouse(warehouse, by=request.user)
     except ValidationError as error:

@@ -1,0 +1,41 @@
+"""What the sidebar offers a user, and where their start page is."""
+
+from django.urls import reverse
+
+from accounts.catalogue import DOCUMENT_TYPES
+from accounts.permissions import can, can_somewhere
+
+
+def menu_for(user) -> dict:
+    """Each sidebar entry only where the user holds its right (somewhere, for the rights given
+    per warehouse). Asks the user's permission caches only: no queries per entry."""
+    area = can(user, "inventory.view_inventory")
+    sees_warehouses = area and can_somewhere(user, "inventory.view_warehouse")
+    return {
+        "documents": [
+            (doc_type, label)
+            for doc_type, label in DOCUMENT_TYPES.items()
+            if area and can_somewhere(user, f"inventory.view_{doc_type}")
+        ],
+        "stock": sees_warehouses,
+        "warehouses": sees_warehouses,
+        "products": area and can(user, "inventory.view_product"),
+        "crm": can(user, "crm.use_crm"),
+        "admin": user.is_staff,
+    }
+
+
+def start_url(user) -> str | None:
+    """The first page of the menu the user may open (None: none at all)."""
+    entries = menu_for(user)
+    if entries["stock"]:
+        return reverse("inventory:stock")
+    if entries["documents"]:
+        return reverse("inventory:document_list", args=[entries["documents"][0][0]])
+    if entries["products"]:
+        return reverse("inventory:product_list")
+    if entries["crm"]:
+        return reverse("crm:company_list")
+    if entries["admin"]:
+        return reverse("admin:index")
+    return None

@@ -1,0 +1,79 @@
+"""What a user may see and do in the inventory pages, in the words of `accounts.permissions`.
+
+Views ask here, so that a page, its buttons and the service it calls agree.
+"""
+
+from functools import wraps
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can, require, require_somewhere, warehouses_for
+from inventory.models import DocumentType, StockDocument
+
+AREA = "inventory.view_inventory"
+VIEW_WAREHOUSE = "inventory.view_warehouse"
+PURCHASE_PRICE = "inventory.view_purchase_price"
+BUTTONS = ("edit", "process", "cancel", "delete")
+
+
+def document_right(action: str, doc_type: str) -> str:
+    """The right to `action` ("view", "edit", "process", "cancel", "delete") documents of a type."""
+    return f"inventory.{action}_{doc_type}"
+
+
+def inventory_view(*rights: str):
+    """Decorate a view of the inventory area: the user needs the area and each of `rights`
+    on at least one warehouse (or globally, for rights not bound to warehouses); else 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            require(request.user, AREA)
+            for name in rights:
+                require_somewhere(request.user, name)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def require_document_type_right(user, action: str, doc_type: str) -> None:
+    require(user, AREA)
+    require_somewhere(user, document_right(action, doc_type))
+
+
+def visible_documents(user, doc_type: str):
+    """The warehouses whose documents of this type the user may see."""
+    return warehouses_for(user, document_right("view", doc_type))
+
+
+def check_document_visible(user, document: StockDocument) -> None:
+    """404 for a document the user may not see (its existence is not revealed)."""
+    if not (can(user, AREA) and can(user, document_right("view", document.doc_type), document)):
+        raise Http404(_("No such document."))
+
+
+def document_actions(user, document: StockDocument) -> dict[str, bool]:
+    """Which of the detail page's buttons this user gets: state and rights both allow them."""
+    may = {action: can(user, document_right(action, document.doc_type), document) for action in BUTTONS}
+    return {
+        "edit": document.is_editable and may["edit"],
+        "process": document.can_be_processed and may["process"],
+        "cancel": document.can_be_cancelled and may["cancel"],
+        "delete": document.is_editable and may["delete"],
+    }
+
+
+def shows_document_prices(user, doc_type: str) -> bool:
+    """A sales order's prices are selling prices, shown to everyone who sees the order; the
+    other types carry purchase prices (cost), shown only with "View purchase price". A stock
+    count has no prices."""
+    if doc_type == DocumentType.STOCK_COUNT:
+        return False
+    return doc_type == DocumentType.SALES_ORDER or can(user, PURCHASE_PRICE)
+
+
+def shows_purchase_price(user) -> bool:
+    return can(user, PURCHASE_PRICE)
