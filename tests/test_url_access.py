@@ -1,0 +1,229 @@
+"""Every URL, walked from the resolver: who may open it.
+
+1. Anonymous GET of any URL → redirect to a sign-in page (except the explicit PUBLIC list).
+2. Each URL outside the admin has an entry in MATRIX (a new URL without one fails), naming the
+   right a GET and a POST need; each default role gets the expected status, derived from the
+   role's grants (tests/accounts/test_default_roles.py pins those to PRODUCT.md's table).
+The admin's own URLs are checked by Django's admin (staff + model permissions) and by
+tests/accounts for the role editor.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.catalogue import ADMINISTRATOR, CLERK, DOCUMENT_TYPES, STAFF
+from inventory.models import DocumentStatus, DocumentType, StockDocument
+from inventory.services.documents import process_document
+from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
+from tests.stock_helpers import make_document, stock_in
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login", "set_language"}
+ROLES = (ADMINISTRATOR, STAFF, CLERK)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a GET and a POST of the URL need (a right's name, "any" for any signed-in user,
+    None when the method is not offered: 405), the status when allowed, and the URL's
+    arguments ("document:<state>" makes a fresh document of each type in that state)."""
+
+    get: str | None
+    post: str | None = None
+    get_ok: int = 200
+    post_ok: int = 302
+    args: str = ""
+    per_type: bool = False
+    query: str = ""
+    post_data: dict = field(default_factory=dict)
+
+
+def typed(action: str) -> str:
+    return f"inventory.{action}_{{type}}"
+
+
+MATRIX = {
+    "home": Entry(get="any", get_ok=302),
+    "logout": Entry(get=None, post="any"),
+    "password_change": Entry(get="any", post="any", post_ok=200),
+    "password_change_done": Entry(get="any"),
+    "inventory:warehouse_list": Entry(get="inventory.view_warehouse"),
+    "inventory:warehouse_create": Entry(
+        get="inventory.manage_warehouses", post="inventory.manage_warehouses", post_ok=200
+    ),
+    "inventory:warehouse_update": Entry(
+        get="inventory.manage_warehouses", post="inventory.manage_warehouses", post_ok=200, args="warehouse"
+    ),
+    "inventory:warehouse_deactivate": Entry(get=None, post="inventory.manage_warehouses", args="spare_warehouse"),
+    "inventory:warehouse_delete": Entry(get=None, post="inventory.manage_warehouses", args="spare_warehouse"),
+    "inventory:product_list": Entry(get="inventory.view_product"),
+    "inventory:product_create": Entry(get="inventory.add_product", post="inventory.add_product", post_ok=200),
+    "inventory:product_detail": Entry(get="inventory.view_product", args="product"),
+    "inventory:product_update": Entry(
+        get="inventory.change_product", post="inventory.change_product", post_ok=200, args="product"
+    ),
+    "inventory:product_lookup": Entry(get="inventory.view_product", query="?q=Pro"),
+    "inventory:stock": Entry(get="inventory.view_warehouse"),
+    "inventory:document_list": Entry(get=typed("view"), per_type=True),
+    "inventory:document_create": Entry(get=typed("edit"), post=typed("edit"), post_ok=200, per_type=True),
+    "inventory:document_line": Entry(get=typed("edit"), per_type=True),
+    "inventory:document_detail": Entry(get=typed("view"), args="document:draft", per_type=True),
+    "inventory:document_update": Entry(
+        get=typed("edit"), post=typed("edit"), post_ok=200, args="document:draft", per_type=True
+    ),
+    "inventory:document_process": Entry(get=None, post=typed("process"), args="document:draft", per_type=True),
+    "inventory:document_cancel": Entry(get=None, post=typed("cancel"), args="document:processed", per_type=True),
+    "inventory:document_delete": Entry(get=None, post=typed("delete"), args="document:draft", per_type=True),
+    "crm:company_list": Entry(get="crm.use_crm"),
+    "crm:company_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
+    "crm:company_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="company"),
+}
+
+
+def walk(patterns=None, namespace=""):
+    """(`namespace:`, `namespace:name` or None, pattern) of every URL pattern, depth first."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield namespace, (f"{namespace}{pattern.name}" if pattern.name else None), pattern
+
+
+def sample_url(name: str, pattern: URLPattern) -> str:
+    """A URL of the pattern, its arguments filled with plausible values."""
+    samples = {"pk": 1, "doc_type": "receipt", "object_id": "1", "app_label": "inventory", "content_type_id": 1}
+    keys = set(pattern.pattern.regex.groupindex)
+    return reverse(name, kwargs={key: samples.get(key, "x") for key in keys})
+
+
+def test_every_url_outside_the_admin_is_in_the_matrix():
+    ours = [(name, pattern) for namespace, name, pattern in walk() if namespace != "admin:"]
+    names = {name for name, _ in ours}
+    unnamed = [pattern for name, pattern in ours if name is None]
+    assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
+    assert names - set(MATRIX) - PUBLIC == set(), "add these URLs to MATRIX"
+    assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
+
+
+def test_anonymous_get_of_every_url_goes_to_sign_in(client):
+    checked = 0
+    for _namespace, name, pattern in walk():
+        if name is None or name in PUBLIC or name == "admin:login":
+            continue
+        url = sample_url(name, pattern)
+        response = client.get(url)
+        assert response.status_code == 302, (name, url, response.status_code)
+        assert re.search(r"/(accounts|admin)/login/", response.headers["Location"]), (name, response.headers)
+        checked += 1
+    assert checked > 40
+
+
+def test_public_urls_answer_without_sign_in(client):
+    assert client.get(reverse("login")).status_code == 200
+
+
+# --- the matrix, role by role --------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    """Two warehouses with stock, a product, a company, and an administrator to prepare data."""
+    preparer = UserFactory(username="preparer", roles=[ADMINISTRATOR])
+    warehouse, other = WarehouseFactory(), WarehouseFactory()
+    product = ProductFactory()
+    stock_in(by=preparer, warehouse=warehouse, product=product, quantity=100)
+    stock_in(by=preparer, warehouse=other, product=product, quantity=100)
+    return {
+        "preparer": preparer,
+        "warehouse": warehouse,
+        "other": other,
+        "product": product,
+        "company": CompanyFactory(),
+    }
+
+
+def make_in_state(world, doc_type: str, state: str) -> StockDocument:
+    destination = world["other"] if doc_type == DocumentType.TRANSFER else None
+    document = make_document(
+        doc_type,
+        by=world["preparer"],
+        warehouse=world["warehouse"],
+        destination=destination,
+        lines=[(world["product"], 2, 1)],
+    )
+    if state == "processed":
+        document = process_document(document, by=world["preparer"])
+    return document
+
+
+def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocument | None]:
+    if entry.args == "":
+        return ([doc_type] if entry.per_type else []), None
+    if entry.args.startswith("document:"):
+        document = make_in_state(world, doc_type, entry.args.split(":")[1])
+        return [doc_type, document.pk], document
+    if entry.args == "spare_warehouse":
+        return [WarehouseFactory().pk], None
+    return [world[entry.args].pk], None
+
+
+def expected(entry_right: str | None, ok: int, rights: set[str], doc_type: str | None) -> int:
+    if entry_right is None:
+        return 405
+    if entry_right == "any":
+        return ok
+    needed = entry_right.format(type=doc_type)
+    area = needed.startswith("crm.") or "inventory.view_inventory" in rights or not needed.startswith("inventory.")
+    return ok if needed in rights and area else 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_gets_the_expected_status(client, world, role, name):
+    entry = MATRIX[name]
+    user = UserFactory(username=f"member-{role[:5]}", roles=[role])
+    rights = {
+        f"{app}.{code}"
+        for app, code in Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")
+    }
+    client.force_login(user)
+    failures = []
+    for doc_type in DOCUMENT_TYPES if entry.per_type else [None]:
+        for method in ("get", "post"):
+            right_needed = entry.get if method == "get" else entry.post
+            if method == "post" and right_needed is None and entry.get is not None and entry.post is None:
+                # A page without a POST form: Django answers 405 only for views limited to GET.
+                continue
+            args, document = url_args(entry, world, doc_type)
+            url = reverse(name, args=args) + (entry.query if method == "get" else "")
+            response = getattr(client, method)(url, entry.post_data)
+            want = expected(right_needed, entry.get_ok if method == "get" else entry.post_ok, rights, doc_type)
+            if response.status_code != want:
+                failures.append(f"{method.upper()} {url} as {role}: {response.status_code}, expected {want}")
+            if document is not None and want == 403:
+                fresh = StockDocument.objects.get(pk=document.pk)
+                if (fresh.status, fresh.deleted_at) != (document.status, document.deleted_at):
+                    failures.append(f"{method.upper()} {url} as {role}: refused but the document changed")
+            if name == "logout":
+                client.force_login(user)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_refused_process_changes_no_balance(client, world):
+    """The staff role may not process receipts: the POST is refused and nothing moves."""
+    user = UserFactory(username="staffer", roles=[STAFF])
+    document = make_in_state(world, DocumentType.RECEIPT, "draft")
+    client.force_login(user)
+    response = client.post(reverse("inventory:document_process", args=["receipt", document.pk]))
+    assert response.status_code == 403
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DRAFT
+    assert not document.moves.exists()
+    assert world["product"].balances.get(warehouse=world["warehouse"]).on_hand == Decimal(100)
