@@ -1,0 +1,143 @@
+"""Purchase prices are absent for users without "View purchase price": product pages and
+forms, the cost prices of documents (all but sales orders), and the admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from accounts.catalogue import ADMINISTRATOR
+from accounts.roles import permissions_named
+from inventory.models import DocumentType
+from inventory.services.catalog import create_product
+from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
+from tests.stock_helpers import make_document
+
+pytestmark = pytest.mark.django_db
+
+COST = "12345.67"  # a purchase price no other number on the pages resembles
+
+
+@pytest.fixture
+def site():
+    admin = UserFactory(username="boss", roles=[ADMINISTRATOR])
+    role = Group.objects.create(name="Buyer without costs")
+    rights = ["inventory.view_inventory", "inventory.view_warehouse", "inventory.view_product"]
+    rights += ["inventory.change_product", "inventory.change_selling_price"]
+    rights += [f"inventory.{a}_{t}" for a in ("view", "edit") for t in ("receipt", "sales_order")]
+    role.permissions.set(permissions_named(rights))
+    user = UserFactory(username="no-costs", is_staff=True)
+    user.groups.add(role)
+    warehouse = WarehouseFactory()
+    product = ProductFactory(name="Gula Pasir", purchase_price=Decimal(COST), selling_price=Decimal("20000"))
+    receipt = make_document(
+        DocumentType.RECEIPT,
+        by=admin,
+        warehouse=warehouse,
+        supplier=CompanyFactory(),
+        lines=[(product, 5, COST)],
+    )
+    return {"admin": admin, "user": user, "warehouse": warehouse, "product": product, "receipt": receipt}
+
+
+@pytest.fixture
+def user_client(client, site):
+    client.force_login(site["user"])
+    return client
+
+
+def cost_shown(response) -> bool:
+    text = response.content.decode()
+    return "12345" in text.replace(".", "").replace(",", "")
+
+
+def test_product_pages_hide_the_purchase_price(user_client, site, client):
+    product = site["product"]
+    detail = user_client.get(reverse("inventory:product_detail", args=[product.pk]))
+    assert detail.status_code == 200 and not cost_shown(detail)
+    assert "Purchase price" not in detail.content.decode()
+    form = user_client.get(reverse("inventory:product_update", args=[product.pk]))
+    assert "purchase_price" not in form.context["form"].fields and not cost_shown(form)
+
+
+def test_an_edit_without_the_field_keeps_the_purchase_price(user_client, site):
+    product = site["product"]
+    data = {"sku": product.sku, "name": "Gula Pasir 1 kg", "unit": product.unit, "selling_price": "21000"}
+    data |= {"vat_rate": "11", "is_active": "on", "purchase_price": "1"}  # a smuggled price is ignored
+    response = user_client.post(reverse("inventory:product_update", args=[product.pk]), data)
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.name, product.selling_price, product.purchase_price) == (
+        "Gula Pasir 1 kg",
+        Decimal("21000"),
+        Decimal(COST),
+    )
+
+
+def test_receipts_hide_their_cost_prices(user_client, site):
+    receipt = site["receipt"]
+    detail = user_client.get(reverse("inventory:document_detail", args=["receipt", receipt.pk]))
+    assert detail.status_code == 200 and not cost_shown(detail)
+    listing = user_client.get(reverse("inventory:document_list", args=["receipt"]))
+    assert not cost_shown(listing)
+    edit = user_client.get(reverse("inventory:document_update", args=["receipt", receipt.pk]))
+    assert not cost_shown(edit)
+    assert all("price" not in form.fields for form in edit.context["formset"])
+
+
+def test_a_receipt_saved_without_prices_keeps_or_takes_the_purchase_price(user_client, site):
+    receipt = site["receipt"]
+    other = ProductFactory(purchase_price=Decimal("700"))
+    data = {
+        "supplier": receipt.supplier_id,
+        "warehouse": site["warehouse"].pk,
+        "date": "2026-11-28",
+        "currency": "IDR",
+        "responsible": site["user"].pk,
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-product": site["product"].sku,
+        "lines-0-quantity": "6",
+        "lines-0-price": "1",  # not a field for this user: ignored
+        "lines-1-product": other.sku,
+        "lines-1-quantity": "2",
+    }
+    response = user_client.post(reverse("inventory:document_update", args=["receipt", receipt.pk]), data)
+    assert response.status_code == 302, response.context and response.context["header_form"].errors
+    prices = dict(receipt.lines.values_list("product_id", "price"))
+    assert prices == {site["product"].pk: Decimal(COST), other.pk: Decimal("700")}
+
+
+def test_sales_orders_show_their_selling_prices(user_client, site):
+    order = make_document(
+        DocumentType.SALES_ORDER,
+        by=site["admin"],
+        warehouse=site["warehouse"],
+        lines=[(site["product"], 1, "20000")],
+    )
+    detail = user_client.get(reverse("inventory:document_detail", args=["sales_order", order.pk]))
+    assert detail.context["show_prices"] and "20,000" in detail.content.decode().replace(".", ",")
+
+
+def test_the_admin_hides_the_purchase_price(user_client, site):
+    response = user_client.get(reverse("admin:inventory_product_change", args=[site["product"].pk]))
+    assert response.status_code == 200
+    assert "purchase_price" not in response.content.decode()
+    receipt = user_client.get(reverse("admin:inventory_stockdocument_change", args=[site["receipt"].pk]))
+    assert receipt.status_code in (200, 403)
+    assert not cost_shown(receipt)
+
+
+def test_the_service_refuses_a_purchase_price_from_a_user_without_the_right(site):
+    with pytest.raises(PermissionDenied):
+        create_product(by=site["user"], sku="NEW-1", name="New", purchase_price=Decimal("5"))
+
+
+def test_holders_of_the_right_see_it(client, site):
+    client.force_login(site["admin"])
+    detail = client.get(reverse("inventory:product_detail", args=[site["product"].pk]))
+    assert cost_shown(detail)
+    receipt = client.get(reverse("inventory:document_detail", args=["receipt", site["receipt"].pk]))
+    assert cost_shown(receipt)
