@@ -18,6 +18,20 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def axes_only_where_sign_in_is_tested(request, settings):
+    """django-axes (sign-in lockout) is on in the browser tests, which sign in through the real
+    form, and in tests that ask for `axes_enabled`; elsewhere it is off, because
+    `Client.login()` calls authenticate() without a request, which axes refuses."""
+    settings.AXES_ENABLED = request.node.get_closest_marker("e2e") is not None or "axes_enabled" in request.fixturenames
+
+
+@pytest.fixture
+def axes_enabled(settings):
+    """Sign-in lockout on for this test (see `axes_only_where_sign_in_is_tested`)."""
+    settings.AXES_ENABLED = True
+
+
 @pytest.fixture
 def user(db):
     """An employee in the "Online store administrator" role: every right, all warehouses."""

@@ -1,0 +1,54 @@
+"""The sign-in lockout as the user sees it, and the client's address behind the TLS proxy.
+
+django-axes counts failed sign-ins per username + address (settings: AXES_*). When a pair is
+locked out, axes' middleware calls `lockout_response` instead of showing its bare default page:
+the login page again, with the reason, answered 429 Too Many Requests.
+"""
+
+import ipaddress
+import math
+
+from axes.helpers import get_client_username, get_cool_off
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+
+
+def lockout_message(request: HttpRequest | None = None) -> str:
+    cool_off = get_cool_off(request)
+    minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 15
+    return ngettext(
+        "Too many failed sign-ins for this account from your address. Try again in %(minutes)d minute.",
+        "Too many failed sign-ins for this account from your address. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the login form, the username kept, with the lockout message."""
+    username = get_client_username(request, credentials) or ""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    form = AuthenticationForm(request, initial={"username": username})
+    context = {"form": form, "next": next_url, "lockout_message": lockout_message(request)}
+    return render(request, "registration/login.html", context, status=429)
+
+
+def client_ip_behind_proxy(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE with BEHIND_TLS_PROXY=1: the address the proxy saw.
+
+    The proxy appends the address it was connected from to X-Forwarded-For; entries left of it
+    came from the client and can be anything, so only the right-most one is trusted. Without a
+    usable header (a request that did not pass the proxy) the connection's own address is used.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    candidate = forwarded.split(",")[-1].strip() if forwarded else ""
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR")
