@@ -17,10 +17,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+from accounts.catalogue import ADMINISTRATOR
 from crm.models import Company
 from inventory.models import (
     Barcode,
@@ -126,7 +128,10 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
     year_ago = now - timedelta(days=365)
 
     User = get_user_model()
-    admin = User.objects.create_superuser("bench", "bench@example.com", None)
+    # A realistic employee, not a superuser: the permission checks run as they do for people
+    # (roles are groups, created by `migrate`).
+    admin = User.objects.create_user("bench", "bench@example.com", None)
+    admin.groups.add(Group.objects.get(name=ADMINISTRATOR))
     partner = Company.objects.create(name="PT Bench Mitra", is_supplier=True, is_client=True)
     warehouses = [
         Warehouse.objects.create(name=f"Gudang {i + 1}", code=f"WH{i + 1}", is_default=(i == 0))

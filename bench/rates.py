@@ -42,6 +42,8 @@ class AppWorker:
         from inventory.models import Product, Warehouse
 
         self.rng = random.Random(seed)
+        # One user object per worker, as one per request: its permission cache is filled by
+        # the first document (the warm-up, not measured) and reused.
         self.user = get_user_model().objects.get(pk=ctx["user_id"])
         self.client = Company.objects.get(pk=ctx["company_id"])
         self.warehouses = list(Warehouse.objects.filter(pk__in=ctx["warehouse_ids"]))
@@ -110,7 +112,8 @@ class BareWorker:
             )
             (doc_id,) = cur.fetchone()
             cur.execute(f"SELECT status FROM {self.t_doc} WHERE id = %s FOR UPDATE", [doc_id])
-            cur.fetchone()
+            if cur.fetchone()[0] != "draft":  # the status check under the lock
+                raise RuntimeError("bare SQL: document not a draft")
             cur.execute(
                 f"""SELECT id, product_id, on_hand, reserved FROM {self.t_bal}
                     WHERE warehouse_id = %s AND product_id = ANY(%s)

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +20,26 @@ class InventorySettings(models.Model):
     @classmethod
     def load(cls) -> "InventorySettings":
         return cls.objects.get_or_create(id=1)[0]
+
+    @classmethod
+    def has_negative_setting(cls, doc_type: str) -> bool:
+        """Whether documents of `doc_type` have an "allow negative stock" setting at all."""
+        return any(f.name == f"allow_negative_{doc_type}" for f in cls._meta.concrete_fields)
+
+    @classmethod
+    def negative_stock_allowed(cls, doc_type: str) -> bool:
+        """`load().allows_negative(doc_type)` in one plain single-column read (a type without
+        the setting asks nothing); the row is created, as `load` does, only if it is missing."""
+        if not cls.has_negative_setting(doc_type):
+            return False
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote(cls._meta.get_field(f'allow_negative_{doc_type}').column)} "
+                f"FROM {quote(cls._meta.db_table)} WHERE id = 1"
+            )
+            row = cursor.fetchone()
+        return bool(row[0]) if row is not None else cls.load().allows_negative(doc_type)
 
     def allows_negative(self, doc_type: str) -> bool:
         return bool(getattr(self, f"allow_negative_{doc_type}", False))

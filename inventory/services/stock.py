@@ -36,32 +36,30 @@ def apply_movements(
     *,
     is_reversal: bool = False,
 ) -> int:
-    """Add `deltas` to the locked `balances` in one UPDATE (relative, `on_hand + delta`) and
-    record one movement per changed balance in one INSERT. Zero deltas are skipped. Returns
-    the number of movements written."""
+    """Add `deltas` to the locked `balances` (relative, `on_hand + delta`) and record one
+    movement per changed balance, with the balance it left, in one statement: an UPDATE whose
+    RETURNING rows feed the movements' INSERT. Zero deltas are skipped. Returns the number of
+    movements written."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
         return 0
-    balance_ids, warehouse_ids, product_ids, quantities, balances_after = [], [], [], [], []
-    for (warehouse_id, product_id), delta in changes:
-        balance = balances[(warehouse_id, product_id)]
+    balance_ids, quantities = [], []
+    for key, delta in changes:
+        balance = balances[key]
         balance.on_hand += delta
         balance_ids.append(balance.id)
-        warehouse_ids.append(warehouse_id)
-        product_ids.append(product_id)
         quantities.append(delta)
-        balances_after.append(balance.on_hand)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {StockBalance._meta.db_table} AS b SET on_hand = b.on_hand + v.delta "
-            "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, delta) WHERE b.id = v.id",
-            [balance_ids, quantities],
-        )
-        cursor.execute(
+            f"WITH changed AS (UPDATE {StockBalance._meta.db_table} AS b SET on_hand = b.on_hand + v.delta "
+            "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, delta) WHERE b.id = v.id "
+            "RETURNING b.warehouse_id, b.product_id, v.delta, b.on_hand) "
             f"INSERT INTO {StockMove._meta.db_table} "
             "(document_id, warehouse_id, product_id, quantity, balance_after, is_reversal, created_at) "
-            "SELECT %s, w, p, q, a, %s, now() FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
-            "AS v(w, p, q, a)",
-            [document.pk, is_reversal, warehouse_ids, product_ids, quantities, balances_after],
+            "SELECT %s, warehouse_id, product_id, delta, on_hand, %s, now() FROM changed "
+            "ORDER BY warehouse_id, product_id",
+            [balance_ids, quantities, document.pk, is_reversal],
         )
+        if cursor.rowcount != len(changes):  # every balance was locked by the caller: cannot happen
+            raise RuntimeError(f"{len(changes)} balances to change, {cursor.rowcount} changed")
     return len(changes)
