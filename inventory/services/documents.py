@@ -46,7 +46,7 @@ from inventory.models import (
 from inventory.models.documents import NUMBER_PREFIX
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.retry import run_with_retry
-from inventory.services.stock import apply_movements, check_available
+from inventory.services.stock import apply_movements, check_available, shortages
 
 
 @dataclass(frozen=True)
@@ -258,10 +258,12 @@ def _set_status(document: StockDocument, status: str, *, at: str, by_field: str,
 
 def _check_available_unless_negative_allowed(document, deltas, balances, *, by) -> None:
     """Stock may go below what is available only where the settings allow negative stock for
-    the document's type and the user holds "allow negative quantity" for it there. (The
-    right is asked before the settings are read: it is answered from the user's permission
-    cache, and a user without it spares the settings query.)"""
-    if not any(delta < 0 for delta in deltas.values()):
+    the document's type and the user holds "allow negative quantity" for it there.
+
+    The right and the setting are asked only when some balance would go below what is
+    available (they cannot change the outcome otherwise), the right first: it is answered
+    from the user's permission cache, and a user without it spares the settings query."""
+    if not shortages(deltas, balances):
         return
     doc_type = document.doc_type
     negative_allowed = (

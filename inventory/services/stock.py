@@ -9,14 +9,22 @@ from inventory.locks import BalanceKey, LockedBalance
 from inventory.models import Product, StockBalance, StockDocument, StockMove, Warehouse
 
 
-def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey, LockedBalance]) -> None:
-    """Raise `InsufficientStock` naming every balance that `deltas` would take below what is
-    available (on hand − reserved). Call with locked balances."""
-    short = [
+def shortages(
+    deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey, LockedBalance]
+) -> list[tuple[BalanceKey, Decimal, Decimal]]:
+    """(key, asked, available) of every balance that `deltas` would take below what is
+    available (on hand − reserved), in key order. Call with locked balances."""
+    return [
         (key, -delta, balances[key].available)
         for key, delta in sorted(deltas.items())
         if delta < 0 and balances[key].available + delta < 0
     ]
+
+
+def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey, LockedBalance]) -> None:
+    """Raise `InsufficientStock` naming every balance that `deltas` would take below what is
+    available (on hand − reserved). Call with locked balances."""
+    short = shortages(deltas, balances)
     if not short:
         return
     products = Product.objects.in_bulk({p for (_, p), _, _ in short})
