@@ -13,7 +13,8 @@ from accounts.permissions import require
 from crm.filters import CompanyFilter
 from crm.forms import CompanyForm
 from crm.models import Company
-from crm.services import USE_CRM, create_company, update_company
+from crm.services import USE_CRM
+from crm.services.companies import create_company, update_company
 from inventory.views.warehouses import add_service_errors
 
 COMPANIES_PER_PAGE = 50

@@ -18,11 +18,13 @@ from inventory.models import (
     InventorySettings,
     MinimumStock,
     Product,
+    Reservation,
     StockBalance,
     StockDocument,
     StockMove,
     Warehouse,
 )
+from inventory.selectors.stock import with_reserved
 
 
 class WarehouseScopedMixin:
@@ -181,9 +183,25 @@ class StockBalanceAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdm
     list_select_related = ["product", "warehouse"]
     show_full_result_count = False
 
+    def get_queryset(self, request):
+        return with_reserved(super().get_queryset(request))
+
+    @admin.display(description=_("reserved"))
+    def reserved(self, obj):
+        return obj.reserved
+
     @admin.display(description=_("available"))
     def available(self, obj):
-        return obj.available
+        return obj.available_qty
+
+
+@admin.register(Reservation)
+class ReservationAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "product", "warehouse", "quantity", "reserved_until", "status", "deal"]
+    list_filter = ["status", "warehouse"]
+    search_fields = ["product__sku", "product__name", "deal__title"]
+    list_select_related = ["product", "warehouse", "deal"]
+    show_full_result_count = False
 
 
 @admin.register(StockMove)

@@ -11,8 +11,9 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection, models
+from django.utils import timezone
 
-from inventory.models import StockBalance, StockDocument
+from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument
 
 BalanceKey = tuple[int, int]  # (warehouse_id, product_id)
 
@@ -23,7 +24,8 @@ class LockedBalance:
 
     id: int
     on_hand: Decimal
-    reserved: Decimal
+    # What counting reservations hold of it: zero until `load_reserved` reads them.
+    reserved: Decimal = Decimal(0)
 
     @property
     def available(self) -> Decimal:
@@ -169,9 +171,32 @@ def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, LockedBalance
     table = StockBalance._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, warehouse_id, product_id, on_hand, reserved FROM {table} "
+            f"SELECT id, warehouse_id, product_id, on_hand FROM {table} "
             "WHERE warehouse_id = ANY(%s) AND product_id = ANY(%s) "
             "ORDER BY warehouse_id, product_id FOR UPDATE",
             [sorted({w for w, _ in keys}), sorted({p for _, p in keys})],
         )
-        return {(w, p): LockedBalance(id_, on_hand, reserved) for id_, w, p, on_hand, reserved in cursor.fetchall()}
+        return {(w, p): LockedBalance(id_, on_hand) for id_, w, p, on_hand in cursor.fetchall()}
+
+
+def load_reserved(
+    balances: dict[BalanceKey, LockedBalance], keys: Iterable[BalanceKey], *, sparing_deal_id: int | None = None
+) -> None:
+    """Set `reserved` of the locked balances of `keys` to what counting reservations (active,
+    not expired) hold, leaving out those of the deal `sparing_deal_id` (its own sales order
+    may take them). One query, run after the lock: a statement that waited for the lock would
+    not see reservations committed meanwhile, a new one does."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    table = Reservation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT warehouse_id, product_id, SUM(quantity) FROM {table} "
+            "WHERE status = %s AND reserved_until > %s AND deal_id IS DISTINCT FROM %s "
+            "AND (warehouse_id, product_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
+            "GROUP BY warehouse_id, product_id",
+            [ReservationStatus.ACTIVE, timezone.now(), sparing_deal_id, [w for w, _ in keys], [p for _, p in keys]],
+        )
+        for warehouse_id, product_id, quantity in cursor.fetchall():
+            balances[(warehouse_id, product_id)].reserved = quantity

@@ -40,3 +40,21 @@ def ledger_sum(warehouse, product) -> Decimal:
     return StockMove.objects.filter(warehouse=warehouse, product=product).aggregate(s=Sum("quantity"))["s"] or Decimal(
         0
     )
+
+
+def hold(*, by, warehouse, product, quantity, until=None, deal=None):
+    """A reservation as a deal row would make it (written directly: for read-side tests)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inventory.models import Reservation
+
+    return Reservation.objects.create(
+        warehouse=warehouse,
+        product=product,
+        quantity=Decimal(quantity),
+        reserved_until=until or timezone.now() + timedelta(days=3),
+        deal=deal,
+        created_by=by,
+    )

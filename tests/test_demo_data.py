@@ -49,7 +49,7 @@ def snapshot() -> dict:
         "minimums": MinimumStock.objects.count(),
         "documents": sorted(StockDocument.objects.values_list("number", "status")),
         "moves": StockMove.objects.count(),
-        "balances": sorted(StockBalance.objects.values_list("warehouse_id", "product_id", "on_hand", "reserved")),
+        "balances": sorted(StockBalance.objects.values_list("warehouse_id", "product_id", "on_hand")),
     }
 
 

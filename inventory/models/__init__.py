@@ -6,6 +6,7 @@ from inventory.models.documents import (
     DocumentType,
     StockDocument,
 )
+from inventory.models.reservations import Reservation, ReservationStatus
 from inventory.models.settings import InventorySettings
 from inventory.models.stock import StockBalance, StockMove
 from inventory.models.warehouse import Warehouse
@@ -20,6 +21,8 @@ __all__ = [
     "InventorySettings",
     "MinimumStock",
     "Product",
+    "Reservation",
+    "ReservationStatus",
     "StockBalance",
     "StockDocument",
     "StockMove",

@@ -87,6 +87,15 @@ class StockDocument(models.Model):
         blank=True,
         related_name="sales_orders",
     )
+    deal = models.ForeignKey(
+        "crm.Deal",
+        verbose_name=_("deal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_orders",
+        help_text=_("The deal this sales order ships; processing it consumes the deal's reservations."),
+    )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")

@@ -1,5 +1,11 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+
+
+class ReservationMode(models.TextChoices):
+    MANUAL = "manual", _("manually")
+    ON_ADD = "on_add", _("on adding the product to a deal")
 
 
 class InventorySettings(models.Model):
@@ -8,6 +14,15 @@ class InventorySettings(models.Model):
     allow_negative_write_off = models.BooleanField(_("allow negative stock on write-offs"), default=False)
     allow_negative_transfer = models.BooleanField(_("allow negative stock on transfers"), default=False)
     allow_negative_sales_order = models.BooleanField(_("allow negative stock on sales orders"), default=False)
+    reservation_mode = models.CharField(
+        _("reserve products"), max_length=8, choices=ReservationMode.choices, default=ReservationMode.ON_ADD
+    )
+    reservation_days = models.PositiveSmallIntegerField(
+        _("reservation period, days"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    sell_unshipped_on_won = models.BooleanField(_("sell unshipped products when the deal is won"), default=True)
 
     class Meta:
         verbose_name = _("inventory settings")

@@ -6,7 +6,9 @@ from inventory.models.quantities import quantity_field
 
 
 class StockBalance(models.Model):
-    """What one warehouse holds of one product: a cache of the sum of its movements.
+    """What one warehouse holds of one product: a cache of the sum of its movements. What is
+    reserved of it is not stored here but summed from the reservations that count
+    (`inventory.models.reservations`), so an expired one stops counting at once.
 
     Written only by `inventory.services.stock`, on rows locked in key order.
     """
@@ -14,7 +16,6 @@ class StockBalance(models.Model):
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="balances")
     product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="balances")
     on_hand = quantity_field(_("on hand"), default=0)
-    reserved = quantity_field(_("reserved"), default=0)
 
     class Meta:
         verbose_name = _("stock balance")
@@ -22,16 +23,11 @@ class StockBalance(models.Model):
         ordering = ["warehouse_id", "product_id"]
         constraints = [
             models.UniqueConstraint(fields=["warehouse", "product"], name="one_balance_per_warehouse_product"),
-            models.CheckConstraint(condition=Q(reserved__gte=0), name="balance_reserved_not_negative"),
         ]
         indexes = [models.Index(fields=["product", "warehouse"], name="balance_by_product")]
 
     def __str__(self) -> str:
         return f"{self.product} @ {self.warehouse}: {self.on_hand}"
-
-    @property
-    def available(self):
-        return self.on_hand - self.reserved
 
 
 class StockMove(models.Model):

@@ -4,7 +4,6 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from django.db.models import (
-    DecimalField,
     F,
     FilteredRelation,
     OuterRef,
@@ -13,14 +12,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
 from inventory.models import Barcode, Product, StockBalance, StockMove, Warehouse
-from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS
-
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS))
+from inventory.selectors.stock import ZERO, reserved_quantity
 
 
 def search_products(queryset: QuerySet[Product], search: str) -> QuerySet[Product]:
@@ -68,7 +64,7 @@ def product_balances(product: Product, *, warehouse_ids: Collection[int] | None 
         .filter(Q(is_active=True) | Q(balance__isnull=False))
         .annotate(
             on_hand=Coalesce(F("balance__on_hand"), ZERO),
-            reserved=Coalesce(F("balance__reserved"), ZERO),
+            reserved=reserved_quantity(warehouse=OuterRef("pk"), product=product.pk),
         )
         .annotate(available=F("on_hand") - F("reserved"))
         .order_by("-is_default", "name", "id")

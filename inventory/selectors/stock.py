@@ -1,10 +1,48 @@
 """Read side of stock balances: the stock page."""
 
 from collections.abc import Collection
+from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
-from inventory.models import Barcode, MinimumStock, StockBalance
+from inventory.models import Barcode, MinimumStock, Reservation, StockBalance
+from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS
+from inventory.models.reservations import counting
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS))
+
+
+def reserved_quantity(warehouse=None, product=None):
+    """What counting reservations (active, not expired) hold of one warehouse's product (by
+    default those of the outer query's row); zero when none."""
+    warehouse = OuterRef("warehouse_id") if warehouse is None else warehouse
+    product = OuterRef("product_id") if product is None else product
+    held = (
+        Reservation.objects.filter(counting(), warehouse_id=warehouse, product_id=product)
+        .order_by()
+        .values("warehouse_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held), ZERO)
+
+
+def with_reserved(balances: QuerySet[StockBalance]) -> QuerySet[StockBalance]:
+    """Balances annotated with `reserved` and `available_qty` (on hand − reserved)."""
+    return balances.annotate(reserved=reserved_quantity()).annotate(available_qty=F("on_hand") - F("reserved"))
 
 
 def stock_rows(
@@ -25,8 +63,7 @@ def stock_rows(
     """
     minimum = MinimumStock.objects.filter(product_id=OuterRef("product_id"), warehouse_id=OuterRef("warehouse_id"))
     rows = (
-        StockBalance.objects.select_related("product", "warehouse")
-        .annotate(available_qty=F("on_hand") - F("reserved"))
+        with_reserved(StockBalance.objects.select_related("product", "warehouse"))
         .annotate(minimum=Subquery(minimum.values("quantity")[:1]))
         .annotate(
             is_below_minimum=ExpressionWrapper(
@@ -51,8 +88,8 @@ def stock_rows(
             | Exists(Barcode.objects.filter(product_id=OuterRef("product_id"), code=search))
         )
     if non_zero:
-        rows = rows.exclude(on_hand=0, reserved=0)
+        rows = rows.exclude(on_hand=0)
     if below_minimum:
         # A semi-join the planner can hash, rather than a subquery per balance.
-        rows = rows.filter(Exists(minimum.filter(quantity__gt=OuterRef("on_hand") - OuterRef("reserved"))))
+        rows = rows.filter(Exists(minimum.filter(quantity__gt=OuterRef("available_qty"))))
     return rows

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
-from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
+from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 
 BARCODE_MAX_LENGTH = Barcode._meta.get_field("code").max_length
 
@@ -160,9 +160,9 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
         value = getattr(product, field)
         if value < 0:
             add(field, _("The price cannot be negative."))
-        elif not _fits(value, MONEY_DIGITS, MONEY_DECIMALS):
+        elif not fits(value, MONEY_DIGITS, MONEY_DECIMALS):
             add(field, _("The price is too large or has more than two decimals."))
-    if not (0 <= product.vat_rate <= 100) or not _fits(product.vat_rate, 5, 2):
+    if not (0 <= product.vat_rate <= 100) or not fits(product.vat_rate, 5, 2):
         add("vat_rate", _("The VAT rate is a percentage between 0 and 100, with at most two decimals."))
 
     for code in codes:
@@ -181,7 +181,7 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
             continue
         if quantity < 0:
             add(f"min_{warehouse.pk}", _("The minimum stock cannot be negative."))
-        elif not _fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
+        elif not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
             add(f"min_{warehouse.pk}", _("The quantity is too large or has more than three decimals."))
     if errors:
         raise ValidationError(errors)
@@ -209,12 +209,3 @@ def _save_minimums(product: Product, minimums: Mapping) -> None:
         MinimumStock.objects.bulk_create(
             kept, update_conflicts=True, unique_fields=["product", "warehouse"], update_fields=["quantity"]
         )
-
-
-def _fits(value: Decimal, digits: int, decimals: int) -> bool:
-    sign, figures, exponent = Decimal(value).normalize().as_tuple()
-    if not isinstance(exponent, int):  # NaN or infinity
-        return False
-    places = max(0, -exponent)
-    whole_digits = max(0, len(figures) + exponent)
-    return places <= decimals and whole_digits <= digits - decimals

@@ -27,6 +27,7 @@ from inventory.locks import (
     BalanceKey,
     LockedBalance,
     instances_from_row,
+    load_reserved,
     lock_balances,
     lock_document,
     row_layout,
@@ -39,12 +40,14 @@ from inventory.models import (
     DocumentType,
     InventorySettings,
     Product,
+    Reservation,
+    ReservationStatus,
     StockDocument,
     StockMove,
     Warehouse,
 )
 from inventory.models.documents import NUMBER_PREFIX
-from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
+from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.retry import run_with_retry
 from inventory.services.stock import apply_movements, check_available, shortages
 
@@ -69,6 +72,7 @@ class Header:
     comment: str = ""
     reason: str = ""
     responsible: object = None
+    deal: object = None  # a sales order made from a deal (crm.Deal): it may take the deal's reservations
 
 
 def next_document_number(doc_type: str) -> str:
@@ -115,12 +119,16 @@ def update_document(document: StockDocument, *, by, header: Header, lines: Seque
     return document
 
 
-def process_document(document: StockDocument, *, by) -> StockDocument:
+def process_document(document: StockDocument, *, by, won_deal=None) -> StockDocument:
     """Apply every line to the balances, or none of them: refused with `InsufficientStock`
     when an outgoing line asks for more than is available (unless negative stock is allowed
-    for the type), with `DocumentStateError` when already processed or deleted."""
+    for the type), with `DocumentStateError` when already processed or deleted.
+
+    `won_deal`: the CRM is shipping the sales order of this won deal. Winning a deal needs
+    "Clients and deals" (checked by the CRM) and ships its order without "process sales
+    orders" itself, as store staff win deals; the order must belong to that deal."""
     related = _RELATIONS_READ.get(document.doc_type, ("warehouse",))
-    return run_with_retry(lambda: _process(document.pk, by=by, related=related))
+    return run_with_retry(lambda: _process(document.pk, by=by, related=related, won_deal=won_deal))
 
 
 def cancel_document(document: StockDocument, *, by) -> StockDocument:
@@ -154,9 +162,10 @@ _RELATIONS_READ = {
 
 
 @transaction.atomic
-def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATIONS) -> StockDocument:
+def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATIONS, won_deal=None) -> StockDocument:
     document = lock_document(document_id, related=related)
-    require(by, f"inventory.process_{document.doc_type}", document)
+    if won_deal is None or document.deal_id != won_deal.pk:
+        require(by, f"inventory.process_{document.doc_type}", document)
     _ensure_editable(document)
     lines = _read_lines(document)
     if not lines:
@@ -166,6 +175,10 @@ def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATI
     deltas = _deltas(document, lines, balances)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     apply_movements(document, deltas, balances)
+    if document.deal_id is not None:  # a deal's sales order ships what the deal reserved
+        Reservation.objects.filter(deal_id=document.deal_id, status=ReservationStatus.ACTIVE).update(
+            status=ReservationStatus.CONSUMED, ended_at=timezone.now()
+        )
     if document.doc_type == DocumentType.RECEIPT:
         _update_purchase_prices(lines)
     _set_status(document, DocumentStatus.PROCESSED, at="processed_at", by_field="processed_by", by=by)
@@ -262,7 +275,10 @@ def _check_available_unless_negative_allowed(document, deltas, balances, *, by) 
 
     The right and the setting are asked only when some balance would go below what is
     available (they cannot change the outcome otherwise), the right first: it is answered
-    from the user's permission cache, and a user without it spares the settings query."""
+    from the user's permission cache, and a user without it spares the settings query.
+    Reservations count only where stock goes out; a deal's own sales order may take the
+    deal's reservations."""
+    load_reserved(balances, [key for key, delta in deltas.items() if delta < 0], sparing_deal_id=document.deal_id)
     if not shortages(deltas, balances):
         return
     doc_type = document.doc_type
@@ -293,6 +309,10 @@ def _set_header(document: StockDocument, header: Header, *, by) -> None:
     document.date = header.date or timezone.localdate()
     document.currency = (header.currency or document.currency or settings.DEFAULT_CURRENCY).upper()
     document.comment = header.comment
+    if document.doc_type != DocumentType.SALES_ORDER:
+        document.deal = None
+    elif header.deal is not None:  # the document forms never unlink an order from its deal
+        document.deal = header.deal
     if header.responsible is not None:
         document.responsible = header.responsible
     elif document.responsible_id is None:
@@ -342,20 +362,13 @@ def _line_errors(doc_type: str, line) -> list[str]:
             errors.append(_("the counted quantity cannot be negative."))
     elif quantity <= 0:
         errors.append(_("the quantity must be greater than zero."))
-    if not _fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
+    if not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
         errors.append(_("the quantity is too large or has more than three decimals."))
     if price < 0:
         errors.append(_("the price cannot be negative."))
-    if not _fits(price, MONEY_DIGITS, MONEY_DECIMALS):
+    if not fits(price, MONEY_DIGITS, MONEY_DECIMALS):
         errors.append(_("the price is too large or has more than two decimals."))
     return errors
-
-
-def _fits(value: Decimal, digits: int, decimals: int) -> bool:
-    _, figures, exponent = Decimal(value).normalize().as_tuple()
-    places = max(0, -exponent)
-    whole_digits = max(0, len(figures) + exponent)
-    return places <= decimals and whole_digits <= digits - decimals
 
 
 def _add_lines(document: StockDocument, lines: Sequence[LineInput]) -> None:

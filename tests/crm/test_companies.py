@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from crm.models import Company
-from crm.services import create_company, update_company
+from crm.services.companies import create_company, update_company
 from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db

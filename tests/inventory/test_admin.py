@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from crm.models import DealRow
 from inventory.models import (
     Barcode,
     DocumentLine,
@@ -106,7 +107,7 @@ def test_inventory_settings_change_only(admin_client_, superuser):
 def test_every_inventory_and_crm_model_is_registered_and_its_list_opens(admin_client_, processed):
     from django.apps import apps
 
-    inline_only = {Barcode, MinimumStock, DocumentLine}  # edited inside their product / document
+    inline_only = {Barcode, MinimumStock, DocumentLine, DealRow}  # edited inside their product / document / deal
     for app_label in ("inventory", "crm"):
         for model in set(apps.get_app_config(app_label).get_models()) - inline_only:
             assert model in admin.site._registry, model

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from inventory.models import Barcode, MinimumStock, Product
 from tests.factories import BarcodeFactory, CategoryFactory, ProductFactory, WarehouseFactory
-from tests.stock_helpers import stock_in
+from tests.stock_helpers import hold, stock_in
 
 pytestmark = pytest.mark.django_db
 
@@ -122,10 +122,11 @@ def test_detail_shows_balances_per_warehouse_and_history(client_logged_in, user)
     WarehouseFactory(name="Gudang Kosong")
     first = stock_in(by=user, warehouse=jakarta, product=product, quantity=Decimal("12.5"))
     second = stock_in(by=user, warehouse=jakarta, product=product, quantity=3)
+    hold(by=user, warehouse=jakarta, product=product, quantity=2)
     response = client_logged_in.get(reverse("inventory:product_detail", args=[product.pk]))
     assert response.status_code == 200
     balances = {w.name: (w.on_hand, w.reserved, w.available) for w in response.context["balances"]}
-    assert balances == {"Gudang Jakarta": (Decimal("15.5"), 0, Decimal("15.5")), "Gudang Kosong": (0, 0, 0)}
+    assert balances == {"Gudang Jakarta": (Decimal("15.5"), 2, Decimal("13.5")), "Gudang Kosong": (0, 0, 0)}
     html = response.content.decode()
     assert "15.5" in html and "15.500" not in html
     assert html.index(second.number) < html.index(first.number)  # newest first

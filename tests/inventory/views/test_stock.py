@@ -1,16 +1,18 @@
 """The stock page: balances with available and minimum, filters, highlighting, query counts."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from inventory.models import MinimumStock, StockBalance
 from inventory.selectors.stock import stock_rows
 from tests.factories import BarcodeFactory, CategoryFactory, ProductFactory, WarehouseFactory
-from tests.stock_helpers import stock_in
+from tests.stock_helpers import hold, stock_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def wh():
 def test_stock_page_shows_balances_with_available_and_minimum(client_logged_in, user, wh):
     product = ProductFactory(sku="BERAS-5", name="Beras 5 kg")
     stock_in(by=user, warehouse=wh, product=product, quantity="12.5")
-    StockBalance.objects.filter(product=product).update(reserved=Decimal("3"))  # as a reservation would
+    hold(by=user, warehouse=wh, product=product, quantity=3)
     MinimumStock.objects.create(product=product, warehouse=wh, quantity=20)
 
     response = client_logged_in.get(STOCK)
@@ -74,7 +76,10 @@ def test_selector_below_minimum_counts_reservations(user, wh):
     stock_in(by=user, warehouse=wh, product=product, quantity=10)
     MinimumStock.objects.create(product=product, warehouse=wh, quantity=8)
     assert not stock_rows(below_minimum=True).exists()
-    StockBalance.objects.filter(product=product).update(reserved=3)  # available 7 < 8
+    expired = hold(by=user, warehouse=wh, product=product, quantity=3, until=timezone.now() - timedelta(seconds=1))
+    assert not stock_rows(below_minimum=True).exists()  # an expired reservation counts for nothing
+    expired.delete()
+    hold(by=user, warehouse=wh, product=product, quantity=3)  # available 7 < 8
     assert [r.product_id for r in stock_rows(below_minimum=True)] == [product.pk]
 
 

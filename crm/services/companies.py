@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from crm.models import Company
-
-USE_CRM = "crm.use_crm"
+from crm.services import USE_CRM
 
 
 @transaction.atomic

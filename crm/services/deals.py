@@ -1,0 +1,296 @@
+"""Deals: create and change them, their product rows (which reserve stock), and their stages.
+
+Won and Lost are atomic. Won turns the rows into sales orders (one per warehouse), processes
+them, and so consumes the deal's reservations; if any product is short, nothing changes and the
+deal stays where it was. Lost releases every reservation.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can, require
+from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKind
+from crm.services import USE_CRM
+from inventory.models import DocumentType, InventorySettings, Product, StockDocument, Warehouse
+from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
+from inventory.models.settings import ReservationMode
+from inventory.retry import run_with_retry
+from inventory.services.documents import Header, LineInput, create_document, process_document
+from inventory.services.reservations import (
+    release_deal,
+    release_row,
+    reserve_available,
+    row_warehouse,
+    sync_row_reservation,
+)
+
+CHANGE_PRICES = "crm.change_deal_prices"
+RESERVE_IN_DEALS = "inventory.reserve_in_deals"
+
+
+@dataclass
+class DealInput:
+    title: str
+    company: Company | None = None
+    contact: Contact | None = None
+    responsible: object = None
+    currency: str = ""
+    comment: str = ""
+
+
+@dataclass
+class RowInput:
+    product: Product
+    quantity: Decimal
+    price: Decimal | None = None  # None: the product's selling price
+    discount: Decimal = Decimal(0)
+    warehouse: Warehouse | None = None
+
+
+@transaction.atomic
+def create_deal(*, by, data: DealInput, pipeline: Pipeline | None = None) -> Deal:
+    """Open a deal in the first stage of `pipeline` (default: the default pipeline)."""
+    require(by, USE_CRM)
+    pipeline = pipeline or Pipeline.objects.filter(is_default=True).first()
+    if pipeline is None:
+        raise ValidationError(_("There is no sales pipeline yet; an administrator creates one."))
+    stage = pipeline.stages.filter(kind=StageKind.OPEN).order_by("sort", "id").first()
+    if stage is None:
+        raise ValidationError(_("The pipeline “%(name)s” has no open stage.") % {"name": pipeline})
+    deal = Deal(pipeline=pipeline, stage=stage, created_by=by)
+    _set(deal, data, by=by)
+    deal.save()
+    return deal
+
+
+@transaction.atomic
+def update_deal(deal: Deal, *, by, data: DealInput) -> Deal:
+    """Change a deal's title, client, responsible employee, currency or comment."""
+    require(by, USE_CRM)
+    current = _lock_open(deal)
+    _set(current, data, by=by)
+    current.save()
+    return current
+
+
+@transaction.atomic
+def add_row(deal: Deal, *, by, row: RowInput) -> DealRow:
+    """Add a product row; in the "on adding" reservation mode it reserves what is available
+    (if the user may reserve there)."""
+    require(by, USE_CRM)
+    current = _lock_open(deal)
+    saved = DealRow(deal=current)
+    _set_row(saved, row, by=by, is_new=True)
+    saved.save()
+    if _auto_reserve(by, saved):
+        reserve_available(saved, by=by)
+    return saved
+
+
+@transaction.atomic
+def update_row(row: DealRow, *, by, data: RowInput) -> DealRow:
+    """Change a row; its reservation shrinks to a smaller quantity and is released when the
+    row moves to another warehouse (then reserved again in the "on adding" mode)."""
+    require(by, USE_CRM)
+    _lock_open(row.deal)
+    current = DealRow.objects.select_for_update().get(pk=row.pk)
+    _set_row(current, data, by=by, is_new=False)
+    current.save()
+    if current.reservations.filter(status="active").exists() or _auto_reserve(by, current):
+        sync_row_reservation(current, by=by)
+    return current
+
+
+@transaction.atomic
+def delete_row(row: DealRow, *, by) -> None:
+    """Remove a row, releasing its reservation."""
+    require(by, USE_CRM)
+    _lock_open(row.deal)
+    release_row(row, by=by)
+    row.delete()
+
+
+@transaction.atomic
+def move_deal(deal: Deal, *, by, stage: Stage) -> Deal:
+    """Move an open deal to another open stage of its pipeline. Won and Lost have their own
+    services (`win_deal`, `lose_deal`): a stage of those kinds is handed to them."""
+    require(by, USE_CRM)
+    if stage.pipeline_id != deal.pipeline_id:
+        raise ValidationError(_("That stage belongs to another pipeline."))
+    if stage.kind == StageKind.WON:
+        return win_deal(deal, by=by)
+    if stage.kind == StageKind.LOST:
+        return lose_deal(deal, by=by)
+    current = _lock_open(deal)
+    current.stage = stage
+    current.save(update_fields=["stage", "updated_at"])
+    return current
+
+
+def win_deal(deal: Deal, *, by) -> Deal:
+    """Close the deal as won. With "sell unshipped products when won" (the default) its rows
+    become sales orders, one per warehouse, processed at once; the deal's own reservations
+    are theirs to take. Short stock raises `InsufficientStock` and nothing changes."""
+    return run_with_retry(lambda: _win(deal.pk, by=by))
+
+
+@transaction.atomic
+def _win(deal_id: int, *, by) -> Deal:
+    require(by, USE_CRM)
+    deal = _lock_open(Deal(pk=deal_id))
+    rows = list(deal.rows.select_related("product", "warehouse").order_by("id"))
+    if rows and InventorySettings.load().sell_unshipped_on_won:
+        client = deal.client
+        if client is None:
+            raise ValidationError(_("Choose the deal's company (or a contact with a company) before it is won."))
+        by_warehouse: dict[Warehouse, list[DealRow]] = defaultdict(list)
+        for row in rows:
+            by_warehouse[row_warehouse(row)].append(row)
+        for warehouse, warehouse_rows in sorted(by_warehouse.items(), key=lambda item: item[0].pk):
+            order = create_document(
+                doc_type=DocumentType.SALES_ORDER,
+                by=by,
+                header=Header(
+                    warehouse=warehouse,
+                    client=client,
+                    currency=deal.currency,
+                    comment=_("Deal: %(title)s") % {"title": deal.title},
+                    deal=deal,
+                ),
+                lines=_order_lines(warehouse_rows),
+            )
+            process_document(order, by=by, won_deal=deal)
+    _close(deal, StageKind.WON)
+    return deal
+
+
+@transaction.atomic
+def lose_deal(deal: Deal, *, by) -> Deal:
+    """Close the deal as lost, releasing every reservation it holds."""
+    require(by, USE_CRM)
+    current = _lock_open(deal)
+    release_deal(current, by=by)
+    _close(current, StageKind.LOST)
+    return current
+
+
+@transaction.atomic
+def reopen_deal(deal: Deal, *, by) -> Deal:
+    """Put a lost deal back into its pipeline's first stage (a won deal has shipped: its sales
+    orders are cancelled in the inventory, not here)."""
+    require(by, USE_CRM)
+    current = Deal.objects.select_for_update().get(pk=deal.pk)
+    if current.stage.kind != StageKind.LOST:
+        raise ValidationError(_("Only a lost deal can be reopened."))
+    current.stage = current.pipeline.stages.filter(kind=StageKind.OPEN).order_by("sort", "id").first()
+    current.closed_at = None
+    current.save(update_fields=["stage", "closed_at", "updated_at"])
+    return current
+
+
+def deal_sales_orders(deal: Deal):
+    return StockDocument.objects.filter(deal=deal, deleted_at__isnull=True).order_by("id")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _lock_open(deal: Deal) -> Deal:
+    current = Deal.objects.select_for_update().select_related("stage", "pipeline").get(pk=deal.pk)
+    if current.stage.is_closed:
+        raise ValidationError(
+            _("The deal “%(title)s” is closed (%(stage)s); it cannot change.")
+            % {"title": current.title, "stage": _(current.stage.name)}
+        )
+    return current
+
+
+def _close(deal: Deal, kind: str) -> None:
+    deal.stage = deal.pipeline.stages.get(kind=kind)
+    deal.closed_at = timezone.now()
+    deal.save(update_fields=["stage", "closed_at", "updated_at"])
+
+
+def _auto_reserve(by, row: DealRow) -> bool:
+    return (
+        InventorySettings.load().reservation_mode == ReservationMode.ON_ADD
+        and can(by, RESERVE_IN_DEALS)
+        and can(by, "inventory.reserve_in_warehouse", row_warehouse(row))
+    )
+
+
+def _order_lines(rows: list[DealRow]) -> list[LineInput]:
+    merged: dict[int, LineInput] = {}
+    for row in rows:
+        line = merged.get(row.product_id)
+        if line is None:
+            merged[row.product_id] = LineInput(product=row.product, quantity=row.quantity, price=row.net_price)
+        else:
+            line.quantity += row.quantity
+    return list(merged.values())
+
+
+def _set(deal: Deal, data: DealInput, *, by) -> None:
+    errors: dict[str, list[str]] = {}
+    deal.title = (data.title or "").strip()
+    deal.company, deal.contact = data.company, data.contact
+    deal.responsible = data.responsible or getattr(deal, "responsible", None) or by
+    deal.currency = (data.currency or deal.currency or settings.DEFAULT_CURRENCY).strip().upper()
+    deal.comment = (data.comment or "").strip()
+    if not deal.title:
+        errors.setdefault("title", []).append(_("Enter the deal's title."))
+    elif len(deal.title) > Deal._meta.get_field("title").max_length:
+        errors.setdefault("title", []).append(_("The title is too long."))
+    if len(deal.currency) != 3 or not deal.currency.isalpha():
+        errors.setdefault("currency", []).append(_("Use a three-letter currency code, such as IDR."))
+    if deal.company is None and deal.contact is None:
+        errors.setdefault("company", []).append(_("Choose the client: a company, a contact or both."))
+    if deal.company and deal.contact and deal.contact.company_id not in (None, deal.company.pk):
+        errors.setdefault("contact", []).append(_("This contact works for another company."))
+    if not deal.responsible.is_active:
+        errors.setdefault("responsible", []).append(_("Choose an active employee."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_row(row: DealRow, data: RowInput, *, by, is_new: bool) -> None:
+    errors: dict[str, list[str]] = {}
+    product = data.product
+    if product is None or not product.is_active:
+        errors.setdefault("product", []).append(_("Choose an active product."))
+    if data.warehouse is not None and not data.warehouse.is_active:
+        errors.setdefault("warehouse", []).append(_("That warehouse is inactive; choose an active one."))
+    quantity = data.quantity
+    if quantity is None or quantity <= 0:
+        errors.setdefault("quantity", []).append(_("Enter a quantity greater than zero."))
+    elif not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
+        errors.setdefault("quantity", []).append(_("The quantity is too large or has more than three decimals."))
+    may_price = can(by, CHANGE_PRICES)
+    price = data.price
+    if price is None or not may_price:
+        # Without the right the price is the catalog's and the discount stays.
+        price = row.price if not is_new and row.product_id == getattr(product, "pk", None) else None
+        price = price if price is not None else (product.selling_price if product else Decimal(0))
+        discount = row.discount if not is_new else Decimal(0)
+    else:
+        discount = data.discount if data.discount is not None else Decimal(0)
+    if price < 0 or not fits(price, MONEY_DIGITS, MONEY_DECIMALS):
+        errors.setdefault("price", []).append(_("Enter a price of zero or more, with at most two decimals."))
+    if discount < 0 or discount > 100 or not fits(discount, 5, 2):
+        errors.setdefault("discount", []).append(_("The discount is a percentage from 0 to 100."))
+    if errors:
+        raise ValidationError(errors)
+    row.product, row.quantity, row.price, row.discount, row.warehouse = (
+        product,
+        quantity,
+        price,
+        discount,
+        data.warehouse,
+    )
