@@ -38,11 +38,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py schedule_jobs
 	@echo
 	@echo "Gudang runs at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "Demo logins:  admin / gudang-admin-2026   staff / gudang-staff-2026   clerk / gudang-clerk-2026   clerk.sby / gudang-clerk-2026"
 	@echo
-	exec env DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker (expired reservations) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-startup-delay --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	env DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; install it when we can (root), else the e2e
 # tests fail with a message saying how.

@@ -37,10 +37,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "inventory",
     "crm",
 ]
+
+# Background jobs (the Django tasks API): queued in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
