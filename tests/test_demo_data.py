@@ -161,3 +161,13 @@ def test_passwords_are_kept_unless_reset_is_asked(demo, client):
 
     load_demo("--reset-passwords")
     assert client.login(username="admin", password=DEMO_LOGINS["admin"])
+
+
+def test_demo_deals_hold_reservations(demo):
+    from crm.models import Deal
+    from inventory.models import Reservation, ReservationStatus
+
+    assert Deal.objects.count() == 4
+    assert Deal.objects.filter(stage__kind="lost").count() == 1
+    active = Reservation.objects.filter(status=ReservationStatus.ACTIVE)
+    assert active.exists() and not active.filter(deal__stage__kind="lost").exists()

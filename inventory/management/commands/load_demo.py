@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, STAFF, right
 from accounts.roles import grant_on_warehouses, permissions_named
-from crm.models import Company
+from crm.models import Company, Contact, Deal
+from crm.services.deals import DealInput, RowInput, add_row, create_deal, lose_deal, move_deal
 from inventory.models import (
     Barcode,
     Category,
@@ -44,6 +45,20 @@ from inventory.services.documents import (
 
 SEED = 2026
 VAT = Decimal("11")  # PPN, Indonesia's VAT
+
+# first name, last name, position: people at the client companies
+CONTACTS = [
+    ("Andi", "Wijaya", "Purchasing"),
+    ("Rina", "Kusuma", "Owner"),
+    ("Yusuf", "Hakim", "Store manager"),
+]
+# title, quantities of its product rows
+DEALS = [
+    ("Restock toko Januari / January restock", [6, 4, 10]),
+    ("Pesanan kantor / office supplies order", [3, 12]),
+    ("Grosir mingguan / weekly wholesale", [20, 5, 8]),
+    ("Penawaran hotel / hotel quotation", [2, 2]),
+]
 
 SURABAYA_CLERK = "Warehouse clerk, Surabaya"  # a demo role: the clerk's rights on one warehouse
 
@@ -286,6 +301,10 @@ class Command(BaseCommand):
                 self.stdout.write("Documents: the database already has stock documents; no demo documents added.")
             else:
                 self._documents(users, warehouses, suppliers, clients, products)
+            if Deal.objects.exists():
+                self.stdout.write("Deals: the database already has deals; no demo deals added.")
+            else:
+                self._deals(users, clients, products)
 
         examples = Barcode.objects.filter(product__in=products[:2]).select_related("product").order_by("code")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
@@ -442,6 +461,34 @@ class Command(BaseCommand):
         new = [MinimumStock(product=p, warehouse=w, quantity=q) for p, w, q in wanted if (p.pk, w.pk) not in have]
         MinimumStock.objects.bulk_create(new)
         self.stdout.write(f"Minimum stock levels: {len(new)} created, {len(wanted) - len(new)} already there")
+
+    # -- CRM -----------------------------------------------------------------------------------
+    def _deals(self, users, clients, products) -> None:
+        """Contacts and open deals whose product rows reserve stock (the default reservation
+        mode), and one lost deal; made by the store staff, as they would."""
+        staff = users["staff"]
+        contacts = []
+        for (first, last, position), company in zip(CONTACTS, clients, strict=False):
+            contact = Contact.objects.filter(first_name=first, last_name=last).first()
+            if contact is None:
+                contact = Contact.objects.create(
+                    first_name=first, last_name=last, position=position, company=company, phone="+62 812 0000 0000"
+                )
+            contacts.append(contact)
+        made = []
+        for i, (title, quantities) in enumerate(DEALS):
+            company = clients[i % len(clients)]
+            deal = create_deal(
+                by=staff,
+                data=DealInput(title=title, company=company, contact=contacts[i] if i < len(contacts) else None),
+            )
+            for product, quantity in zip(products[i * 7 :: 11], quantities, strict=False):
+                add_row(deal, by=staff, row=RowInput(product=product, quantity=Decimal(quantity)))
+            made.append(deal)
+        in_progress = made[0].pipeline.stages.filter(kind="open").order_by("-sort").first()
+        move_deal(made[1], by=staff, stage=in_progress)
+        lose_deal(made[-1], by=staff)
+        self.stdout.write(f"Deals: {len(made)} created ({len(made) - 1} open with reservations, 1 lost)")
 
     # -- documents -----------------------------------------------------------------------------
     def _documents(self, users, warehouses, suppliers, clients, products) -> None:
