@@ -1,0 +1,142 @@
+"""Forms of the deal pages. They check shapes; `crm.services.deals` applies the rules, and its
+`ValidationError` is shown beside the fields (see `add_service_errors`)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can, warehouses_for
+from crm.models import Company, Contact, Deal
+from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
+from inventory.forms.documents import ProductTextField
+from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _decimal_input():
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+class DealForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=Company.objects.filter(is_client=True), required=False
+    )
+    contact = forms.ModelChoiceField(
+        label=_("Contact"), queryset=Contact.objects.select_related("company"), required=False
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible"), queryset=get_user_model().objects.filter(is_active=True).order_by("username")
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, deal: Deal | None = None, **kwargs):
+        if deal is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": deal.title,
+                    "company": deal.company_id,
+                    "contact": deal.contact_id,
+                    "responsible": deal.responsible_id,
+                    "currency": deal.currency,
+                    "comment": deal.comment,
+                },
+            )
+        else:
+            kwargs.setdefault("initial", {"responsible": user.pk, "currency": settings.DEFAULT_CURRENCY})
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].label_from_instance = _person
+        self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.company})" if c.company else str(c)
+
+    def to_input(self) -> DealInput:
+        data = self.cleaned_data
+        return DealInput(
+            title=data["title"],
+            company=data["company"],
+            contact=data["contact"],
+            responsible=data["responsible"],
+            currency=data["currency"],
+            comment=data["comment"],
+        )
+
+
+class RowForm(forms.Form):
+    """A product row. Price and discount are offered only to those who may change them."""
+
+    product = ProductTextField(
+        label=_("Product"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Barcode, SKU or ID")}),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS, widget=_decimal_input()
+    )
+    price = forms.DecimalField(
+        label=_("Price"),
+        required=False,
+        min_value=0,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_DECIMALS,
+        widget=_decimal_input(),
+        help_text=_("Empty: the product's selling price."),
+    )
+    discount = forms.DecimalField(
+        label=_("Discount, %"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        widget=_decimal_input(),
+    )
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=None, required=False, empty_label=_("Default warehouse")
+    )
+
+    def __init__(self, *args, user, row=None, **kwargs):
+        if row is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "product": row.product.sku,
+                    "quantity": row.quantity,
+                    "price": row.price,
+                    "discount": row.discount,
+                    "warehouse": row.warehouse_id,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses_for(user, "inventory.view_warehouse").filter(is_active=True)
+        self.fields["warehouse"].widget.attrs["class"] = "form-select"
+        self.may_price = can(user, CHANGE_PRICES)
+        if not self.may_price:
+            del self.fields["price"]
+            del self.fields["discount"]
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity <= 0:
+            raise forms.ValidationError(_("Enter a quantity greater than zero."), code="not_positive")
+        return quantity
+
+    def to_input(self) -> RowInput:
+        data = self.cleaned_data
+        return RowInput(
+            product=data["product"],
+            quantity=data["quantity"],
+            price=data.get("price"),
+            discount=data.get("discount"),
+            warehouse=data["warehouse"],
+        )
+
+
+class ReservedUntilForm(forms.Form):
+    reserved_until = forms.DateTimeField(
+        label=_("Reserved until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

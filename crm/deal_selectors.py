@@ -1,0 +1,63 @@
+"""Read side of the deal pages: deals with their amount computed in the query, a deal's rows
+with their reservations, and what is available for those rows (one query for all of them)."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from crm.models import Deal, DealRow
+from inventory.models import Reservation, ReservationStatus, StockBalance, Warehouse
+from inventory.selectors.stock import with_reserved
+
+AMOUNT = DecimalField(max_digits=30, decimal_places=6)
+
+
+def deal_amount():
+    """Σ quantity × price × (100 − discount) / 100 of the outer deal's rows; zero without rows."""
+    line = ExpressionWrapper(
+        F("quantity") * F("price") * (Value(100) - F("discount")) / Value(100), output_field=AMOUNT
+    )
+    total = (
+        DealRow.objects.filter(deal_id=OuterRef("pk")).order_by().values("deal_id").annotate(t=Sum(line)).values("t")
+    )
+    return Coalesce(Subquery(total, output_field=AMOUNT), Value(Decimal(0), output_field=AMOUNT))
+
+
+def deals_with_amount() -> QuerySet[Deal]:
+    """Deals with what every list and card shows, and `amount`; one query for any number."""
+    return Deal.objects.select_related("company", "contact__company", "pipeline", "stage", "responsible").annotate(
+        amount=deal_amount()
+    )
+
+
+def deal_rows(deal: Deal) -> list[DealRow]:
+    """The deal's rows, each with `active_reservation` (or None), `shown_warehouse` (its own
+    or the default one) and `available` (on hand − counting reservations of that balance).
+    A fixed number of queries, whatever the number of rows."""
+    active = Reservation.objects.filter(status=ReservationStatus.ACTIVE).order_by("-id")
+    rows = list(
+        deal.rows.select_related("product", "warehouse")
+        .prefetch_related(Prefetch("reservations", queryset=active, to_attr="active_reservations"))
+        .order_by("id")
+    )
+    default = None
+    if any(row.warehouse_id is None for row in rows):
+        default = Warehouse.objects.filter(is_default=True, is_active=True).first()
+    pairs = set()
+    for row in rows:
+        row.active_reservation = row.active_reservations[0] if row.active_reservations else None
+        row.shown_warehouse = row.warehouse or default
+        if row.shown_warehouse is not None:
+            pairs.add((row.shown_warehouse.pk, row.product_id))
+    available: dict[tuple[int, int], Decimal] = {}
+    if pairs:
+        match = Q()
+        for warehouse_id, product_id in pairs:
+            match |= Q(warehouse_id=warehouse_id, product_id=product_id)
+        for balance in with_reserved(StockBalance.objects.filter(match)).only("warehouse_id", "product_id", "on_hand"):
+            available[(balance.warehouse_id, balance.product_id)] = balance.available_qty
+    for row in rows:
+        key = (row.shown_warehouse.pk, row.product_id) if row.shown_warehouse else None
+        row.available = available.get(key, Decimal(0)) if key else None
+    return rows
