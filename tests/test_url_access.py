@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.catalogue import ADMINISTRATOR, CLERK, DOCUMENT_TYPES, STAFF
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.services.documents import process_document
+from tests.crm.deal_helpers import deal_with_row
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.stock_helpers import make_document, stock_in
 
@@ -83,6 +84,20 @@ MATRIX = {
     "crm:company_list": Entry(get="crm.use_crm"),
     "crm:company_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
     "crm:company_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="company"),
+    "crm:deal_list": Entry(get="crm.use_crm"),
+    "crm:deal_board": Entry(get="crm.use_crm"),
+    "crm:deal_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
+    "crm:deal_detail": Entry(get="crm.use_crm", args="deal"),
+    "crm:deal_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="deal"),
+    "crm:deal_move": Entry(get=None, post="crm.use_crm", args="deal"),
+    "crm:deal_win": Entry(get=None, post="crm.use_crm", args="deal"),
+    "crm:deal_lose": Entry(get=None, post="crm.use_crm", args="deal"),
+    "crm:deal_row_add": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="deal"),
+    "crm:deal_row_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="deal_row"),
+    "crm:deal_row_delete": Entry(get=None, post="crm.use_crm", args="deal_row"),
+    "crm:deal_row_reserve": Entry(get=None, post="crm.use_crm", args="deal_row"),
+    "crm:deal_row_release": Entry(get=None, post="crm.use_crm", args="deal_row"),
+    "crm:reservation_until": Entry(get=None, post="crm.use_crm", args="deal_row"),
 }
 
 
@@ -98,7 +113,14 @@ def walk(patterns=None, namespace=""):
 
 def sample_url(name: str, pattern: URLPattern) -> str:
     """A URL of the pattern, its arguments filled with plausible values."""
-    samples = {"pk": 1, "doc_type": "receipt", "object_id": "1", "app_label": "inventory", "content_type_id": 1}
+    samples = {
+        "pk": 1,
+        "row_pk": 1,
+        "doc_type": "receipt",
+        "object_id": "1",
+        "app_label": "inventory",
+        "content_type_id": 1,
+    }
     keys = set(pattern.pattern.regex.groupindex)
     return reverse(name, kwargs={key: samples.get(key, "x") for key in keys})
 
@@ -169,6 +191,15 @@ def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocu
     if entry.args.startswith("document:"):
         document = make_in_state(world, doc_type, entry.args.split(":")[1])
         return [doc_type, document.pk], document
+    if entry.args in ("deal", "deal_row"):  # a fresh deal (with one row) per request
+        deal, row = deal_with_row(
+            by=world["preparer"],
+            product=world["product"],
+            quantity=1,
+            warehouse=world["warehouse"],
+            company=world["company"],
+        )
+        return ([deal.pk] if entry.args == "deal" else [deal.pk, row.pk]), None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
     return [world[entry.args].pk], None
