@@ -1,11 +1,12 @@
-"""Filters of the company list: search (name, tax ID, email), supplier, client."""
+"""Filters of the company list (search by name, tax ID, email; supplier; client) and of the
+contact list (search by name, email, phone, company; company)."""
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Company
+from crm.models import Company, Contact
 
 
 def _yes_no(label):
@@ -35,3 +36,33 @@ class CompanyFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(tax_id__icontains=value) | Q(email__icontains=value))
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, email, phone or company"), "class": "form-control"}),
+    )
+    company = django_filters.ModelChoiceFilter(
+        label=_("Company"),
+        queryset=Company.objects.order_by("name", "id"),
+        empty_label=_("All companies"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["q", "company"]
+
+    def filter_search(self, queryset, name, value):
+        """Each word must match the first or last name, email, phone or the company's name."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__icontains=word)
+                | Q(company__name__icontains=word)
+            )
+        return queryset

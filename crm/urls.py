@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crm import deal_views, views
+from crm import contact_views, deal_views, views
 
 app_name = "crm"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("companies/", views.company_list, name="company_list"),
     path("companies/new/", views.company_create, name="company_create"),
     path("companies/<int:pk>/edit/", views.company_update, name="company_update"),
+    path("companies/<int:pk>/", contact_views.company_detail, name="company_detail"),
+    path("contacts/", contact_views.contact_list, name="contact_list"),
+    path("contacts/new/", contact_views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", contact_views.contact_update, name="contact_update"),
     path("deals/", deal_views.deal_list, name="deal_list"),
     path("deals/board/", deal_views.deal_board, name="deal_board"),
     path("deals/new/", deal_views.deal_create, name="deal_create"),

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DOCUMENT_TYPES, STAFF
+from crm.models import Contact
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.services.documents import process_document
 from tests.crm.deal_helpers import deal_with_row
@@ -84,6 +85,10 @@ MATRIX = {
     "crm:company_list": Entry(get="crm.use_crm"),
     "crm:company_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
     "crm:company_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="company"),
+    "crm:company_detail": Entry(get="crm.use_crm", args="company"),
+    "crm:contact_list": Entry(get="crm.use_crm"),
+    "crm:contact_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
+    "crm:contact_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="contact"),
     "crm:deal_list": Entry(get="crm.use_crm"),
     "crm:deal_board": Entry(get="crm.use_crm"),
     "crm:deal_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
@@ -202,6 +207,8 @@ def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocu
         return ([deal.pk] if entry.args == "deal" else [deal.pk, row.pk]), None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
+    if entry.args == "contact":
+        return [Contact.objects.create(first_name="Ani", company=world["company"]).pk], None
     return [world[entry.args].pk], None
 
 

@@ -1,0 +1,128 @@
+"""Contact pages (list with search and company filter, create, edit) and the company page
+(its contacts, deals, sales orders and active reservations, each list in one query, limited to
+what the user may see)."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can, can_somewhere, warehouse_scope
+from crm.filters import ContactFilter
+from crm.forms import ContactForm
+from crm.models import Company, Contact, Deal, DealRow
+from crm.services.contacts import create_contact, update_contact
+from crm.views import crm_view
+from inventory.models import DocumentType, Reservation
+from inventory.models.reservations import counting
+from inventory.selectors.documents import document_list
+from inventory.views.warehouses import add_service_errors
+
+CONTACTS_PER_PAGE = 50
+COMPANY_PAGE_LIMIT = 50
+AREA = "inventory.view_inventory"
+VIEW_SALES_ORDER = "inventory.view_sales_order"
+VIEW_WAREHOUSE = "inventory.view_warehouse"
+AMOUNT = DecimalField(max_digits=30, decimal_places=6)
+
+
+def _deal_amount():
+    """Σ quantity × price × (100 − discount) / 100 of the outer deal's rows; zero without rows."""
+    line = ExpressionWrapper(
+        F("quantity") * F("price") * (Value(100) - F("discount")) / Value(100), output_field=AMOUNT
+    )
+    rows = DealRow.objects.filter(deal_id=OuterRef("pk")).order_by().values("deal_id")
+    total = rows.annotate(t=Sum(line)).values("t")
+    return Coalesce(Subquery(total, output_field=AMOUNT), Value(Decimal(0), output_field=AMOUNT))
+
+
+def _in_scope(queryset, scope):
+    return queryset if scope is None else queryset.filter(warehouse_id__in=scope)
+
+
+def company_overview(company: Company, user) -> dict:
+    """The lists of the company page (at most `COMPANY_PAGE_LIMIT` of each, newest first). Sales orders only
+    from warehouses whose sales orders the user may view; reservations only in warehouses the
+    user may see; `sales_orders` is None when the user may see none at all."""
+    contacts = list(company.contacts.order_by("last_name", "first_name", "id")[:COMPANY_PAGE_LIMIT])
+    deals = list(
+        Deal.objects.filter(company=company)
+        .select_related("stage", "pipeline")
+        .annotate(amount=_deal_amount())
+        .order_by("-created_at", "-id")[:COMPANY_PAGE_LIMIT]
+    )
+    sales_orders = None
+    if can(user, AREA) and can_somewhere(user, VIEW_SALES_ORDER):
+        orders = document_list(
+            doc_type=DocumentType.SALES_ORDER, warehouse_ids=warehouse_scope(user, VIEW_SALES_ORDER)
+        ).filter(client=company)
+        sales_orders = list(orders[:COMPANY_PAGE_LIMIT])
+    reservations = []
+    if can(user, AREA):
+        reservations = list(
+            _in_scope(
+                Reservation.objects.filter(counting(), deal__company=company), warehouse_scope(user, VIEW_WAREHOUSE)
+            )
+            .select_related("product", "warehouse", "deal")
+            .order_by("reserved_until", "id")[:COMPANY_PAGE_LIMIT]
+        )
+    return {
+        "contacts": contacts,
+        "deals": deals,
+        "sales_orders": sales_orders,
+        "reservations": reservations,
+        "limit": COMPANY_PAGE_LIMIT,
+    }
+
+
+@crm_view
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = Contact.objects.select_related("company").order_by("last_name", "first_name", "id")
+    contact_filter = ContactFilter(request.GET or None, queryset=contacts)
+    page_obj = Paginator(contact_filter.qs, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "crm/contacts/list.html",
+        {"filter": contact_filter, "page_obj": page_obj, "contacts": page_obj.object_list},
+    )
+
+
+@crm_view
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None, initial={"company": request.GET.get("company")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = create_contact(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact “%(name)s” created.") % {"name": contact})
+            return redirect("crm:contact_list")
+    return render(request, "crm/contacts/form.html", {"form": form, "contact": None})
+
+
+@crm_view
+def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = update_contact(contact, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact “%(name)s” saved.") % {"name": contact})
+            return redirect("crm:contact_list")
+    return render(request, "crm/contacts/form.html", {"form": form, "contact": contact})
+
+
+@crm_view
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_object_or_404(Company, pk=pk)
+    return render(request, "crm/companies/detail.html", {"company": company, **company_overview(company, request.user)})
