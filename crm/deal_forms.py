@@ -17,6 +17,11 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _plain(number) -> str:
+    """A decimal as typed: 3.000 → "3", 100 → "100", 12.50 → "12.5"."""
+    return format(number.normalize(), "f")
+
+
 def _decimal_input():
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
@@ -104,9 +109,9 @@ class RowForm(forms.Form):
                 "initial",
                 {
                     "product": row.product.sku,
-                    "quantity": row.quantity,
-                    "price": row.price,
-                    "discount": row.discount,
+                    "quantity": _plain(row.quantity),
+                    "price": _plain(row.price),
+                    "discount": _plain(row.discount),
                     "warehouse": row.warehouse_id,
                 },
             )
