@@ -89,11 +89,12 @@ class BareWorker:
         from django.db import connections
 
         connections.close_all()  # the Django connection was only needed for the ids above
-        from inventory.models import StockBalance, StockDocument, StockMove
+        from inventory.models import Reservation, StockBalance, StockDocument, StockMove
 
         self.t_doc = StockDocument._meta.db_table
         self.t_bal = StockBalance._meta.db_table
         self.t_move = StockMove._meta.db_table
+        self.t_res = Reservation._meta.db_table
 
     def one(self) -> None:
         warehouse_id = self.rng.choice(self.warehouse_ids)
@@ -115,13 +116,21 @@ class BareWorker:
             if cur.fetchone()[0] != "draft":  # the status check under the lock
                 raise RuntimeError("bare SQL: document not a draft")
             cur.execute(
-                f"""SELECT id, product_id, on_hand, reserved FROM {self.t_bal}
+                f"""SELECT id, product_id, on_hand FROM {self.t_bal}
                     WHERE warehouse_id = %s AND product_id = ANY(%s)
                     ORDER BY warehouse_id, product_id FOR UPDATE""",
                 [warehouse_id, product_ids],
             )
             rows = cur.fetchall()
-            if len(rows) != LINES or any(on_hand - reserved < 1 for _, _, on_hand, reserved in rows):
+            # What counting reservations hold, read by a statement that starts after the lock.
+            cur.execute(
+                f"""SELECT product_id, SUM(quantity) FROM {self.t_res}
+                    WHERE status = 'active' AND reserved_until > now()
+                    AND warehouse_id = %s AND product_id = ANY(%s) GROUP BY product_id""",
+                [warehouse_id, product_ids],
+            )
+            reserved = dict(cur.fetchall())
+            if len(rows) != LINES or any(on_hand - reserved.get(p, 0) < 1 for _, p, on_hand in rows):
                 raise RuntimeError("bare SQL: balance missing or short")
             values = ", ".join(["(%s::bigint, %s::numeric)"] * LINES)
             cur.execute(
@@ -133,7 +142,7 @@ class BareWorker:
             cur.execute(
                 f"INSERT INTO {self.t_move} (document_id, warehouse_id, product_id, quantity, balance_after, "
                 f"is_reversal, created_at) VALUES {move_values}",
-                [x for _, product_id, on_hand, _ in rows for x in (doc_id, warehouse_id, product_id, on_hand - 1)],
+                [x for _, product_id, on_hand in rows for x in (doc_id, warehouse_id, product_id, on_hand - 1)],
             )
             cur.execute(
                 f"UPDATE {self.t_doc} SET status = 'processed', processed_at = now(), processed_by_id = %s, "

@@ -77,6 +77,15 @@ def start_embedded_server(base_dir: Path) -> dict:
     }
 
 
+# psycopg 3 server-side binding: statements and their parameters travel separately, and a
+# statement run `prepare_threshold` times on a connection is prepared, so the server parses
+# and plans it once per connection instead of on every execution (Django's default binds
+# client-side and prepares nothing). Not for a pooler in transaction mode (PgBouncer without
+# prepared-statement support), which would hand a connection's prepared statements to another
+# session: there, set `prepare_threshold` to None.
+CONNECTION_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
+
+
 def database_settings(base_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -85,5 +94,6 @@ def database_settings(base_dir: Path) -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
         config = start_embedded_server(base_dir)
+    config["OPTIONS"] = {**CONNECTION_OPTIONS, **config.get("OPTIONS", {})}
     config["TEST"] = {"NAME": f"test_{config['NAME']}"}
     return config

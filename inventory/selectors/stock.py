@@ -3,12 +3,14 @@
 from collections.abc import Collection
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -18,11 +20,28 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from inventory.models import Barcode, MinimumStock, Reservation, StockBalance
+from inventory.models import Barcode, MinimumStock, Product, Reservation, StockBalance
 from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.models.reservations import counting
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS))
+
+
+class _AnyOf(Func):
+    """`value = ANY(array)`, a condition for `filter()`."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def matching_products(search: str) -> QuerySet[Product]:
+    """Products whose name or SKU contains `search` (any case) or with a barcode equal to it."""
+    return Product.objects.filter(
+        Q(name__icontains=search)
+        | Q(sku__icontains=search)
+        | Exists(Barcode.objects.filter(product=OuterRef("pk"), code=search))
+    )
 
 
 def reserved_quantity(warehouse=None, product=None):
@@ -82,11 +101,13 @@ def stock_rows(
         rows = rows.filter(product__category=category)
     if search:
         search = search.strip()
-        rows = rows.filter(
-            Q(product__name__icontains=search)
-            | Q(product__sku__icontains=search)
-            | Exists(Barcode.objects.filter(product_id=OuterRef("product_id"), code=search))
-        )
+        # The products are matched first, on their own table (once per product, not per
+        # balance), and their ids handed to the balances as an array: the planner cannot
+        # estimate a "contains" match, and given it as a join condition it walked every
+        # balance in page order testing each; `= ANY(array)` lets it fetch the few matching
+        # balances by their product index and sort them.
+        ids = ArraySubquery(matching_products(search).order_by().values("pk"))
+        rows = rows.filter(_AnyOf(F("product_id"), ids))
     if non_zero:
         rows = rows.exclude(on_hand=0)
     if below_minimum:

@@ -90,17 +90,66 @@ def next_document_number(doc_type: str) -> str:
     return f"{NUMBER_PREFIX[doc_type]}-{number:06d}"
 
 
-@transaction.atomic
 def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineInput]) -> StockDocument:
-    """Create a draft document with its lines."""
+    """Create a draft document with its lines.
+
+    One statement writes everything (atomic by itself, so no transaction of its own; inside
+    the caller's when there is one): it bumps the type's number sequence (locking its row
+    until the transaction ends, as `next_document_number`), inserts the document numbered
+    from it and inserts the lines. Its SQL is built once per type from the models' fields,
+    and the values are what `save()` and `bulk_create()` would write (field defaults,
+    `auto_now_add`/`auto_now`), without compiling two ORM queries per document."""
     document = StockDocument(doc_type=doc_type, created_by=by, currency=settings.DEFAULT_CURRENCY)
     _set_header(document, header, by=by)
     require(by, f"inventory.edit_{doc_type}", document)
     _validate(document, lines)
-    document.number = next_document_number(doc_type)
-    document.save()
-    _add_lines(document, lines)
+    sql, fields = _create_sql(doc_type)
+    params = [doc_type]
+    params += [field.get_db_prep_save(field.pre_save(document, True), connection) for field in fields]
+    params += [
+        [line.product.pk for line in lines],
+        [line.quantity for line in lines],
+        [line.price for line in lines],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        document.pk, document.number = cursor.fetchone()
+    document._state.adding = False
+    document._state.db = connection.alias
     return document
+
+
+@cache
+def _create_sql(doc_type: str) -> tuple[str, tuple]:
+    """The statement `create_document` runs for a type, and the document fields whose values
+    it takes, in order (every concrete field but the primary key and the number)."""
+    quote = connection.ops.quote_name
+    meta, line, sequence = StockDocument._meta, DocumentLine._meta, DocumentSequence._meta
+    seq_table = quote(sequence.db_table)
+    fields = tuple(f for f in meta.concrete_fields if not f.primary_key and f.name != "number")
+    columns = ", ".join(quote(f.column) for f in (*fields, meta.get_field("number")))
+    values = ", ".join(["%s"] * len(fields))
+    # `{n:06d}` in SQL: at least six digits, more once the numbers outgrow them.
+    number = f"'{NUMBER_PREFIX[doc_type]}-' || lpad(n::text, greatest(6, length(n::text)), '0')"
+    line_columns = ", ".join(
+        quote(line.get_field(name).column) for name in ("document", "product", "quantity", "price")
+    )
+    array_types = [line.get_field(name).db_type(connection) for name in ("product", "quantity", "price")]
+    sql = (
+        f"WITH seq AS (INSERT INTO {seq_table} ({quote(sequence.get_field('doc_type').column)}, "
+        f"{quote(sequence.get_field('last_number').column)}) VALUES (%s, 1) "
+        f"ON CONFLICT ({quote(sequence.get_field('doc_type').column)}) DO UPDATE "
+        f"SET last_number = {seq_table}.last_number + 1 RETURNING last_number AS n), "
+        f"doc AS (INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"VALUES ({values}, (SELECT {number} FROM seq)) "
+        f"RETURNING {quote(meta.pk.column)} AS id, {quote(meta.get_field('number').column)} AS number), "
+        f"added AS (INSERT INTO {quote(line.db_table)} ({line_columns}) "
+        "SELECT doc.id, v.product, v.quantity, v.price FROM doc, "
+        f"unnest(%s::{array_types[0]}[], %s::{array_types[1]}[], %s::{array_types[2]}[]) "
+        "WITH ORDINALITY AS v(product, quantity, price, position) ORDER BY v.position) "
+        "SELECT id, number FROM doc"
+    )
+    return sql, fields
 
 
 @transaction.atomic
