@@ -21,6 +21,7 @@ def menu_for(user) -> dict:
         "warehouses": sees_warehouses,
         "products": area and can(user, "inventory.view_product"),
         "crm": can(user, "crm.use_crm"),
+        "settings": area and can(user, "inventory.change_reservation_settings"),
         "admin": user.is_staff,
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (each area adds its routes below)
 
-from inventory.views import documents, products, stock, warehouses
+from inventory.views import documents, products, settings, stock, warehouses
 
 app_name = "inventory"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("documents/<str:doc_type>/<int:pk>/delete/", documents.document_delete, name="document_delete"),
     path("products/lookup/", documents.product_lookup, name="product_lookup"),
     path("stock/", stock.stock, name="stock"),
+    path("settings/reservations/", settings.reservation_settings, name="reservation_settings"),
 ]

@@ -89,6 +89,9 @@ MATRIX = {
     "crm:contact_list": Entry(get="crm.use_crm"),
     "crm:contact_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
     "crm:contact_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="contact"),
+    "inventory:reservation_settings": Entry(
+        get="inventory.change_reservation_settings", post="inventory.change_reservation_settings", post_ok=200
+    ),
     "crm:deal_list": Entry(get="crm.use_crm"),
     "crm:deal_board": Entry(get="crm.use_crm"),
     "crm:deal_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),

@@ -1,0 +1,34 @@
+"""Services of the inventory section's settings: reservations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.permissions import require
+from inventory.models import InventorySettings
+from inventory.models.settings import ReservationMode
+
+CHANGE_RESERVATION_SETTINGS = "inventory.change_reservation_settings"
+MIN_DAYS, MAX_DAYS = 1, 365
+
+
+@transaction.atomic
+def update_reservation_settings(*, by, mode: str, days: int, sell_unshipped: bool) -> InventorySettings:
+    """Set how deals reserve stock (manually or on adding a product), for how many days, and
+    whether winning a deal sells what is not yet shipped. Needs "Change reservation settings"."""
+    require(by, CHANGE_RESERVATION_SETTINGS)
+    errors: dict[str, list[str]] = {}
+    if mode not in ReservationMode.values:
+        errors["mode"] = [_("Choose one of the reservation modes.")]
+    if isinstance(days, bool) or not isinstance(days, int) or not MIN_DAYS <= days <= MAX_DAYS:
+        limits = {"min": MIN_DAYS, "max": MAX_DAYS}
+        errors["days"] = [_("Enter a whole number of days from %(min)d to %(max)d.") % limits]
+    if errors:
+        raise ValidationError(errors)
+    InventorySettings.load()
+    settings = InventorySettings.objects.select_for_update().get(pk=1)
+    settings.reservation_mode = mode
+    settings.reservation_days = days
+    settings.sell_unshipped_on_won = bool(sell_unshipped)
+    settings.save(update_fields=["reservation_mode", "reservation_days", "sell_unshipped_on_won"])
+    return settings
