@@ -35,7 +35,7 @@ class DocumentStatus(models.TextChoices):
 
 
 class DocumentSequence(models.Model):
-    """The last number issued per document type; bumped atomically by `next_document_number`."""
+    """The last number issued per document type; bumped atomically by `create_document`."""
 
     doc_type = models.CharField(max_length=20, choices=DocumentType.choices, primary_key=True)
     last_number = models.PositiveIntegerField(default=0)

@@ -75,27 +75,12 @@ class Header:
     deal: object = None  # a sales order made from a deal (crm.Deal): it may take the deal's reservations
 
 
-def next_document_number(doc_type: str) -> str:
-    """Issue the next number of a type, e.g. `RC-000124`. The sequence row stays locked until
-    the creating transaction ends, so numbers are unique and, unless it rolls back, gapless."""
-    table = DocumentSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (doc_type, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (doc_type) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            [doc_type],
-        )
-        (number,) = cursor.fetchone()
-    return f"{NUMBER_PREFIX[doc_type]}-{number:06d}"
-
-
 def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineInput]) -> StockDocument:
     """Create a draft document with its lines.
 
     One statement writes everything (atomic by itself, so no transaction of its own; inside
     the caller's when there is one): it bumps the type's number sequence (locking its row
-    until the transaction ends, as `next_document_number`), inserts the document numbered
+    until the transaction ends), inserts the document numbered
     from it and inserts the lines. Its SQL is built once per type from the models' fields,
     and the values are what `save()` and `bulk_create()` would write (field defaults,
     `auto_now_add`/`auto_now`), without compiling two ORM queries per document."""
