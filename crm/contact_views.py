@@ -2,25 +2,23 @@
 (its contacts, deals, sales orders and active reservations, each list in one query, limited to
 what the user may see)."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can, can_somewhere, warehouse_scope
+from crm.deal_selectors import deal_amount
 from crm.filters import ContactFilter
 from crm.forms import ContactForm
-from crm.models import Company, Contact, Deal, DealRow
+from crm.models import Company, Contact, Deal
 from crm.services.contacts import create_contact, update_contact
 from crm.views import crm_view
 from inventory.models import DocumentType, Reservation
 from inventory.models.reservations import counting
+from inventory.selectors.catalog import in_scope
 from inventory.selectors.documents import document_list
 from inventory.views.warehouses import add_service_errors
 
@@ -29,21 +27,6 @@ COMPANY_PAGE_LIMIT = 50
 AREA = "inventory.view_inventory"
 VIEW_SALES_ORDER = "inventory.view_sales_order"
 VIEW_WAREHOUSE = "inventory.view_warehouse"
-AMOUNT = DecimalField(max_digits=30, decimal_places=6)
-
-
-def _deal_amount():
-    """Σ quantity × price × (100 − discount) / 100 of the outer deal's rows; zero without rows."""
-    line = ExpressionWrapper(
-        F("quantity") * F("price") * (Value(100) - F("discount")) / Value(100), output_field=AMOUNT
-    )
-    rows = DealRow.objects.filter(deal_id=OuterRef("pk")).order_by().values("deal_id")
-    total = rows.annotate(t=Sum(line)).values("t")
-    return Coalesce(Subquery(total, output_field=AMOUNT), Value(Decimal(0), output_field=AMOUNT))
-
-
-def _in_scope(queryset, scope):
-    return queryset if scope is None else queryset.filter(warehouse_id__in=scope)
 
 
 def company_overview(company: Company, user) -> dict:
@@ -54,7 +37,7 @@ def company_overview(company: Company, user) -> dict:
     deals = list(
         Deal.objects.filter(company=company)
         .select_related("stage", "pipeline")
-        .annotate(amount=_deal_amount())
+        .annotate(amount=deal_amount())
         .order_by("-created_at", "-id")[:COMPANY_PAGE_LIMIT]
     )
     sales_orders = None
@@ -66,7 +49,7 @@ def company_overview(company: Company, user) -> dict:
     reservations = []
     if can(user, AREA):
         reservations = list(
-            _in_scope(
+            in_scope(
                 Reservation.objects.filter(counting(), deal__company=company), warehouse_scope(user, VIEW_WAREHOUSE)
             )
             .select_related("product", "warehouse", "deal")

@@ -181,20 +181,6 @@ def lose_deal(deal: Deal, *, by) -> Deal:
     return current
 
 
-@transaction.atomic
-def reopen_deal(deal: Deal, *, by) -> Deal:
-    """Put a lost deal back into its pipeline's first stage (a won deal has shipped: its sales
-    orders are cancelled in the inventory, not here)."""
-    require(by, USE_CRM)
-    current = Deal.objects.select_for_update().get(pk=deal.pk)
-    if current.stage.kind != StageKind.LOST:
-        raise ValidationError(_("Only a lost deal can be reopened."))
-    current.stage = current.pipeline.stages.filter(kind=StageKind.OPEN).order_by("sort", "id").first()
-    current.closed_at = None
-    current.save(update_fields=["stage", "closed_at", "updated_at"])
-    return current
-
-
 def deal_sales_orders(deal: Deal):
     return StockDocument.objects.filter(deal=deal, deleted_at__isnull=True).order_by("id")
 

@@ -31,7 +31,7 @@ def search_products(queryset: QuerySet[Product], search: str) -> QuerySet[Produc
     )
 
 
-def _in_scope(queryset: QuerySet, warehouse_ids: Collection[int] | None, field: str = "warehouse_id") -> QuerySet:
+def in_scope(queryset: QuerySet, warehouse_ids: Collection[int] | None, field: str = "warehouse_id") -> QuerySet:
     """`queryset` limited to `warehouse_ids` (None: no limit)."""
     return queryset if warehouse_ids is None else queryset.filter(**{f"{field}__in": warehouse_ids})
 
@@ -40,7 +40,7 @@ def product_list(*, search: str = "", warehouse_ids: Collection[int] | None = No
     """Products with their category, barcodes and `on_hand` (total across the warehouses of
     `warehouse_ids`, None: all)."""
     on_hand = (
-        _in_scope(StockBalance.objects.filter(product=OuterRef("pk")), warehouse_ids)
+        in_scope(StockBalance.objects.filter(product=OuterRef("pk")), warehouse_ids)
         .order_by()
         .values("product")
         .annotate(total=Sum("on_hand"))
@@ -59,7 +59,7 @@ def product_balances(product: Product, *, warehouse_ids: Collection[int] | None 
     balance row of the product, with `on_hand`, `reserved` and `available` of the product there,
     zero when none."""
     queryset = (
-        _in_scope(Warehouse.objects.all(), warehouse_ids, "pk")
+        in_scope(Warehouse.objects.all(), warehouse_ids, "pk")
         .annotate(balance=FilteredRelation("balances", condition=Q(balances__product=product)))
         .filter(Q(is_active=True) | Q(balance__isnull=False))
         .annotate(
@@ -75,7 +75,7 @@ def product_balances(product: Product, *, warehouse_ids: Collection[int] | None 
 def product_moves(product: Product, *, warehouse_ids: Collection[int] | None = None) -> QuerySet[StockMove]:
     """The product's movements in `warehouse_ids` (None: all), newest first, with their
     document and warehouse."""
-    moves = _in_scope(StockMove.objects.filter(product=product), warehouse_ids)
+    moves = in_scope(StockMove.objects.filter(product=product), warehouse_ids)
     return moves.select_related("document", "warehouse").order_by("-id")
 
 

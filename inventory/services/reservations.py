@@ -51,6 +51,32 @@ def _locked_balance(warehouse_id: int, product_id: int) -> LockedBalance:
     return balances[key]
 
 
+def _lock_for(row, warehouse) -> tuple[Reservation | None, Decimal]:
+    """Lock the balance the row draws on; return the row's active reservation and what is
+    available to it (the row's own reservation there is about to be replaced, so it counts as
+    available)."""
+    balance = _locked_balance(warehouse.pk, row.product_id)
+    current = _active(row)
+    own = _counts(current) if current and current.warehouse_id == warehouse.pk else Decimal(0)
+    return current, balance.available + own
+
+
+def _store(row, warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by) -> Reservation:
+    if current is not None:
+        current.warehouse, current.quantity, current.reserved_until = warehouse, quantity, until
+        current.save(update_fields=["warehouse", "quantity", "reserved_until"])
+        return current
+    return Reservation.objects.create(
+        warehouse=warehouse,
+        product_id=row.product_id,
+        quantity=quantity,
+        reserved_until=until,
+        deal_row=row,
+        deal_id=row.deal_id,
+        created_by=by,
+    )
+
+
 def _active(row) -> Reservation | None:
     return Reservation.objects.select_for_update().filter(deal_row=row, status=ReservationStatus.ACTIVE).first()
 
@@ -79,27 +105,12 @@ def reserve_row(row, *, by, quantity: Decimal | None = None, until: datetime | N
         )
     if until <= timezone.now():
         raise ValidationError({"reserved_until": _("“Reserved until” must be in the future.")})
-    balance = _locked_balance(warehouse.pk, row.product_id)
-    current = _active(row)
-    # The row's own reservation is part of what the balance counts as reserved: it is replaced.
-    available = balance.available + (_counts(current) if current and current.warehouse_id == warehouse.pk else 0)
+    current, available = _lock_for(row, warehouse)
     if quantity > available:
         raise InsufficientStock(
             [Shortage(product=row.product, warehouse=warehouse, asked=quantity, available=max(available, Decimal(0)))]
         )
-    if current is not None:
-        current.warehouse, current.quantity, current.reserved_until = warehouse, quantity, until
-        current.save(update_fields=["warehouse", "quantity", "reserved_until"])
-        return current
-    return Reservation.objects.create(
-        warehouse=warehouse,
-        product_id=row.product_id,
-        quantity=quantity,
-        reserved_until=until,
-        deal_row=row,
-        deal_id=row.deal_id,
-        created_by=by,
-    )
+    return _store(row, warehouse, current, quantity, until, by=by)
 
 
 @transaction.atomic
@@ -108,15 +119,15 @@ def reserve_available(row, *, by) -> Reservation | None:
     available (nothing when none is); the user sees the reserved quantity beside the row."""
     warehouse = row_warehouse(row)
     _check_rights(by, warehouse)
-    balance = _locked_balance(warehouse.pk, row.product_id)
-    current = _active(row)
-    available = balance.available + (_counts(current) if current and current.warehouse_id == warehouse.pk else 0)
+    current, available = _lock_for(row, warehouse)
     quantity = min(row.quantity, available)
     if quantity <= 0:
         if current is not None:
             _end(current, ReservationStatus.RELEASED)
         return None
-    return reserve_row(row, by=by, quantity=quantity, until=current.reserved_until if current else None)
+    # A reservation still running keeps its end; a new (or expired) one gets the full period.
+    until = current.reserved_until if _counts(current) else default_until()
+    return _store(row, warehouse, current, quantity, until, by=by)
 
 
 @transaction.atomic
@@ -162,12 +173,9 @@ def release_row(row, *, by) -> None:
 
 def release_deal(deal, *, by) -> int:
     """End every reservation of a deal (a lost deal); returns how many."""
-    return _end_all(deal, ReservationStatus.RELEASED)
-
-
-def consume_deal(deal) -> int:
-    """Mark a deal's reservations shipped: its sales order has taken the stock they held."""
-    return _end_all(deal, ReservationStatus.CONSUMED)
+    return Reservation.objects.filter(deal=deal, status=ReservationStatus.ACTIVE).update(
+        status=ReservationStatus.RELEASED, ended_at=timezone.now()
+    )
 
 
 def release_expired() -> int:
@@ -181,9 +189,3 @@ def release_expired() -> int:
 def _end(reservation: Reservation, status: str) -> None:
     reservation.status, reservation.ended_at = status, timezone.now()
     reservation.save(update_fields=["status", "ended_at"])
-
-
-def _end_all(deal, status: str) -> int:
-    return Reservation.objects.filter(deal=deal, status=ReservationStatus.ACTIVE).update(
-        status=status, ended_at=timezone.now()
-    )

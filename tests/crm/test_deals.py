@@ -225,3 +225,13 @@ def test_a_deal_needs_a_title_and_a_client(staff):
     with pytest.raises(ValidationError) as error:
         create_deal(by=staff, data=DealInput(title=" "))
     assert set(error.value.message_dict) == {"title", "company"}
+
+
+def test_editing_a_row_whose_reservation_expired_reserves_it_afresh(staff, wh, product):
+    deal, row = deal_with_row(by=staff, product=product, quantity=3)
+    (old,) = active(deal)
+    with time_machine.travel(old.reserved_until + timedelta(hours=1)):
+        update_row(row, by=staff, data=RowInput(product=product, quantity=Decimal(4)))
+        (renewed,) = active(deal)
+        assert renewed.quantity == 4
+        assert renewed.reserved_until > timezone.now() + timedelta(days=2)
