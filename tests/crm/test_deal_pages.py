@@ -247,7 +247,7 @@ def test_reserve_change_until_and_release(web, staff, wh, product, company):
     web.post(
         reverse("crm:reservation_until", args=[deal.pk, row.pk]), {"reserved_until": until.strftime("%Y-%m-%dT%H:%M")}
     )
-    assert active_reservation(row).reserved_until.date() == until.date()
+    assert timezone.localtime(active_reservation(row).reserved_until).date() == until.date()
 
     before = active_reservation(row).reserved_until
     for bad in ("2000-01-01T10:00", "not a date", ""):
