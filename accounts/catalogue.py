@@ -72,6 +72,7 @@ RIGHTS: tuple[Right, ...] = (
     Right("inventory", "change_selling_price", _("Change selling price"), CATALOG),
     Right("crm", "use_crm", _("Clients and deals"), CRM),
     Right("crm", "change_deal_prices", _("Change price and discount in a deal"), CRM),
+    Right("crm", "change_crm_form_layouts", _("Change client and deal form layouts"), CRM),
     Right("inventory", "manage_inventory_settings", _("Inventory section settings"), SETTINGS),
     Right("inventory", "change_form_layouts", _("Change product card and document form layouts"), SETTINGS),
     Right("accounts", "manage_roles", _("Employee access settings"), SETTINGS),

@@ -102,7 +102,7 @@ def _copy(model: type[models.Model], rows: Iterable[dict]) -> int:
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
             defaults[f.attname] = now
         elif f.has_default() or f.null:
-            defaults[f.attname] = f.get_default()
+            defaults[f.attname] = f.get_db_prep_save(f.get_default(), connection)
         elif getattr(f, "db_default", models.NOT_PROVIDED) is not models.NOT_PROVIDED:
             continue  # let the database fill it
         elif isinstance(f, (models.CharField, models.TextField)) and f.blank:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "inventory",
     "crm",
+    "layouts",
 ]
 
 # Background jobs (the Django tasks API): queued in the database, run by `manage.py db_worker`.

@@ -19,6 +19,7 @@ class Company(models.Model):
     email = models.EmailField(_("email"), blank=True)
     is_supplier = models.BooleanField(_("supplier"), default=False)
     is_client = models.BooleanField(_("client"), default=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -44,6 +45,7 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("contact")
@@ -129,6 +131,7 @@ class Deal(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3)
     comment = models.TextField(_("comment"), blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )

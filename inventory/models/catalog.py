@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +42,13 @@ class Product(models.Model):
     vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, default=Decimal("0"))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["name", "id"]
+        indexes = [GinIndex(fields=["custom"], opclasses=["jsonb_path_ops"], name="product_custom")]
         constraints = [
             models.CheckConstraint(condition=Q(purchase_price__gte=0), name="product_purchase_price_not_negative"),
             models.CheckConstraint(condition=Q(selling_price__gte=0), name="product_selling_price_not_negative"),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -97,6 +98,7 @@ class StockDocument(models.Model):
         help_text=_("The deal this sales order ships; processing it consumes the deal's reservations."),
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
@@ -122,6 +124,7 @@ class StockDocument(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["doc_type", "status", "-date", "-id"], name="document_list"),
+            GinIndex(fields=["custom"], opclasses=["jsonb_path_ops"], name="document_custom"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,41 @@
+"""The CRM forms an administrator can shape (see `layouts`): companies, contacts and deals."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm.deal_forms import DealForm
+from crm.forms import CompanyForm, ContactForm
+from crm.models import Company, Contact, Deal
+from layouts.registry import FormSpec, fields_of, register
+
+RIGHT = "crm.change_crm_form_layouts"
+
+register(
+    FormSpec(
+        key="company",
+        label=_("Company"),
+        right=RIGHT,
+        fields=fields_of(CompanyForm, protected={"name"}),
+        objects=Company.objects.all,
+        section=_("Clients"),
+    )
+)
+register(
+    FormSpec(
+        key="contact",
+        label=_("Contact"),
+        right=RIGHT,
+        fields=fields_of(ContactForm, protected={"first_name"}),
+        objects=Contact.objects.all,
+        section=_("Clients"),
+    )
+)
+register(
+    FormSpec(
+        key="deal",
+        label=_("Deal"),
+        right=RIGHT,
+        fields=fields_of(DealForm, protected={"title"}),
+        objects=Deal.objects.all,
+        section=_("Deals"),
+    )
+)

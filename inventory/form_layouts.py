@@ -1,0 +1,60 @@
+"""The inventory forms an administrator can shape (see `layouts`): products, warehouses and
+each document type (its header fields and its line columns)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from inventory.forms.documents import HEADER_FORMS, LineForm
+from inventory.forms.products import ProductForm
+from inventory.forms.warehouses import WarehouseForm
+from inventory.models import DocumentType, Product, StockDocument, Warehouse
+from layouts.registry import FormSpec, StandardField, fields_of, register
+
+RIGHT = "inventory.change_form_layouts"
+LINES = "lines"
+
+register(
+    FormSpec(
+        key="product",
+        label=_("Product"),
+        right=RIGHT,
+        fields=fields_of(ProductForm, protected={"sku", "name"}),
+        objects=Product.objects.all,
+        section=_("Catalog"),
+    )
+)
+register(
+    FormSpec(
+        key="warehouse",
+        label=_("Warehouse"),
+        right=RIGHT,
+        fields=fields_of(WarehouseForm, protected={"name", "code"}),
+        objects=Warehouse.objects.all,
+        section=_("Catalog"),
+    )
+)
+
+
+def line_columns() -> tuple[StandardField, ...]:
+    """A document's line columns: `line_<name>` for each field of the line form."""
+    return tuple(
+        StandardField(f"line_{f.name}", f.label, protected=f.protected, group=LINES)
+        for f in fields_of(LineForm, protected={"product", "quantity"})
+    )
+
+
+def document_layout_key(doc_type: str) -> str:
+    return f"document_{doc_type}"
+
+
+for doc_type in DocumentType:
+    register(
+        FormSpec(
+            key=document_layout_key(doc_type),
+            label=doc_type.label,
+            right=RIGHT,
+            fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination"}) + line_columns(),
+            objects=lambda doc_type=doc_type: StockDocument.objects.filter(doc_type=doc_type),
+            section=_("Documents"),
+            groups={LINES: _("Lines")},
+        )
+    )
