@@ -65,7 +65,8 @@ def save_layout(*, by, key: str, entries: Sequence[EntryInput]) -> FormLayout:
     """Store form `key`'s fields in the order of `entries`, with visibility and label overrides.
 
     `entries` names each field of the layout once (standard fields and current custom
-    fields); a field it leaves out keeps its place after the named ones. Refused with a
+    fields); a field it leaves out keeps its place after the named ones. A blank label
+    override shows a standard field's own label; a custom field keeps its label then. Refused with a
     `ValidationError` when a protected field is hidden or a key is unknown."""
     layout, rows = _locked_layout(key, by)
     view = FormLayoutView(spec(key), rows)
@@ -97,7 +98,12 @@ def save_layout(*, by, key: str, entries: Sequence[EntryInput]) -> FormLayout:
             changed.append(row)
         row.position = position
         row.is_visible = entry.visible
-        if not keep_labels:
+        if keep_labels:
+            continue
+        if row.is_custom:  # a custom field's labels are its definition's: a blank one keeps it
+            row.label_en = entry.label_en.strip() or row.label_en
+            row.label_id = entry.label_id.strip() or row.label_id
+        else:
             row.label_en, row.label_id = entry.label_en.strip(), entry.label_id.strip()
     LayoutField.objects.bulk_create(created)
     LayoutField.objects.bulk_update(changed, ["position", "is_visible", "label_en", "label_id"])
