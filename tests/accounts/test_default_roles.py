@@ -40,6 +40,7 @@ TABLE = {
     "crm.use_crm": "AS",
     "inventory.manage_inventory_settings": "A",
     "inventory.change_form_layouts": "A",
+    "crm.change_crm_form_layouts": "A",
     "accounts.manage_roles": "A",
 }
 ROLES = {"A": ADMINISTRATOR, "S": STAFF, "C": CLERK}
