@@ -21,6 +21,9 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
+from layouts.builder import load_layout
+from layouts.models import LayoutField
+from layouts.services import remove_custom_field
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +53,8 @@ def snapshot() -> dict:
         "documents": sorted(StockDocument.objects.values_list("number", "status")),
         "moves": StockMove.objects.count(),
         "balances": sorted(StockBalance.objects.values_list("warehouse_id", "product_id", "on_hand")),
+        "custom": sorted(Product.objects.values_list("sku", "custom")),
+        "layout": sorted(LayoutField.objects.values_list("layout__key", "key", "removed")),
     }
 
 
@@ -171,3 +176,14 @@ def test_demo_deals_hold_reservations(demo):
     assert Deal.objects.filter(stage__kind="lost").count() == 1
     active = Reservation.objects.filter(status=ReservationStatus.ACTIVE)
     assert active.exists() and not active.filter(deal__stage__kind="lost").exists()
+
+
+def test_products_have_a_halal_field_that_stays_removed_once_removed(demo):
+    admin = get_user_model().objects.get(username="admin")
+    entry = load_layout("product").custom_entries[0]
+    assert entry.label == "Halal certified" and entry.custom.in_list
+    halal = Product.objects.filter(custom__halal=True)
+    assert halal.exists() and all(p.sku.startswith("MKN-") for p in halal)
+    remove_custom_field(by=admin, key="product", field_key="halal")
+    load_demo()
+    assert load_layout("product").custom_entries == []

@@ -42,6 +42,8 @@ from inventory.services.documents import (
     create_document,
     process_document,
 )
+from layouts.models import FieldType, LayoutField
+from layouts.services import CustomFieldInput, add_custom_field
 
 SEED = 2026
 VAT = Decimal("11")  # PPN, Indonesia's VAT
@@ -297,6 +299,7 @@ class Command(BaseCommand):
             suppliers, clients = self._companies()
             products = self._catalog()
             self._minimum_stock(products, warehouses)
+            self._custom_fields(users, products)
             if StockDocument.objects.exists():
                 self.stdout.write("Documents: the database already has stock documents; no demo documents added.")
             else:
@@ -489,6 +492,29 @@ class Command(BaseCommand):
         move_deal(made[1], by=staff, stage=in_progress)
         lose_deal(made[-1], by=staff)
         self.stdout.write(f"Deals: {len(made)} created ({len(made) - 1} open with reservations, 1 lost)")
+
+    # -- configurable forms ----------------------------------------------------------------------
+    def _custom_fields(self, users, products) -> None:
+        """A "Halal certified" yes/no on products (a list column and filter), answered for the
+        food and drink; added once: a field an administrator removed stays removed."""
+        if LayoutField.objects.filter(layout__key="product", key="halal").exists():
+            self.stdout.write("Custom fields: already set up.")
+            return
+        halal = CustomFieldInput(
+            key="halal",
+            label_en="Halal certified",
+            label_id="Bersertifikat halal",
+            field_type=FieldType.BOOLEAN,
+            help_en="Has a halal certificate (BPJPH).",
+            help_id="Memiliki sertifikat halal (BPJPH).",
+            in_list=True,
+        )
+        add_custom_field(by=users["admin"], key="product", data=halal)
+        food = [p for p in products if p.sku.startswith(SKU_PREFIX["Makanan & Minuman"])]
+        for product in food:
+            product.custom = {**product.custom, "halal": True}
+        Product.objects.bulk_update(food, ["custom"])
+        self.stdout.write(f"Custom fields: “Halal certified” on products ({len(food)} answered)")
 
     # -- documents -----------------------------------------------------------------------------
     def _documents(self, users, warehouses, suppliers, clients, products) -> None:
