@@ -9,6 +9,7 @@ class CompanyAdmin(admin.ModelAdmin):
     list_filter = ["is_supplier", "is_client"]
     search_fields = ["name", "tax_id", "email", "phone"]
     show_full_result_count = False
+    readonly_fields = ["custom"]  # custom field values are typed in the app's forms, checked there
 
 
 @admin.register(Contact)
@@ -18,6 +19,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
     show_full_result_count = False
+    readonly_fields = ["custom"]
 
 
 class StageInline(admin.TabularInline):
@@ -61,7 +63,7 @@ class DealAdmin(admin.ModelAdmin):
     list_filter = ["pipeline", "stage"]
     search_fields = ["title", "company__name", "contact__last_name"]
     list_select_related = ["company", "contact", "pipeline", "stage", "responsible"]
-    readonly_fields = ["pipeline", "stage", "closed_at", "created_by"]
+    readonly_fields = ["pipeline", "stage", "closed_at", "created_by", "custom"]
     autocomplete_fields = ["company", "contact", "responsible"]
     inlines = [DealRowInline]
     show_full_result_count = False

@@ -62,7 +62,8 @@ class WarehouseAdmin(WarehouseScopedMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The default moves only through the app's warehouse form (one default, in one transaction).
-        readonly = ["is_default"]
+        # Custom field values are typed in the app's forms, which check them against the layout.
+        readonly = ["is_default", "custom"]
         if obj is not None and obj.is_default:
             readonly.append("is_active")
         return readonly
@@ -97,6 +98,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     inlines = [BarcodeInline, MinimumStockInline]
     show_full_result_count = False
+    readonly_fields = ["custom"]  # typed in the app's product form, checked against its layout
 
     def get_exclude(self, request, obj=None):
         return [] if shows_purchase_price(request.user) else ["purchase_price"]
@@ -145,6 +147,7 @@ class StockDocumentAdmin(admin.ModelAdmin):
         "cancelled_by",
         "deleted_at",
         "deleted_by",
+        "custom",
     ]
 
     def get_queryset(self, request):
