@@ -38,9 +38,11 @@ class DocumentFilter(django_filters.FilterSet):
         model = StockDocument
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, doc_type: str, warehouses=None, **kwargs):
-        """`warehouses`: the choices of the warehouse filter (those the user may see)."""
+    def __init__(self, data=None, queryset=None, *, doc_type: str, warehouses=None, extra_filters=None, **kwargs):
+        """`warehouses`: the choices of the warehouse filter (those the user may see);
+        `extra_filters`: more filters by name (the custom fields', `layouts.filters`)."""
         super().__init__(data, queryset=queryset, **kwargs)
+        self.filters.update(extra_filters or {})
         self.doc_type = doc_type
         if warehouses is not None:
             self.filters["warehouse"].queryset = warehouses

@@ -22,6 +22,7 @@ from inventory.access import document_right, shows_document_prices
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.documents import Header, LineInput, create_document, update_document
+from layouts.builder import FormLayoutView, apply_layout, load_layout
 
 LINE_PREFIX = "lines"
 EXTRA_LINES = 3  # empty rows for typing without JavaScript
@@ -127,8 +128,16 @@ class LineForm(forms.Form):
     )
 
     def __init__(
-        self, *args, doc_type: str, resolver: ProductResolver | None = None, show_prices: bool = True, **kwargs
+        self,
+        *args,
+        doc_type: str,
+        resolver: ProductResolver | None = None,
+        show_prices: bool = True,
+        columns: list[tuple[str, str]] | None = None,
+        **kwargs,
     ):
+        """`columns`: (field name, label) of the line columns in the layout's order (see
+        `line_columns`); without it the form's own."""
         super().__init__(*args, **kwargs)
         self.doc_type = doc_type
         self.fields["product"].resolver = resolver
@@ -136,6 +145,10 @@ class LineForm(forms.Form):
             self.fields["quantity"].label = _("Counted quantity")
         if doc_type == DocumentType.STOCK_COUNT or not show_prices:
             del self.fields["price"]
+        if columns is not None:
+            for name, label in columns:
+                self.fields[name].label = label
+            self.fields = {name: self.fields[name] for name, _label in columns}
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
             field.widget.attrs.setdefault("aria-label", field.label)
@@ -182,9 +195,10 @@ class BaseLineFormSet(forms.BaseFormSet):
     """The lines. Without `show_prices` the price column is absent (purchase prices the user may
     not see): a line keeps the price it had, a new line takes the product's purchase price."""
 
-    def __init__(self, *args, doc_type: str, show_prices: bool = True, kept_prices=None, **kwargs):
+    def __init__(self, *args, doc_type: str, show_prices: bool = True, kept_prices=None, columns=None, **kwargs):
         self.doc_type = doc_type
         self.show_prices = show_prices
+        self.columns = columns
         self.kept_prices: dict[int, Decimal] = kept_prices or {}
         data = kwargs.get("data") if "data" in kwargs else (args[0] if args else None)
         prefix = kwargs.get("prefix") or LINE_PREFIX
@@ -198,7 +212,11 @@ class BaseLineFormSet(forms.BaseFormSet):
         kwargs = super().get_form_kwargs(index)
         # Every row may be left blank (it is then skipped), saved rows included.
         kwargs.update(
-            doc_type=self.doc_type, resolver=self.resolver, show_prices=self.show_prices, empty_permitted=True
+            doc_type=self.doc_type,
+            resolver=self.resolver,
+            show_prices=self.show_prices,
+            columns=self.columns,
+            empty_permitted=True,
         )
         return kwargs
 
@@ -257,8 +275,38 @@ def line_initial(document: StockDocument) -> list[dict]:
     ]
 
 
+def layout_key(doc_type: str) -> str:
+    """The key of a document type's form layout (`inventory.form_layouts`)."""
+    return f"document_{doc_type}"
+
+
+def line_columns(layout: FormLayoutView, *, doc_type: str, show_prices: bool) -> list[tuple[str, str]]:
+    """(line form field, label) of the columns a document type's lines show, in the layout's
+    order: the price only where the user may see prices and the layout shows it."""
+    columns = []
+    for entry in layout.group("lines"):
+        name = entry.key.removeprefix("line_")
+        if name == "price" and (doc_type == DocumentType.STOCK_COUNT or not show_prices or not entry.visible):
+            continue
+        if (
+            name == "quantity"
+            and doc_type == DocumentType.STOCK_COUNT
+            and entry.label == str(LineForm.base_fields["quantity"].label)
+        ):
+            columns.append((name, str(_("Counted quantity"))))
+            continue
+        columns.append((name, entry.label))
+    return columns
+
+
 def make_line_form(
-    *, doc_type: str, index: int, product: Product | None = None, quantity=None, show_prices: bool = True
+    *,
+    doc_type: str,
+    index: int,
+    product: Product | None = None,
+    quantity=None,
+    show_prices: bool = True,
+    columns: list[tuple[str, str]] | None = None,
 ) -> LineForm:
     """One unbound row of the formset, for the page's "Add line" and scanner (htmx)."""
     initial = {}
@@ -272,6 +320,7 @@ def make_line_form(
         initial=initial,
         doc_type=doc_type,
         show_prices=show_prices,
+        columns=columns,
         use_required_attribute=False,
     )
     form.fields["DELETE"] = forms.BooleanField(
@@ -331,23 +380,28 @@ class DocumentHeaderForm(forms.Form):
         field.empty_label = "—"
 
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
+        currency = (self.cleaned_data["currency"] or "").strip().upper()
+        if not currency:
+            return currency
         if not currency.isalpha():
             raise ValidationError(_("Use a three-letter currency code, such as IDR."), code="currency")
         return currency
 
     def header(self) -> Header:
+        """The service's input. A field the layout hides cleans to the value it had (or its
+        default on a new document), so it reaches the service unchanged."""
         data = self.cleaned_data
         return Header(
             warehouse=data["warehouse"],
             destination=data.get("destination"),
             supplier=data.get("supplier"),
             client=data.get("client"),
-            date=data["date"],
-            currency=data["currency"],
-            comment=data.get("comment", ""),
-            reason=data.get("reason", ""),
-            responsible=data["responsible"],
+            date=data.get("date"),
+            currency=data.get("currency") or "",
+            comment=data.get("comment") or "",
+            reason=data.get("reason") or "",
+            responsible=data.get("responsible"),
+            custom=self.custom_values(),
         )
 
 
@@ -446,14 +500,19 @@ class DocumentForms:
             if default:
                 initial["warehouse"] = default
             lines = []
+        self.layout = load_layout(layout_key(doc_type))
         self.header = HEADER_FORMS[doc_type](data, initial=initial, document=document, warehouses=warehouses)
+        apply_layout(self.header, self.layout, stored=document.custom if document else {}, column="col-md-6 col-xl-4")
+        show_prices = shows_document_prices(user, doc_type) and self.layout.is_visible("line_price")
+        self.columns = line_columns(self.layout, doc_type=doc_type, show_prices=show_prices)
         self.lines = LineFormSet(
             data,
             initial=lines,
             prefix=LINE_PREFIX,
             doc_type=doc_type,
-            show_prices=shows_document_prices(user, doc_type),
+            show_prices=show_prices,
             kept_prices=kept_prices,
+            columns=self.columns,
         )
         self.line_errors: list[str] = []
 

@@ -73,6 +73,7 @@ class Header:
     reason: str = ""
     responsible: object = None
     deal: object = None  # a sales order made from a deal (crm.Deal): it may take the deal's reservations
+    custom: dict | None = None  # custom field values (see `layouts`); None keeps the stored ones
 
 
 def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineInput]) -> StockDocument:
@@ -351,6 +352,10 @@ def _set_header(document: StockDocument, header: Header, *, by) -> None:
         document.responsible = header.responsible
     elif document.responsible_id is None:
         document.responsible = by
+    if header.custom is not None:
+        if not isinstance(header.custom, dict):
+            raise ValidationError({"custom": [_("Custom field values must be a mapping.")]})
+        document.custom = dict(header.custom)
 
 
 def _validate(document: StockDocument, lines: Sequence) -> None:
@@ -368,10 +373,13 @@ def _validate(document: StockDocument, lines: Sequence) -> None:
             add("destination", _("Choose an active destination warehouse."))
         elif document.destination_id == document.warehouse_id:
             add("destination", _("A transfer needs two different warehouses."))
-    if document.doc_type == DocumentType.RECEIPT and (document.supplier is None or not document.supplier.is_supplier):
+    # The supplier and the client may be left out (their form fields can be hidden by the layout).
+    if (
+        document.doc_type == DocumentType.RECEIPT
+        and document.supplier is not None
+        and not document.supplier.is_supplier
+    ):
         add("supplier", _("Choose a supplier."))
-    if document.doc_type == DocumentType.SALES_ORDER and document.client is None:
-        add("client", _("Choose a client."))
     if len(document.currency) != 3 or not document.currency.isalpha():
         add("currency", _("Use a three-letter currency code, such as IDR."))
 

@@ -25,11 +25,19 @@ from inventory.access import (
 )
 from inventory.errors import StockError
 from inventory.filters.documents import DocumentFilter
-from inventory.forms.documents import DocumentForms, ProductResolver, make_line_form
-from inventory.models import DocumentType, Product, StockDocument
+from inventory.forms.documents import (
+    DocumentForms,
+    ProductResolver,
+    layout_key,
+    line_columns,
+    make_line_form,
+)
+from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
 from inventory.selectors.documents import document_list as select_documents
 from inventory.selectors.documents import product_suggestions
 from inventory.services.documents import cancel_document, delete_document, process_document
+from layouts.builder import load_layout
+from layouts.filters import custom_filters
 
 PAGE_SIZE = 50
 
@@ -88,11 +96,13 @@ def document_list(request, doc_type):
     require_document_type_right(request.user, "view", kind)
     scope = warehouse_scope(request.user, document_right("view", kind))
     documents = select_documents(doc_type=kind, warehouse_ids=scope)
+    layout = load_layout(layout_key(kind))
     filterset = DocumentFilter(
         request.GET or None,
         queryset=documents,
         doc_type=kind,
         warehouses=warehouses_for(request.user, document_right("view", kind)),
+        extra_filters=custom_filters(layout),
     )
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -103,6 +113,7 @@ def document_list(request, doc_type):
             "filter": filterset,
             "page_obj": page_obj,
             "documents": page_obj.object_list,
+            "custom_columns": layout.list_columns(),
             "can_create": can_somewhere(request.user, document_right("edit", kind)),
         },
     )
@@ -117,6 +128,7 @@ def _form_page(request, kind: DocumentType, forms: DocumentForms, document: Stoc
             "document": document,
             "header_form": forms.header,
             "formset": forms.lines,
+            "columns": forms.columns,
             "line_errors": forms.all_line_errors,
         },
     )
@@ -171,6 +183,11 @@ def document_detail(request, doc_type, pk):
     kind = DocumentType(document.doc_type)
     lines = list(document.lines.select_related("product").order_by("id"))
     moves = document.moves.select_related("warehouse", "product").order_by("id")
+    # A processed or cancelled document shows every value it was saved with, whatever the
+    # layout has become since; a draft shows what its form shows.
+    custom_values = load_layout(layout_key(kind)).detail_values(
+        document.custom, all_stored=document.status != DocumentStatus.DRAFT
+    )
     return render(
         request,
         "inventory/documents/detail.html",
@@ -180,6 +197,7 @@ def document_detail(request, doc_type, pk):
             "lines": lines,
             "total": sum((line.amount for line in lines), 0),
             "moves": moves,
+            "custom_values": custom_values,
             "may": document_actions(request.user, document),
         },
     )
@@ -242,11 +260,22 @@ def document_line(request, doc_type):
         if not product.is_active:
             message = _("“%(product)s” is inactive and cannot be used in documents.") % {"product": product}
             return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-    show_prices = shows_document_prices(request.user, kind)
+    layout = load_layout(layout_key(kind))
+    show_prices = shows_document_prices(request.user, kind) and layout.is_visible("line_price")
+    columns = line_columns(layout, doc_type=kind, show_prices=show_prices)
     form = make_line_form(
-        doc_type=kind, index=index, product=product, quantity=1 if product else None, show_prices=show_prices
+        doc_type=kind,
+        index=index,
+        product=product,
+        quantity=1 if product else None,
+        show_prices=show_prices,
+        columns=columns,
     )
-    return render(request, "inventory/documents/_line_row.html", {"form": form, **_type_context(request, kind)})
+    return render(
+        request,
+        "inventory/documents/_line_row.html",
+        {"form": form, "columns": columns, **_type_context(request, kind)},
+    )
 
 
 @require_GET
