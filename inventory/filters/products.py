@@ -28,8 +28,10 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields = ["q", "category", "is_active", "unit"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, extra_filters=None, **kwargs):
+        """`extra_filters`: more filters by name (the custom fields', `layouts.filters`)."""
         super().__init__(*args, **kwargs)
+        self.filters.update(extra_filters or {})
         for name, field in self.form.fields.items():
             field.widget.attrs.setdefault("class", "form-control" if name == "q" else "form-select")
 

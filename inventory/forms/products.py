@@ -10,6 +10,7 @@ from inventory.models import Category, Product
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.catalog import parse_barcodes
+from layouts.builder import apply_layout, load_layout
 
 MINIMUM_PREFIX = "min_"
 
@@ -45,7 +46,7 @@ class ProductForm(forms.Form):
 
     def __init__(self, *args, user, instance: Product | None = None, **kwargs):
         """Prices appear only to those who may set them; minimum levels for the warehouses the
-        user sees."""
+        user sees; the rest as the "product" layout says (`layouts`)."""
         self.instance = instance
         initial = kwargs.pop("initial", None) or {}
         if instance is not None:
@@ -82,13 +83,10 @@ class ProductForm(forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end"}),
             )
+        apply_layout(self, load_layout("product"), stored=instance.custom if instance else {})
 
     def clean_barcodes(self) -> list[str]:
         return parse_barcodes(self.cleaned_data.get("barcodes") or "")
-
-    @property
-    def product_fields(self):
-        return [self[name] for name in self.fields if not name.startswith(MINIMUM_PREFIX)]
 
     @property
     def minimum_fields(self):
@@ -108,4 +106,5 @@ class ProductForm(forms.Form):
             "is_active": data["is_active"],
             "barcodes": data["barcodes"],
             "minimums": {w: data.get(f"{MINIMUM_PREFIX}{w.pk}") for w in self.warehouses},
+            "custom": self.custom_values(),
         }

@@ -1,10 +1,14 @@
-"""The warehouse form. It only checks shapes; the rules (one default, unique code) live in the service."""
+"""The warehouse form, shaped by its layout (`layouts`). It only checks shapes; the rules (one
+default, unique code) live in the service."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Warehouse
+from layouts.builder import apply_layout, load_layout
+
+STANDARD = ("name", "code", "address", "responsible", "is_active", "is_default")
 
 
 class WarehouseForm(forms.Form):
@@ -50,3 +54,8 @@ class WarehouseForm(forms.Form):
             users = get_user_model().objects.filter(pk=instance.responsible_id) | users
         self.fields["responsible"].queryset = users.order_by("first_name", "last_name", "username")
         self.fields["responsible"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        apply_layout(self, load_layout("warehouse"), stored=instance.custom if instance else {}, column="col-12")
+
+    def service_kwargs(self) -> dict:
+        """What the warehouse services take, from the cleaned data."""
+        return {**{name: self.cleaned_data[name] for name in STANDARD}, "custom": self.custom_values()}

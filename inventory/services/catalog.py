@@ -34,6 +34,7 @@ def create_product(
     is_active: bool = True,
     barcodes: Iterable[str] = (),
     minimums: Mapping[Warehouse, Decimal | None] | None = None,
+    custom: dict | None = None,
 ) -> Product:
     """Create a product with its barcodes and minimum stock per warehouse. Needs "Create
     products"; a purchase price needs "View purchase price", a selling price "Change selling
@@ -53,6 +54,7 @@ def create_product(
         is_active=is_active,
         barcodes=barcodes,
         minimums=minimums or {},
+        custom=custom,
     )
 
 
@@ -71,6 +73,7 @@ def update_product(
     is_active: bool = True,
     barcodes: Iterable[str] = (),
     minimums: Mapping[Warehouse, Decimal | None] | None = None,
+    custom: dict | None = None,
 ) -> Product:
     """Change a product (needs "Edit products"; prices as for `create_product`, None keeps
     the price). `barcodes` replaces its barcodes; `minimums` sets the level of each warehouse it
@@ -90,6 +93,7 @@ def update_product(
         is_active=is_active,
         barcodes=barcodes,
         minimums=minimums or {},
+        custom=custom,
     )
 
 
@@ -99,7 +103,7 @@ def parse_barcodes(text: str) -> list[str]:
     return list(dict.fromkeys(code.strip() for code in codes if code.strip()))
 
 
-def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, **fields) -> Product:
+def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, custom: dict | None, **fields) -> Product:
     product.sku = (fields["sku"] or "").strip()
     product.name = (fields["name"] or "").strip()
     product.unit = fields["unit"] or Unit.PIECE
@@ -110,6 +114,10 @@ def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, **fie
         product.selling_price = fields["selling_price"]
     product.vat_rate = fields["vat_rate"] if fields["vat_rate"] is not None else Decimal("0")
     product.is_active = bool(fields["is_active"])
+    if custom is not None:  # custom field values (see `layouts`); None keeps the stored ones
+        if not isinstance(custom, dict):
+            raise ValidationError(_("Custom field values must be a mapping."))
+        product.custom = dict(custom)
     codes = list(dict.fromkeys(code.strip() for code in barcodes if code and code.strip()))
     _validate(product, codes, minimums)
     try:

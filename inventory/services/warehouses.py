@@ -28,6 +28,7 @@ def create_warehouse(
     responsible=None,
     is_active: bool = True,
     is_default: bool = False,
+    custom: dict | None = None,
 ) -> Warehouse:
     """Create a warehouse (needs "Create, edit and delete warehouses" for all warehouses).
     The first warehouse becomes the default; making a new one the default takes the flag from
@@ -44,6 +45,7 @@ def create_warehouse(
         is_active=is_active,
         is_default=is_default,
     )
+    _set_custom(warehouse, custom)
     _validate(warehouse)
     if warehouse.is_default:
         _clear_default(except_pk=None)
@@ -62,6 +64,7 @@ def update_warehouse(
     responsible=None,
     is_active: bool = True,
     is_default: bool = False,
+    custom: dict | None = None,
 ) -> Warehouse:
     """Change a warehouse (needs the warehouse right on it; choosing the default, which concerns
     every warehouse, needs it for all). The default stays the default until another warehouse
@@ -81,6 +84,7 @@ def update_warehouse(
     current.responsible = responsible
     current.is_active = is_active
     current.is_default = is_default
+    _set_custom(current, custom)
     _validate(current)
     if current.is_default:
         _clear_default(except_pk=current.pk)
@@ -126,6 +130,15 @@ def delete_warehouse(warehouse: Warehouse, *, by) -> None:
     if current.is_default and Warehouse.objects.exclude(pk=current.pk).exists():
         raise ValidationError(_("“%(name)s” is the default warehouse; choose another default first.") % _names(current))
     current.delete()
+
+
+def _set_custom(warehouse: Warehouse, custom: dict | None) -> None:
+    """Custom field values (see `layouts`); None keeps the stored ones."""
+    if custom is None:
+        return
+    if not isinstance(custom, dict):
+        raise ValidationError(_("Custom field values must be a mapping."))
+    warehouse.custom = dict(custom)
 
 
 def _lock_default() -> None:

@@ -17,6 +17,8 @@ from inventory.models import Product
 from inventory.selectors.catalog import product_balances, product_list, product_minimums, product_moves
 from inventory.services.catalog import create_product, update_product
 from inventory.views.warehouses import add_service_errors
+from layouts.builder import load_layout
+from layouts.filters import custom_filters
 
 PRODUCTS_PER_PAGE = 50
 MOVES_PER_PAGE = 25
@@ -35,7 +37,10 @@ SORT_COLUMNS = [("sku", gettext_lazy("SKU")), ("name", gettext_lazy("Name")), ("
 @inventory_view("inventory.view_product")
 def product_list_view(request: HttpRequest) -> HttpResponse:
     scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
-    product_filter = ProductFilter(request.GET or None, queryset=product_list(warehouse_ids=scope))
+    layout = load_layout("product")
+    product_filter = ProductFilter(
+        request.GET or None, queryset=product_list(warehouse_ids=scope), extra_filters=custom_filters(layout)
+    )
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
@@ -55,6 +60,7 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "products": page_obj.object_list,
             "columns": columns,
+            "custom_columns": layout.list_columns(),
             "can_create": can(request.user, "inventory.add_product"),
         },
     )
@@ -82,6 +88,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": moves,
             "moves": moves.object_list,
             "show_purchase_price": shows_purchase_price(request.user),
+            "custom_values": load_layout("product").detail_values(product.custom),
             "can_edit": can(request.user, "inventory.change_product"),
         },
     )

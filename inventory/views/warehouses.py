@@ -17,6 +17,7 @@ from inventory.services.warehouses import (
     delete_warehouse,
     update_warehouse,
 )
+from layouts.builder import load_layout
 
 MANAGE = "inventory.manage_warehouses"
 
@@ -40,7 +41,11 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/warehouses/list.html",
-        {"warehouses": warehouses, "can_create": can(request.user, MANAGE)},
+        {
+            "warehouses": warehouses,
+            "custom_columns": load_layout("warehouse").list_columns(),
+            "can_create": can(request.user, MANAGE),
+        },
     )
 
 
@@ -49,7 +54,7 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            warehouse = create_warehouse(by=request.user, **form.cleaned_data)
+            warehouse = create_warehouse(by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -64,7 +69,7 @@ def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = WarehouseForm(request.POST or None, instance=warehouse)
     if request.method == "POST" and form.is_valid():
         try:
-            warehouse = update_warehouse(warehouse, by=request.user, **form.cleaned_data)
+            warehouse = update_warehouse(warehouse, by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
