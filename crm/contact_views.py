@@ -21,6 +21,7 @@ from inventory.models.reservations import counting
 from inventory.selectors.catalog import in_scope
 from inventory.selectors.documents import document_list
 from inventory.views.warehouses import add_service_errors
+from layouts.builder import load_layout
 
 CONTACTS_PER_PAGE = 50
 COMPANY_PAGE_LIMIT = 50
@@ -67,12 +68,18 @@ def company_overview(company: Company, user) -> dict:
 @crm_view
 def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = Contact.objects.select_related("company").order_by("last_name", "first_name", "id")
-    contact_filter = ContactFilter(request.GET or None, queryset=contacts)
+    layout = load_layout("contact")
+    contact_filter = ContactFilter(request.GET or None, queryset=contacts, layout=layout)
     page_obj = Paginator(contact_filter.qs, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "crm/contacts/list.html",
-        {"filter": contact_filter, "page_obj": page_obj, "contacts": page_obj.object_list},
+        {
+            "filter": contact_filter,
+            "page_obj": page_obj,
+            "contacts": page_obj.object_list,
+            "custom_columns": layout.list_columns(),
+        },
     )
 
 
@@ -81,7 +88,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, initial={"company": request.GET.get("company")})
     if request.method == "POST" and form.is_valid():
         try:
-            contact = create_contact(by=request.user, **form.cleaned_data)
+            contact = create_contact(by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -96,7 +103,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            contact = update_contact(contact, by=request.user, **form.cleaned_data)
+            contact = update_contact(contact, by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -108,4 +115,9 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
 @crm_view
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(Company, pk=pk)
-    return render(request, "crm/companies/detail.html", {"company": company, **company_overview(company, request.user)})
+    custom_values = load_layout("company").detail_values(company.custom)
+    return render(
+        request,
+        "crm/companies/detail.html",
+        {"company": company, "custom_values": custom_values, **company_overview(company, request.user)},
+    )

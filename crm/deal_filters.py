@@ -6,13 +6,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Deal, Pipeline, Stage, StageKind
+from layouts.filters import CustomFieldFilters
 
 
 def _select(**kwargs):
     return forms.Select(attrs={"class": "form-select"}, **kwargs)
 
 
-class DealFilter(django_filters.FilterSet):
+class DealFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Title"),
         field_name="title",

@@ -11,6 +11,7 @@ from crm.models import Company, Contact, Deal
 from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
 from inventory.forms.documents import ProductTextField
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
+from layouts.builder import apply_layout, load_layout
 
 
 def _person(user) -> str:
@@ -58,6 +59,7 @@ class DealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].label_from_instance = _person
         self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.company})" if c.company else str(c)
+        apply_layout(self, load_layout("deal"), stored=deal.custom if deal else {})
 
     def to_input(self) -> DealInput:
         data = self.cleaned_data
@@ -68,6 +70,7 @@ class DealForm(forms.Form):
             responsible=data["responsible"],
             currency=data["currency"],
             comment=data["comment"],
+            custom=self.custom_values(),
         )
 
 

@@ -41,6 +41,7 @@ from inventory.errors import StockError
 from inventory.formatting import format_quantity
 from inventory.services.reservations import release_row, reserve_row, set_reserved_until
 from inventory.views.warehouses import add_service_errors
+from layouts.builder import load_layout
 
 DEALS_PER_PAGE = 50
 CLOSED_ON_BOARD = 20  # the latest won / lost deals a board shows
@@ -90,10 +91,20 @@ def _back(request, deal) -> str:
 @require_GET
 @crm_view
 def deal_list(request: HttpRequest) -> HttpResponse:
-    deal_filter = DealFilter(request.GET or None, queryset=deals_with_amount().order_by("-created_at", "-id"))
+    layout = load_layout("deal")
+    deal_filter = DealFilter(
+        request.GET or None, queryset=deals_with_amount().order_by("-created_at", "-id"), layout=layout
+    )
     page_obj = Paginator(deal_filter.qs, DEALS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "crm/deals/list.html", {"filter": deal_filter, "page_obj": page_obj, "deals": page_obj.object_list}
+        request,
+        "crm/deals/list.html",
+        {
+            "filter": deal_filter,
+            "page_obj": page_obj,
+            "deals": page_obj.object_list,
+            "custom_columns": layout.list_columns(),
+        },
     )
 
 
@@ -151,6 +162,8 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_price": can(request.user, CHANGE_PRICES),
             "orders": list(deal_sales_orders(deal).select_related("warehouse")),
             "stages": list(deal.pipeline.stages.order_by("sort", "id")),
+            # A won or lost deal shows every value it was saved with, whatever the layout is now.
+            "custom_values": load_layout("deal").detail_values(deal.custom, all_stored=not is_open),
             "now": timezone.now(),
         },
     )

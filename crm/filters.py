@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Contact
+from layouts.filters import CustomFieldFilters
 
 
 def _yes_no(label):
@@ -18,7 +19,7 @@ def _yes_no(label):
     )
 
 
-class CompanyFilter(django_filters.FilterSet):
+class CompanyFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -38,7 +39,7 @@ class CompanyFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(tax_id__icontains=value) | Q(email__icontains=value))
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",

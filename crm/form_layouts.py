@@ -34,7 +34,8 @@ register(
         key="deal",
         label=_("Deal"),
         right=RIGHT,
-        fields=fields_of(DealForm, protected={"title"}),
+        # A deal's company is its client: what its sales orders ship to.
+        fields=fields_of(DealForm, protected={"title", "company"}),
         objects=Deal.objects.all,
         section=_("Deals"),
     )

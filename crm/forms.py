@@ -1,12 +1,30 @@
-"""CRM forms. They check shapes; the service applies the rules."""
+"""CRM forms, shaped by their layouts (`layouts`). They check shapes; the service applies the rules."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Contact
+from layouts.builder import apply_layout, load_layout
 
 
-class CompanyForm(forms.ModelForm):
+class LayoutModelForm(forms.ModelForm):
+    """A model form whose fields follow the layout `layout_key`."""
+
+    layout_key = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.custom if self.instance.pk else {}
+        apply_layout(self, load_layout(self.layout_key), stored=stored)
+
+    def service_kwargs(self) -> dict:
+        """What the create/update service takes: the model fields and the custom values."""
+        return {**{name: self.cleaned_data[name] for name in self._meta.fields}, "custom": self.custom_values()}
+
+
+class CompanyForm(LayoutModelForm):
+    layout_key = "company"
+
     class Meta:
         model = Company
         fields = ["name", "tax_id", "address", "phone", "email", "is_supplier", "is_client"]
@@ -17,7 +35,9 @@ class CompanyForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(LayoutModelForm):
+    layout_key = "contact"
+
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "company", "position", "phone", "email"]

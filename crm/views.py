@@ -16,6 +16,7 @@ from crm.models import Company
 from crm.services import USE_CRM
 from crm.services.companies import create_company, update_company
 from inventory.views.warehouses import add_service_errors
+from layouts.builder import load_layout
 
 COMPANIES_PER_PAGE = 50
 
@@ -33,12 +34,18 @@ def crm_view(view):
 
 @crm_view
 def company_list(request: HttpRequest) -> HttpResponse:
-    company_filter = CompanyFilter(request.GET or None, queryset=Company.objects.order_by("name", "id"))
+    layout = load_layout("company")
+    company_filter = CompanyFilter(request.GET or None, queryset=Company.objects.order_by("name", "id"), layout=layout)
     page_obj = Paginator(company_filter.qs, COMPANIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "crm/companies/list.html",
-        {"filter": company_filter, "page_obj": page_obj, "companies": page_obj.object_list},
+        {
+            "filter": company_filter,
+            "page_obj": page_obj,
+            "companies": page_obj.object_list,
+            "custom_columns": layout.list_columns(),
+        },
     )
 
 
@@ -47,7 +54,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = create_company(by=request.user, **form.cleaned_data)
+            company = create_company(by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -62,7 +69,7 @@ def company_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompanyForm(request.POST or None, instance=Company.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            company = update_company(company, by=request.user, **form.cleaned_data)
+            company = update_company(company, by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -1,6 +1,7 @@
 """List filters on custom fields: a select for each visible choice and yes/no field."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from layouts.builder import CUSTOM_PREFIX, Entry, FormLayoutView
@@ -20,8 +21,7 @@ def _method(entry: Entry):
 
 
 def custom_filters(layout: FormLayoutView) -> dict[str, django_filters.Filter]:
-    """Filters to add to a list's FilterSet (`self.filters.update(...)` in its `__init__`),
-    named `custom_<key>`."""
+    """Filters named `custom_<key>`, for a list's FilterSet (see `CustomFieldFilters`)."""
     found = {}
     for entry in layout.list_filters():
         if entry.custom.field_type == FieldType.BOOLEAN:
@@ -29,6 +29,20 @@ def custom_filters(layout: FormLayoutView) -> dict[str, django_filters.Filter]:
         else:
             choices = [(c, c) for c in entry.custom.choices]
         found[f"{CUSTOM_PREFIX}{entry.key}"] = django_filters.ChoiceFilter(
-            label=entry.label, choices=choices, method=_method(entry), empty_label=_("Any")
+            label=entry.label,
+            choices=choices,
+            method=_method(entry),
+            empty_label=_("Any"),
+            widget=forms.Select(attrs={"class": "form-select"}),
         )
     return found
+
+
+class CustomFieldFilters:
+    """FilterSet mixin: `MyFilter(data, queryset=..., layout=load_layout(key))` adds the
+    layout's custom field filters after the declared ones."""
+
+    def __init__(self, *args, layout: FormLayoutView | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if layout is not None:
+            self.filters.update(custom_filters(layout))

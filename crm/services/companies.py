@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from crm.models import Company
 from crm.services import USE_CRM
+from layouts.types import set_custom
 
 
 @transaction.atomic
@@ -21,6 +22,7 @@ def create_company(
     email: str = "",
     is_supplier: bool = False,
     is_client: bool = True,
+    custom: dict | None = None,
 ) -> Company:
     """Create a company (needs the CRM); suppliers are what receipts choose from, clients what
     sales orders ship to."""
@@ -28,6 +30,7 @@ def create_company(
     company = Company()
     _set(company, name=name, tax_id=tax_id, address=address, phone=phone, email=email)
     company.is_supplier, company.is_client = bool(is_supplier), bool(is_client)
+    set_custom(company, custom)
     _validate(company)
     company.save()
     return company
@@ -45,12 +48,14 @@ def update_company(
     email: str = "",
     is_supplier: bool = False,
     is_client: bool = True,
+    custom: dict | None = None,
 ) -> Company:
     """Change a company's details and roles."""
     require(by, USE_CRM)
     current = Company.objects.select_for_update().get(pk=company.pk)
     _set(current, name=name, tax_id=tax_id, address=address, phone=phone, email=email)
     current.is_supplier, current.is_client = bool(is_supplier), bool(is_client)
+    set_custom(current, custom)
     _validate(current)
     current.save()
     return current

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from crm.models import Company, Contact
 from crm.services import USE_CRM
+from layouts.types import set_custom
 
 TEXT_FIELDS = ("first_name", "last_name", "position", "phone", "email")
 
@@ -22,11 +23,13 @@ def create_contact(
     position: str = "",
     phone: str = "",
     email: str = "",
+    custom: dict | None = None,
 ) -> Contact:
     """Create a contact (needs the CRM), optionally working for a company."""
     require(by, USE_CRM)
     contact = Contact()
     _set(contact, company, first_name=first_name, last_name=last_name, position=position, phone=phone, email=email)
+    set_custom(contact, custom)
     _validate(contact)
     contact.save()
     return contact
@@ -43,11 +46,13 @@ def update_contact(
     position: str = "",
     phone: str = "",
     email: str = "",
+    custom: dict | None = None,
 ) -> Contact:
     """Change a contact's details and company."""
     require(by, USE_CRM)
     current = Contact.objects.select_for_update().get(pk=contact.pk)
     _set(current, company, first_name=first_name, last_name=last_name, position=position, phone=phone, email=email)
+    set_custom(current, custom)
     _validate(current)
     current.save()
     return current

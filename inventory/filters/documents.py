@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company
 from inventory.models import DocumentStatus, DocumentType, StockDocument, Warehouse
+from layouts.filters import CustomFieldFilters
 
 
-class DocumentFilter(django_filters.FilterSet):
+class DocumentFilter(CustomFieldFilters, django_filters.FilterSet):
     """Status, warehouse (source or destination), supplier or client (by type), date range and
     number. Build it with `doc_type=`, `warehouses=` and the queryset from `selectors.documents.document_list`."""
 
@@ -38,11 +39,9 @@ class DocumentFilter(django_filters.FilterSet):
         model = StockDocument
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, doc_type: str, warehouses=None, extra_filters=None, **kwargs):
-        """`warehouses`: the choices of the warehouse filter (those the user may see);
-        `extra_filters`: more filters by name (the custom fields', `layouts.filters`)."""
+    def __init__(self, data=None, queryset=None, *, doc_type: str, warehouses=None, **kwargs):
+        """`warehouses`: the choices of the warehouse filter (those the user may see)."""
         super().__init__(data, queryset=queryset, **kwargs)
-        self.filters.update(extra_filters or {})
         self.doc_type = doc_type
         if warehouses is not None:
             self.filters["warehouse"].queryset = warehouses

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Category, Product
 from inventory.models.catalog import Unit
 from inventory.selectors.catalog import search_products
+from layouts.filters import CustomFieldFilters
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -28,10 +29,8 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields = ["q", "category", "is_active", "unit"]
 
-    def __init__(self, *args, extra_filters=None, **kwargs):
-        """`extra_filters`: more filters by name (the custom fields', `layouts.filters`)."""
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters.update(extra_filters or {})
         for name, field in self.form.fields.items():
             field.widget.attrs.setdefault("class", "form-control" if name == "q" else "form-select")
 

@@ -50,6 +50,7 @@ from inventory.models.documents import NUMBER_PREFIX
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.retry import run_with_retry
 from inventory.services.stock import apply_movements, check_available, shortages
+from layouts.types import set_custom
 
 
 @dataclass(frozen=True)
@@ -352,10 +353,7 @@ def _set_header(document: StockDocument, header: Header, *, by) -> None:
         document.responsible = header.responsible
     elif document.responsible_id is None:
         document.responsible = by
-    if header.custom is not None:
-        if not isinstance(header.custom, dict):
-            raise ValidationError({"custom": [_("Custom field values must be a mapping.")]})
-        document.custom = dict(header.custom)
+    set_custom(document, header.custom)
 
 
 def _validate(document: StockDocument, lines: Sequence) -> None:

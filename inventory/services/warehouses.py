@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
+from layouts.types import set_custom
 
 # Any fixed number: the key of the advisory lock that serializes changes of the default warehouse.
 DEFAULT_WAREHOUSE_LOCK = 4_725_001
@@ -45,7 +46,7 @@ def create_warehouse(
         is_active=is_active,
         is_default=is_default,
     )
-    _set_custom(warehouse, custom)
+    set_custom(warehouse, custom)
     _validate(warehouse)
     if warehouse.is_default:
         _clear_default(except_pk=None)
@@ -84,7 +85,7 @@ def update_warehouse(
     current.responsible = responsible
     current.is_active = is_active
     current.is_default = is_default
-    _set_custom(current, custom)
+    set_custom(current, custom)
     _validate(current)
     if current.is_default:
         _clear_default(except_pk=current.pk)
@@ -130,15 +131,6 @@ def delete_warehouse(warehouse: Warehouse, *, by) -> None:
     if current.is_default and Warehouse.objects.exclude(pk=current.pk).exists():
         raise ValidationError(_("“%(name)s” is the default warehouse; choose another default first.") % _names(current))
     current.delete()
-
-
-def _set_custom(warehouse: Warehouse, custom: dict | None) -> None:
-    """Custom field values (see `layouts`); None keeps the stored ones."""
-    if custom is None:
-        return
-    if not isinstance(custom, dict):
-        raise ValidationError(_("Custom field values must be a mapping."))
-    warehouse.custom = dict(custom)
 
 
 def _lock_default() -> None:

@@ -37,7 +37,6 @@ from inventory.selectors.documents import document_list as select_documents
 from inventory.selectors.documents import product_suggestions
 from inventory.services.documents import cancel_document, delete_document, process_document
 from layouts.builder import load_layout
-from layouts.filters import custom_filters
 
 PAGE_SIZE = 50
 
@@ -102,7 +101,7 @@ def document_list(request, doc_type):
         queryset=documents,
         doc_type=kind,
         warehouses=warehouses_for(request.user, document_right("view", kind)),
-        extra_filters=custom_filters(layout),
+        layout=layout,
     )
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -18,7 +18,6 @@ from inventory.selectors.catalog import product_balances, product_list, product_
 from inventory.services.catalog import create_product, update_product
 from inventory.views.warehouses import add_service_errors
 from layouts.builder import load_layout
-from layouts.filters import custom_filters
 
 PRODUCTS_PER_PAGE = 50
 MOVES_PER_PAGE = 25
@@ -38,9 +37,7 @@ SORT_COLUMNS = [("sku", gettext_lazy("SKU")), ("name", gettext_lazy("Name")), ("
 def product_list_view(request: HttpRequest) -> HttpResponse:
     scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
     layout = load_layout("product")
-    product_filter = ProductFilter(
-        request.GET or None, queryset=product_list(warehouse_ids=scope), extra_filters=custom_filters(layout)
-    )
+    product_filter = ProductFilter(request.GET or None, queryset=product_list(warehouse_ids=scope), layout=layout)
     sort = request.GET.get("sort", "name")
     if sort not in SORTS:
         sort = "name"

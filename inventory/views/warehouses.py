@@ -108,6 +108,8 @@ def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's errors beside the form's fields (unknown keys above the form)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            # A field the layout hides is not on the page: its errors go above the form.
+            shown = field in form.fields and not form.fields[field].disabled
+            form.add_error(field if shown else None, errors)
     else:
         form.add_error(None, error)
