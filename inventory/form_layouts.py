@@ -52,7 +52,9 @@ for doc_type in DocumentType:
             key=document_layout_key(doc_type),
             label=doc_type.label,
             right=RIGHT,
-            fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination"}) + line_columns(),
+            # A receipt's supplier and an order's client are required by the database too.
+            fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client"})
+            + line_columns(),
             objects=lambda doc_type=doc_type: StockDocument.objects.filter(doc_type=doc_type),
             section=_("Documents"),
             groups={LINES: _("Lines")},

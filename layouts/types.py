@@ -57,6 +57,8 @@ def to_json(value, field_type: str):
         return format(value.normalize(), "f")
     if field_type == FieldType.DATE:
         return value.isoformat()
+    if field_type == FieldType.LONG_TEXT:
+        return value.replace("\r\n", "\n")  # as browsers send a textarea's line breaks
     return value
 
 

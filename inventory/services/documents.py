@@ -371,13 +371,10 @@ def _validate(document: StockDocument, lines: Sequence) -> None:
             add("destination", _("Choose an active destination warehouse."))
         elif document.destination_id == document.warehouse_id:
             add("destination", _("A transfer needs two different warehouses."))
-    # The supplier and the client may be left out (their form fields can be hidden by the layout).
-    if (
-        document.doc_type == DocumentType.RECEIPT
-        and document.supplier is not None
-        and not document.supplier.is_supplier
-    ):
+    if document.doc_type == DocumentType.RECEIPT and (document.supplier is None or not document.supplier.is_supplier):
         add("supplier", _("Choose a supplier."))
+    if document.doc_type == DocumentType.SALES_ORDER and document.client is None:
+        add("client", _("Choose a client."))
     if len(document.currency) != 3 or not document.currency.isalpha():
         add("currency", _("Use a three-letter currency code, such as IDR."))
 

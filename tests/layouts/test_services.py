@@ -50,7 +50,7 @@ def test_the_default_layout_is_the_forms_own_order_all_visible():
     assert keys("document_receipt")[:2] == ["supplier", "warehouse"]
     assert keys("document_receipt", "lines") == ["line_product", "line_quantity", "line_price"]
     assert all(e.visible for e in layout.entries)
-    assert {e.key for e in layout.entries if e.protected} == {"warehouse", "line_product", "line_quantity"}
+    assert {e.key for e in layout.entries if e.protected} == {"supplier", "warehouse", "line_product", "line_quantity"}
 
 
 def test_save_layout_orders_hides_and_relabels_for_everyone(admin):
@@ -76,6 +76,8 @@ def test_save_layout_orders_hides_and_relabels_for_everyone(admin):
     ("key", "field"),
     [
         ("document_receipt", "warehouse"),
+        ("document_receipt", "supplier"),
+        ("document_sales_order", "client"),
         ("document_transfer", "destination"),
         ("document_receipt", "line_product"),
         ("document_write_off", "line_quantity"),
