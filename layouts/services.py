@@ -273,3 +273,30 @@ def remove_custom_field(*, by, key: str, field_key: str) -> LayoutField:
     row.save(update_fields=["removed"])
     _touch(layout, by)
     return row
+
+
+def set_custom(obj, custom: dict | None, *, form: str) -> None:
+    """For the services that save objects of form `form`: set `obj`'s custom field values
+    (what the form's `custom_values()` gave; None keeps the stored ones). A value that changed
+    must belong to a current custom field and fit its type (one query), so a caller other than
+    the form cannot store what the form would refuse; unchanged values (of hidden or removed
+    fields too) are kept as they are."""
+    if custom is None:
+        return
+    if not isinstance(custom, dict):
+        raise ValidationError(_("Custom field values must be a mapping."))
+    stored = obj.custom or {}
+    changed = {key: value for key, value in custom.items() if key not in stored or stored[key] != value}
+    if changed:
+        rows = LayoutField.objects.filter(layout__key=form, key__in=list(changed), is_custom=True, removed=False)
+        definitions = {row.key: row for row in rows}
+        wrong = [
+            key
+            for key, value in changed.items()
+            if key not in definitions or not types.fits(value, definitions[key].field_type, definitions[key].choices)
+        ]
+        if wrong:
+            raise ValidationError(
+                _("Not a value of these custom fields: %(keys)s.") % {"keys": ", ".join(sorted(wrong))}
+            )
+    obj.custom = dict(custom)

@@ -10,7 +10,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -156,13 +155,3 @@ def display(value, field_type: str) -> str:
 
 FILTERABLE = (FieldType.CHOICE, FieldType.BOOLEAN)
 KEY_RE = re.compile(KEY_PATTERN)
-
-
-def set_custom(obj, custom: dict | None) -> None:
-    """For services: set an object's custom field values (what a configurable form's
-    `custom_values()` gave); None keeps the stored ones."""
-    if custom is None:
-        return
-    if not isinstance(custom, dict):
-        raise ValidationError(_("Custom field values must be a mapping."))
-    obj.custom = dict(custom)

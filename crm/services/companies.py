@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from crm.models import Company
 from crm.services import USE_CRM
-from layouts.types import set_custom
+from layouts.services import set_custom
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def create_company(
     company = Company()
     _set(company, name=name, tax_id=tax_id, address=address, phone=phone, email=email)
     company.is_supplier, company.is_client = bool(is_supplier), bool(is_client)
-    set_custom(company, custom)
+    set_custom(company, custom, form="company")
     _validate(company)
     company.save()
     return company
@@ -55,7 +55,7 @@ def update_company(
     current = Company.objects.select_for_update().get(pk=company.pk)
     _set(current, name=name, tax_id=tax_id, address=address, phone=phone, email=email)
     current.is_supplier, current.is_client = bool(is_supplier), bool(is_client)
-    set_custom(current, custom)
+    set_custom(current, custom, form="company")
     _validate(current)
     current.save()
     return current

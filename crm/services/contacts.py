@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from crm.models import Company, Contact
 from crm.services import USE_CRM
-from layouts.types import set_custom
+from layouts.services import set_custom
 
 TEXT_FIELDS = ("first_name", "last_name", "position", "phone", "email")
 
@@ -29,7 +29,7 @@ def create_contact(
     require(by, USE_CRM)
     contact = Contact()
     _set(contact, company, first_name=first_name, last_name=last_name, position=position, phone=phone, email=email)
-    set_custom(contact, custom)
+    set_custom(contact, custom, form="contact")
     _validate(contact)
     contact.save()
     return contact
@@ -52,7 +52,7 @@ def update_contact(
     require(by, USE_CRM)
     current = Contact.objects.select_for_update().get(pk=contact.pk)
     _set(current, company, first_name=first_name, last_name=last_name, position=position, phone=phone, email=email)
-    set_custom(current, custom)
+    set_custom(current, custom, form="contact")
     _validate(current)
     current.save()
     return current

@@ -30,7 +30,7 @@ from inventory.services.reservations import (
     row_warehouse,
     sync_row_reservation,
 )
-from layouts.types import set_custom
+from layouts.services import set_custom
 
 CHANGE_PRICES = "crm.change_deal_prices"
 RESERVE_IN_DEALS = "inventory.reserve_in_deals"
@@ -232,7 +232,7 @@ def _set(deal: Deal, data: DealInput, *, by) -> None:
     deal.responsible = data.responsible or getattr(deal, "responsible", None) or by
     deal.currency = (data.currency or deal.currency or settings.DEFAULT_CURRENCY).strip().upper()
     deal.comment = (data.comment or "").strip()
-    set_custom(deal, data.custom)
+    set_custom(deal, data.custom, form="deal")
     if not deal.title:
         errors.setdefault("title", []).append(_("Enter the deal's title."))
     elif len(deal.title) > Deal._meta.get_field("title").max_length:

@@ -16,7 +16,7 @@ from accounts.permissions import require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
-from layouts.types import set_custom
+from layouts.services import set_custom
 
 BARCODE_MAX_LENGTH = Barcode._meta.get_field("code").max_length
 
@@ -115,7 +115,7 @@ def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, custo
         product.selling_price = fields["selling_price"]
     product.vat_rate = fields["vat_rate"] if fields["vat_rate"] is not None else Decimal("0")
     product.is_active = bool(fields["is_active"])
-    set_custom(product, custom)
+    set_custom(product, custom, form="product")
     codes = list(dict.fromkeys(code.strip() for code in barcodes if code and code.strip()))
     _validate(product, codes, minimums)
     try:

@@ -50,7 +50,7 @@ from inventory.models.documents import NUMBER_PREFIX
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.retry import run_with_retry
 from inventory.services.stock import apply_movements, check_available, shortages
-from layouts.types import set_custom
+from layouts.services import set_custom
 
 
 @dataclass(frozen=True)
@@ -353,7 +353,7 @@ def _set_header(document: StockDocument, header: Header, *, by) -> None:
         document.responsible = header.responsible
     elif document.responsible_id is None:
         document.responsible = by
-    set_custom(document, header.custom)
+    set_custom(document, header.custom, form=f"document_{document.doc_type}")
 
 
 def _validate(document: StockDocument, lines: Sequence) -> None:

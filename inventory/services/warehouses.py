@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
-from layouts.types import set_custom
+from layouts.services import set_custom
 
 # Any fixed number: the key of the advisory lock that serializes changes of the default warehouse.
 DEFAULT_WAREHOUSE_LOCK = 4_725_001
@@ -46,7 +46,7 @@ def create_warehouse(
         is_active=is_active,
         is_default=is_default,
     )
-    set_custom(warehouse, custom)
+    set_custom(warehouse, custom, form="warehouse")
     _validate(warehouse)
     if warehouse.is_default:
         _clear_default(except_pk=None)
@@ -85,7 +85,7 @@ def update_warehouse(
     current.responsible = responsible
     current.is_active = is_active
     current.is_default = is_default
-    set_custom(current, custom)
+    set_custom(current, custom, form="warehouse")
     _validate(current)
     if current.is_default:
         _clear_default(except_pk=current.pk)
