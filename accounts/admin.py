@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_mixins import SaveRefusedAsMessage
 from accounts.catalogue import RIGHTS
 from accounts.forms import RoleForm
 from accounts.models import Role, WarehouseGroupPermission
@@ -29,7 +30,7 @@ def may_manage_roles(request) -> bool:
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     form = RoleForm
     fieldsets = [(None, {"fields": ["name", "members"]})]
     list_display = ["name", "member_count"]
@@ -74,16 +75,6 @@ class RoleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """The members were saved with the grants; the form has no other relations."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            # A concurrent edit changed who may manage roles between the form's check and the
-            # save: the transaction was rolled back; say why and show the page again.
-            for text in error.messages:
-                messages.error(request, text)
-            return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request, object_id, extra_context=None):
         role = self.get_object(request, object_id)

@@ -22,6 +22,7 @@ def menu_for(user) -> dict:
         "products": area and can(user, "inventory.view_product"),
         "crm": can(user, "crm.use_crm"),
         "settings": area and can(user, "inventory.change_reservation_settings"),
+        "layouts": can(user, "inventory.change_form_layouts") or can(user, "crm.change_crm_form_layouts"),
         "admin": user.is_staff,
     }
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("inventory/", include("inventory.urls")),
     path("crm/", include("crm.urls")),
+    path("settings/forms/", include("layouts.urls")),
 ]

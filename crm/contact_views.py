@@ -85,7 +85,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @crm_view
 def contact_create(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None, initial={"company": request.GET.get("company")})
+    company = request.GET.get("company", "")  # from the company page's "New contact"
+    form = ContactForm(request.POST or None, initial={"company": company} if company.isdigit() else {})
     if request.method == "POST" and form.is_valid():
         try:
             contact = create_contact(by=request.user, **form.service_kwargs())

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can, warehouses_for
+from crm.forms import HiddenFieldErrors
 from crm.models import Company, Contact, Deal
 from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
 from inventory.forms.documents import ProductTextField
@@ -27,7 +28,7 @@ def _decimal_input():
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-class DealForm(forms.Form):
+class DealForm(HiddenFieldErrors, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     company = forms.ModelChoiceField(
         label=_("Company"), queryset=Company.objects.filter(is_client=True), required=False
@@ -60,6 +61,9 @@ class DealForm(forms.Form):
         self.fields["responsible"].label_from_instance = _person
         self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.company})" if c.company else str(c)
         apply_layout(self, load_layout("deal"), stored=deal.custom if deal else {})
+        if self.fields["responsible"].disabled and deal is not None and not deal.responsible.is_active:
+            # Hidden, so nobody could choose another: whoever saves the deal takes it over.
+            self.initial["responsible"] = user.pk
 
     def to_input(self) -> DealInput:
         data = self.cleaned_data

@@ -7,7 +7,21 @@ from crm.models import Company, Contact
 from layouts.builder import apply_layout, load_layout
 
 
-class LayoutModelForm(forms.ModelForm):
+class HiddenFieldErrors:
+    """A field the layout hides is not on the page: should its kept value be refused (say, a
+    company deleted meanwhile), the error shows above the form, naming the field."""
+
+    def full_clean(self):
+        super().full_clean()
+        if not hasattr(self, "cleaned_data"):
+            return
+        for name in [n for n in self.errors if n in self.fields and self.fields[n].disabled]:
+            label = self.fields[name].label or name
+            for message in self.errors.pop(name):
+                self.add_error(None, f"{label}: {message}")
+
+
+class LayoutModelForm(HiddenFieldErrors, forms.ModelForm):
     """A model form whose fields follow the layout `layout_key`."""
 
     layout_key = ""

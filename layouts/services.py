@@ -42,6 +42,12 @@ class CustomFieldInput:
     choices: Sequence[str] = field(default_factory=tuple)
     in_list: bool = False
 
+    @classmethod
+    def from_cleaned(cls, data: dict, choices: Sequence[str]) -> "CustomFieldInput":
+        """The definition a form cleaned (the editor's page or the admin's row)."""
+        names = ("key", "label_en", "label_id", "field_type", "required", "help_en", "help_id", "in_list")
+        return cls(**{name: data[name] for name in names}, choices=tuple(choices))
+
 
 def ensure_layouts(*, using: str = "default", **kwargs) -> None:
     """A `FormLayout` row for every registered form (post_migrate)."""

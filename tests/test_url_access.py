@@ -20,6 +20,8 @@ from accounts.catalogue import ADMINISTRATOR, CLERK, DOCUMENT_TYPES, STAFF
 from crm.models import Contact
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.services.documents import process_document
+from layouts.models import FieldType, LayoutField
+from layouts.services import CustomFieldInput, add_custom_field
 from tests.crm.deal_helpers import deal_with_row
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.stock_helpers import make_document, stock_in
@@ -44,6 +46,9 @@ class Entry:
     per_type: bool = False
     query: str = ""
     post_data: dict = field(default_factory=dict)
+
+
+LAYOUTS = "inventory.change_form_layouts"
 
 
 def typed(action: str) -> str:
@@ -106,6 +111,11 @@ MATRIX = {
     "crm:deal_row_reserve": Entry(get=None, post="crm.use_crm", args="deal_row"),
     "crm:deal_row_release": Entry(get=None, post="crm.use_crm", args="deal_row"),
     "crm:reservation_until": Entry(get=None, post="crm.use_crm", args="deal_row"),
+    "layouts:form_list": Entry(get=LAYOUTS),
+    "layouts:editor": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="form:product"),
+    "layouts:field_create": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="form:product"),
+    "layouts:field_update": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="custom_field:product"),
+    "layouts:field_remove": Entry(get=None, post=LAYOUTS, args="custom_field:product", post_data={"confirm": "yes"}),
 }
 
 
@@ -208,6 +218,14 @@ def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocu
             company=world["company"],
         )
         return ([deal.pk] if entry.args == "deal" else [deal.pk, row.pk]), None
+    if entry.args.startswith("form:"):
+        return [entry.args.split(":")[1]], None
+    if entry.args.startswith("custom_field:"):  # a fresh custom field per request
+        key = entry.args.split(":")[1]
+        field_key = f"extra_{LayoutField.objects.count()}"
+        data = CustomFieldInput(key=field_key, label_en="Extra", field_type=FieldType.TEXT)
+        add_custom_field(by=world["preparer"], key=key, data=data)
+        return [key, field_key], None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
     if entry.args == "contact":

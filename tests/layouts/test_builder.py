@@ -10,12 +10,11 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.catalogue import ADMINISTRATOR
 from layouts import types
 from layouts.builder import apply_layout, load_layout
 from layouts.models import FieldType
-from layouts.services import CustomFieldInput, EntryInput, add_custom_field, remove_custom_field, save_layout
-from tests.factories import UserFactory
+from layouts.services import EntryInput, remove_custom_field, save_layout
+from tests.layout_helpers import add_field
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +26,6 @@ class SampleForm(forms.Form):
     name = forms.CharField()
     vat_rate = forms.DecimalField(initial=Decimal("11"))
     barcodes = forms.CharField(required=False, widget=forms.Textarea)
-
-
-@pytest.fixture
-def admin(db):
-    return UserFactory(username="builder-admin", roles=[ADMINISTRATOR])
-
-
-def add(admin, key, field_type, **extra):
-    data = CustomFieldInput(key=key, label_en=key.title(), field_type=field_type, **extra)
-    return add_custom_field(by=admin, key="product", data=data)
 
 
 def built(data=None, *, stored=None, initial=None):
@@ -54,7 +43,7 @@ def test_a_hidden_field_keeps_its_value_whatever_the_post_says(admin):
 
 
 def test_fields_follow_the_layout_order_and_labels(admin):
-    add(admin, "grade", FieldType.TEXT)
+    add_field(admin, "product", "grade", FieldType.TEXT)
     order = ["grade", "name", "sku", "vat_rate", "barcodes"]
     save_layout(by=admin, key="product", entries=[EntryInput(k, label_en="Nama" if k == "name" else "") for k in order])
     form = built()
@@ -65,7 +54,7 @@ def test_fields_follow_the_layout_order_and_labels(admin):
 
 
 def test_a_required_custom_field_is_enforced_and_typed(admin):
-    add(admin, "batch", FieldType.INTEGER, required=True)
+    add_field(admin, "product", "batch", FieldType.INTEGER, required=True)
     for bad in ({}, {"custom_batch": "abc"}, {"custom_batch": "1.5"}):
         form = built({"sku": "A", "name": "B", "vat_rate": "1", **bad})
         assert not form.is_valid() and "custom_batch" in form.errors
@@ -75,8 +64,8 @@ def test_a_required_custom_field_is_enforced_and_typed(admin):
 
 
 def test_hidden_and_removed_custom_fields_keep_their_values_on_save(admin):
-    add(admin, "a", FieldType.TEXT)
-    add(admin, "b", FieldType.TEXT)
+    add_field(admin, "product", "a", FieldType.TEXT)
+    add_field(admin, "product", "b", FieldType.TEXT)
     save_layout(by=admin, key="product", entries=[EntryInput("a", visible=False)])
     remove_custom_field(by=admin, key="product", field_key="b")
     form = built(
@@ -87,7 +76,7 @@ def test_hidden_and_removed_custom_fields_keep_their_values_on_save(admin):
 
 
 def test_clearing_a_value_removes_it(admin):
-    add(admin, "note", FieldType.TEXT)
+    add_field(admin, "product", "note", FieldType.TEXT)
     form = built({"sku": "A", "name": "B", "vat_rate": "1", "custom_note": ""}, stored={"note": "x"})
     assert form.is_valid() and form.custom_values() == {}
 
@@ -106,7 +95,7 @@ ROUND_TRIPS = [
 
 @pytest.mark.parametrize(("field_type", "typed", "stored", "extra"), ROUND_TRIPS)
 def test_every_type_round_trips(admin, field_type, typed, stored, extra):
-    add(admin, "value", field_type, **extra)
+    add_field(admin, "product", "value", field_type, **extra)
     form = built({"sku": "A", "name": "B", "vat_rate": "1", "custom_value": typed})
     assert form.is_valid(), form.errors
     assert form.custom_values() == {"value": stored}
@@ -132,15 +121,15 @@ def test_every_type_round_trips(admin, field_type, typed, stored, extra):
     ],
 )
 def test_mistyped_values_are_refused(admin, field_type, bad, extra):
-    add(admin, "value", field_type, **extra)
+    add_field(admin, "product", "value", field_type, **extra)
     form = built({"sku": "A", "name": "B", "vat_rate": "1", "custom_value": bad})
     assert not form.is_valid() and "custom_value" in form.errors
 
 
 def test_detail_values_show_visible_ones_or_everything_stored(admin):
-    add(admin, "grade", FieldType.CHOICE, choices=("A", "B"))
-    add(admin, "checked", FieldType.BOOLEAN)
-    add(admin, "gone", FieldType.DATE)
+    add_field(admin, "product", "grade", FieldType.CHOICE, choices=("A", "B"))
+    add_field(admin, "product", "checked", FieldType.BOOLEAN)
+    add_field(admin, "product", "gone", FieldType.DATE)
     save_layout(by=admin, key="product", entries=[EntryInput("checked", visible=False)])
     remove_custom_field(by=admin, key="product", field_key="gone")
     stored = {"grade": "A", "checked": True, "gone": "2026-01-31"}
@@ -152,7 +141,7 @@ def test_detail_values_show_visible_ones_or_everything_stored(admin):
 
 def test_loading_a_layout_is_one_query(admin, django_assert_num_queries):
     for i in range(10):
-        add(admin, f"field_{i}", FieldType.TEXT)
+        add_field(admin, "product", f"field_{i}", FieldType.TEXT)
     with django_assert_num_queries(1):
         layout = load_layout("product")
     with django_assert_num_queries(0):

@@ -10,21 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
+from accounts.catalogue import CLERK, STAFF
 from crm.models import Deal
 from crm.services.deals import DealInput, create_deal
 from inventory.models import DocumentStatus, Product, StockDocument
 from inventory.services.documents import process_document
 from layouts.models import FieldType
-from layouts.services import CustomFieldInput, EntryInput, add_custom_field, remove_custom_field, save_layout
+from layouts.services import EntryInput, remove_custom_field, save_layout
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
+from tests.layout_helpers import add_field, hide
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin():
-    return UserFactory(username="pages-admin", roles=[ADMINISTRATOR])
 
 
 @pytest.fixture
@@ -50,17 +46,6 @@ def supplier():
 def as_user(client, user):
     client.force_login(user)
     return client
-
-
-def custom(admin, key: str, field_key: str, field_type: str, **extra) -> None:
-    label = extra.pop("label", field_key.replace("_", " ").capitalize())
-    add_custom_field(
-        by=admin, key=key, data=CustomFieldInput(key=field_key, label_en=label, field_type=field_type, **extra)
-    )
-
-
-def hide(admin, key: str, *fields: str) -> None:
-    save_layout(by=admin, key=key, entries=[EntryInput(f, visible=False) for f in fields])
 
 
 def receipt_post(user, wh, supplier, **extra) -> dict:
@@ -185,7 +170,7 @@ def test_label_overrides_and_order_reach_the_form(client, admin, clerk):
 
 
 def test_a_required_custom_field_on_receipts_is_checked_beside_the_field(client, admin, clerk, wh, supplier):
-    custom(
+    add_field(
         admin, "document_receipt", "grade", FieldType.CHOICE, choices=("A", "B"), required=True, label="Quality grade"
     )
     as_user(client, clerk)
@@ -217,7 +202,7 @@ TYPED = [
 
 @pytest.mark.parametrize(("field_type", "extra", "typed", "stored", "shown"), TYPED)
 def test_every_type_round_trips_through_the_deal_pages(client, admin, staff, field_type, extra, typed, stored, shown):
-    custom(admin, "deal", "extra", field_type, required=True, **extra)
+    add_field(admin, "deal", "extra", field_type, required=True, **extra)
     as_user(client, staff)
     company = CompanyFactory(is_client=True)
     data = {"title": "Grosir", "company": company.pk, "responsible": staff.pk, "currency": "IDR"}
@@ -241,7 +226,7 @@ def test_every_type_round_trips_through_the_deal_pages(client, admin, staff, fie
     ],
 )
 def test_mistyped_custom_values_are_refused_on_the_product_form(client, admin, field_type, bad):
-    custom(admin, "product", "extra", field_type)
+    add_field(admin, "product", "extra", field_type)
     as_user(client, admin)
     response = client.post(
         reverse("inventory:product_create"), product_post(Product(sku="X-1", name="X"), custom_extra=bad)
@@ -251,7 +236,7 @@ def test_mistyped_custom_values_are_refused_on_the_product_form(client, admin, f
 
 
 def test_removing_and_adding_a_custom_field_again_brings_its_values_back(client, admin, staff):
-    custom(admin, "company", "segment", FieldType.TEXT, label="Segment")
+    add_field(admin, "company", "segment", FieldType.TEXT, label="Segment")
     company = CompanyFactory(name="PT Segmen")
     as_user(client, staff)
     url = reverse("crm:company_update", args=[company.pk])
@@ -261,14 +246,14 @@ def test_removing_and_adding_a_custom_field_again_brings_its_values_back(client,
     company.refresh_from_db()
     assert company.custom == {"segment": "Retail"}
     assert "Retail" not in client.get(reverse("crm:company_detail", args=[company.pk])).content.decode()
-    custom(admin, "company", "segment", FieldType.TEXT, label="Segment")
+    add_field(admin, "company", "segment", FieldType.TEXT, label="Segment")
     assert client.get(url).context["form"]["custom_segment"].value() == "Retail"
     assert "Retail" in client.get(reverse("crm:company_detail", args=[company.pk])).content.decode()
 
 
 def test_a_processed_document_keeps_showing_hidden_and_removed_values(client, admin, clerk, wh, supplier):
-    custom(admin, "document_receipt", "lot", FieldType.TEXT, label="Lot number")
-    custom(admin, "document_receipt", "checked", FieldType.BOOLEAN, label="Checked by QA")
+    add_field(admin, "document_receipt", "lot", FieldType.TEXT, label="Lot number")
+    add_field(admin, "document_receipt", "checked", FieldType.BOOLEAN, label="Checked by QA")
     as_user(client, clerk)
     client.post(
         reverse("inventory:document_create", args=["receipt"]),
@@ -285,8 +270,8 @@ def test_a_processed_document_keeps_showing_hidden_and_removed_values(client, ad
 
 
 def test_list_columns_and_filters(client, admin):
-    custom(admin, "product", "origin", FieldType.CHOICE, choices=("Aceh", "Toraja"), in_list=True, label="Origin")
-    custom(admin, "product", "halal", FieldType.BOOLEAN, label="Halal")
+    add_field(admin, "product", "origin", FieldType.CHOICE, choices=("Aceh", "Toraja"), in_list=True, label="Origin")
+    add_field(admin, "product", "halal", FieldType.BOOLEAN, label="Halal")
     ProductFactory(name="Kopi Gayo", custom={"origin": "Aceh", "halal": True})
     ProductFactory(name="Kopi Toraja", custom={"origin": "Toraja", "halal": False})
     ProductFactory(name="Teh", custom={})
@@ -297,7 +282,7 @@ def test_list_columns_and_filters(client, admin):
     assert names(client.get(reverse("inventory:product_list"), {"custom_origin": "Aceh"})) == ["Kopi Gayo"]
     assert names(client.get(reverse("inventory:product_list"), {"custom_halal": "no"})) == ["Kopi Toraja"]
 
-    custom(admin, "deal", "source", FieldType.CHOICE, choices=("Web", "Toko"), in_list=True, label="Source")
+    add_field(admin, "deal", "source", FieldType.CHOICE, choices=("Web", "Toko"), in_list=True, label="Source")
     company = CompanyFactory(is_client=True)
     for title, source in (("Online", "Web"), ("Walk-in", "Toko")):
         create_deal(by=admin, data=DealInput(title=title, company=company, custom={"source": source}))
@@ -307,7 +292,7 @@ def test_list_columns_and_filters(client, admin):
 
 
 def test_document_list_filters_by_a_choice_field(client, admin, clerk, wh, supplier):
-    custom(admin, "document_receipt", "grade", FieldType.CHOICE, choices=("A", "B"), in_list=True, label="Grade")
+    add_field(admin, "document_receipt", "grade", FieldType.CHOICE, choices=("A", "B"), in_list=True, label="Grade")
     as_user(client, clerk)
     url = reverse("inventory:document_create", args=["receipt"])
     client.post(url, receipt_post(clerk, wh, supplier, custom_grade="A"))
@@ -339,11 +324,11 @@ def test_rendering_a_form_costs_the_same_queries_with_more_custom_fields(client,
     target = reverse(url, args=["receipt"]) if url == "inventory:document_create" else reverse(url)
     as_user(client, admin)
     client.get(target)  # warm caches (permissions, session)
-    custom(admin, layout, "first", FieldType.TEXT)
+    add_field(admin, layout, "first", FieldType.TEXT)
     one = queries(client, target)
     for i, field_type in enumerate([*FieldType.values, *FieldType.values]):
         extra = {"choices": ("x", "y")} if field_type == FieldType.CHOICE else {}
-        custom(admin, layout, f"field_{i}", field_type, **extra)
+        add_field(admin, layout, f"field_{i}", field_type, **extra)
     many = queries(client, target)
     assert many == one
     assert 'name="custom_field_13"' in client.get(target).content.decode()

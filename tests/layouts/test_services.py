@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
+from accounts.catalogue import CLERK, STAFF
 from inventory.models import Product
 from layouts.builder import load_layout
 from layouts.models import FieldType, FormLayout, LayoutField
@@ -21,11 +21,6 @@ from layouts.services import (
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin(db):
-    return UserFactory(username="layout-admin", roles=[ADMINISTRATOR])
 
 
 def keys(key: str, group: str = "") -> list[str]:
