@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.catalogue import DOCUMENT_TYPES
 from accounts.permissions import can, can_somewhere
+from layouts.registry import editable_specs
 
 
 def menu_for(user) -> dict:
@@ -22,7 +23,7 @@ def menu_for(user) -> dict:
         "products": area and can(user, "inventory.view_product"),
         "crm": can(user, "crm.use_crm"),
         "settings": area and can(user, "inventory.change_reservation_settings"),
-        "layouts": can(user, "inventory.change_form_layouts") or can(user, "crm.change_crm_form_layouts"),
+        "layouts": bool(editable_specs(user)),
         "admin": user.is_staff,
     }
 

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Contact
-from layouts.builder import CUSTOM_PREFIX
 from layouts.filters import CustomFieldFilters
 
 
@@ -21,15 +20,7 @@ def _yes_no(label):
     )
 
 
-class CrmFilters(CustomFieldFilters):
-    """The layout's custom field filters (visible choice and yes/no fields) after the declared
-    ones; `custom_fields` are their form fields, for templates that place the others by hand."""
-
-    def custom_fields(self):
-        return [self.form[name] for name in self.filters if name.startswith(CUSTOM_PREFIX)]
-
-
-class CompanyFilter(CrmFilters, django_filters.FilterSet):
+class CompanyFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -49,7 +40,7 @@ class CompanyFilter(CrmFilters, django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(tax_id__icontains=value) | Q(email__icontains=value))
 
 
-class ContactFilter(CrmFilters, django_filters.FilterSet):
+class ContactFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",

@@ -11,44 +11,26 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import SaveRefusedAsMessage
-from accounts.permissions import can
 from layouts.builder import load_layout
+from layouts.editor_forms import OptionsField
 from layouts.models import FormLayout, LayoutField
-from layouts.registry import all_specs, spec_or_none
+from layouts.registry import editable_specs, spec_or_none
 from layouts.services import CustomFieldInput, EntryInput, save_layout, update_custom_field
 
 DEFINITION = ("label_en", "label_id", "field_type", "required", "choices", "help_en", "help_id", "in_list")
-
-
-def editable_keys(user) -> set[str]:
-    """The forms whose layout `user` may change."""
-    return {s.key for s in all_specs() if can(user, s.right)}
 
 
 class _DryRun(Exception):
     """Rolls back the savepoint in which the inline's state was tried."""
 
 
-class OptionsField(forms.CharField):
-    """A choice field's options, one a line (stored as a list)."""
-
-    widget = forms.Textarea(attrs={"rows": 2, "cols": 16})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        text = super().to_python(value)
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-    def has_changed(self, initial, data):
-        return self.to_python(initial or []) != self.to_python(data)
-
-
 class LayoutFieldForm(forms.ModelForm):
-    choices = OptionsField(label=_("options"), required=False, help_text=_("One a line."))
+    choices = OptionsField(
+        label=_("options"),
+        required=False,
+        help_text=_("One a line."),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 16}),
+    )
 
     class Meta:
         model = LayoutField
@@ -76,7 +58,7 @@ class LayoutFieldForm(forms.ModelForm):
         """The custom field's new definition, when the form changes it."""
         if not (self.active and self.instance.is_custom and set(self.changed_data) & set(DEFINITION)):
             return None
-        return CustomFieldInput.from_cleaned(self.cleaned_data, self.cleaned_data["choices"])
+        return CustomFieldInput.from_cleaned(self.cleaned_data)
 
 
 class LayoutFieldFormSet(forms.BaseInlineFormSet):
@@ -189,11 +171,11 @@ class FormLayoutAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
 
     @staticmethod
     def may(request, obj=None) -> bool:
-        keys = editable_keys(request.user)
+        keys = {s.key for s in editable_specs(request.user)}
         return obj.key in keys if obj is not None else bool(keys)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(key__in=editable_keys(request.user))
+        return super().get_queryset(request).filter(key__in=[s.key for s in editable_specs(request.user)])
 
     def has_module_permission(self, request):
         return self.may(request)

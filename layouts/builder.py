@@ -39,7 +39,7 @@ class Entry:
 
     @property
     def help_text(self) -> str:
-        return _localized(self.custom.help_en, self.custom.help_id) if self.custom else ""
+        return localized(self.custom.help_en, self.custom.help_id) if self.custom else ""
 
     def form_field(self) -> forms.Field:
         c = self.custom
@@ -51,10 +51,16 @@ class Entry:
         return types.display((stored or {}).get(self.key), self.custom.field_type)
 
 
-def _localized(en: str, id_: str) -> str:
+def localized(en: str, id_: str) -> str:
+    """The text in the active language, else the other one."""
     if (get_language() or "en").startswith("id"):
         return id_ or en
     return en or id_
+
+
+def custom_label(row: LayoutField) -> str:
+    """A custom field's label in the active language (its key when it has none)."""
+    return localized(row.label_en, row.label_id) or row.key
 
 
 class FormLayoutView:
@@ -69,13 +75,12 @@ class FormLayoutView:
             seen.add(row.key)
             if row.is_custom:
                 if not row.removed:
-                    label = _localized(row.label_en, row.label_id) or row.key
-                    entries.append(Entry(row.key, row.is_visible, label, custom=row, wide=_wide(row)))
+                    entries.append(Entry(row.key, row.is_visible, custom_label(row), custom=row, wide=_wide(row)))
                 continue
             standard = form_spec.standard(row.key)
             if standard is None:  # a field the form no longer has
                 continue
-            label = _localized(row.label_en, row.label_id) or str(standard.label)
+            label = localized(row.label_en, row.label_id) or str(standard.label)
             visible = row.is_visible or standard.protected
             entries.append(Entry(row.key, visible, label, standard.protected, standard.wide, standard.group))
         for standard in form_spec.fields:
@@ -119,9 +124,7 @@ class FormLayoutView:
         entries = self.custom_entries
         if all_stored:
             removed = [r for r in self.rows if r.is_custom and r.removed]
-            entries = entries + [
-                Entry(r.key, False, _localized(r.label_en, r.label_id) or r.key, custom=r) for r in removed
-            ]
+            entries = entries + [Entry(r.key, False, custom_label(r), custom=r) for r in removed]
         return [
             (e.label, e.display(stored))
             for e in entries

@@ -1,4 +1,5 @@
-"""Forms of the layout editor: a custom field's definition."""
+"""Forms of the layout editor: a custom field's definition, and its options box (one option a
+line) that the admin's inline uses too."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,23 +11,45 @@ from layouts.services import CustomFieldInput
 RESERVED_KEYS = frozenset({"new"})
 
 
+class OptionsField(forms.CharField):
+    """A choice field's options, one a line (stored as a list)."""
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def has_changed(self, initial, data):
+        return self.to_python(initial or []) != self.to_python(data)
+
+
+def _length(name: str) -> int:
+    return LayoutField._meta.get_field(name).max_length
+
+
 class CustomFieldForm(forms.Form):
     """What `add_custom_field` / `update_custom_field` take. The services check everything
     that matters (key shape, labels, options, stored values); this form only types it."""
 
     key = forms.CharField(
         label=_("Key"),
-        max_length=40,
+        max_length=_length("key"),
         help_text=_("Where the values are stored: lower-case letters, digits and underscores, e.g. quality_grade."),
         widget=forms.TextInput(attrs={"pattern": KEY_PATTERN.strip("^$"), "autocomplete": "off"}),
     )
-    label_en = forms.CharField(label=_("Label (English)"), max_length=100, required=False)
-    label_id = forms.CharField(label=_("Label (Indonesian)"), max_length=100, required=False)
-    field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=_length("label_en"), required=False)
+    label_id = forms.CharField(label=_("Label (Indonesian)"), max_length=_length("label_id"), required=False)
+    field_type = forms.ChoiceField(
+        label=_("Type"), choices=FieldType.choices, widget=forms.Select(attrs={"data-field-type": ""})
+    )
     required = forms.BooleanField(label=_("Required"), required=False)
-    help_en = forms.CharField(label=_("Help text (English)"), max_length=255, required=False)
-    help_id = forms.CharField(label=_("Help text (Indonesian)"), max_length=255, required=False)
-    choices = forms.CharField(
+    help_en = forms.CharField(label=_("Help text (English)"), max_length=_length("help_en"), required=False)
+    help_id = forms.CharField(label=_("Help text (Indonesian)"), max_length=_length("help_id"), required=False)
+    choices = OptionsField(
         label=_("Options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -36,23 +59,8 @@ class CustomFieldForm(forms.Form):
 
     def __init__(self, *args, field: LayoutField | None = None, **kwargs):
         if field is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "key": field.key,
-                    "label_en": field.label_en,
-                    "label_id": field.label_id,
-                    "field_type": field.field_type,
-                    "required": field.required,
-                    "help_en": field.help_en,
-                    "help_id": field.help_id,
-                    "choices": "\n".join(field.choices),
-                    "in_list": field.in_list,
-                },
-            )
+            kwargs.setdefault("initial", {name: getattr(field, name) for name in self.base_fields})
         super().__init__(*args, **kwargs)
-        self.fields["field_type"].widget.attrs["data-field-type"] = ""
-        self.fields["choices"].widget.attrs["data-options"] = ""
         if field is not None:  # the key names the stored values: it stays
             self.fields["key"].disabled = True
             self.fields["key"].help_text = _("The key cannot change: it names the values objects keep.")
@@ -64,5 +72,4 @@ class CustomFieldForm(forms.Form):
         return key
 
     def to_input(self) -> CustomFieldInput:
-        lines = self.cleaned_data["choices"].splitlines()
-        return CustomFieldInput.from_cleaned(self.cleaned_data, [line.strip() for line in lines if line.strip()])
+        return CustomFieldInput.from_cleaned(self.cleaned_data)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from accounts.permissions import can
+
 
 @dataclass(frozen=True)
 class StandardField:
@@ -57,6 +59,11 @@ def spec_or_none(key: str) -> FormSpec | None:
 
 def all_specs() -> list[FormSpec]:
     return list(_SPECS.values())
+
+
+def editable_specs(user) -> list[FormSpec]:
+    """The forms whose layout `user` may change."""
+    return [s for s in _SPECS.values() if can(user, s.right)]
 
 
 def fields_of(form_class, *, protected=(), exclude=(), group: str = "") -> tuple[StandardField, ...]:

@@ -3,7 +3,7 @@ editor page, the admin): protected fields stay visible, a custom field's type or
 change only when every stored value fits, removing a custom field keeps its values."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,10 +43,10 @@ class CustomFieldInput:
     in_list: bool = False
 
     @classmethod
-    def from_cleaned(cls, data: dict, choices: Sequence[str]) -> "CustomFieldInput":
+    def from_cleaned(cls, data: dict) -> "CustomFieldInput":
         """The definition a form cleaned (the editor's page or the admin's row)."""
-        names = ("key", "label_en", "label_id", "field_type", "required", "help_en", "help_id", "in_list")
-        return cls(**{name: data[name] for name in names}, choices=tuple(choices))
+        values = {f.name: data[f.name] for f in fields(cls)}
+        return cls(**{**values, "choices": tuple(values["choices"])})
 
 
 def ensure_layouts(*, using: str = "default", **kwargs) -> None:

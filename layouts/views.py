@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can, require
-from layouts.builder import FormLayoutView, _localized, apply_layout, load_layout
+from accounts.permissions import require
+from layouts.builder import FormLayoutView, apply_layout, custom_label, load_layout
 from layouts.editor_forms import CustomFieldForm
 from layouts.models import FormLayout, LayoutField
-from layouts.registry import FormSpec, all_specs, spec_or_none
+from layouts.registry import FormSpec, editable_specs, spec_or_none
 from layouts.services import (
     LABEL_MAX,
     EntryInput,
@@ -68,11 +68,6 @@ def _custom_row(key: str, field_key: str) -> LayoutField:
     if row is None:
         raise Http404(_("This form has no such custom field."))
     return row
-
-
-def _label(field: LayoutField) -> str:
-    """A custom field's label in the active language."""
-    return _localized(field.label_en, field.label_id) or field.key
 
 
 def _in(language: str, label) -> str:
@@ -150,12 +145,12 @@ def _posted_rows(view: FormLayoutView, data) -> tuple[list[Row], list[str]]:
     return [next(queues[row.group]) for row in rows], unknown
 
 
-def _move(rows: list[Row], move: str) -> str | None:
-    """Apply "key:up" / "key:down" within the key's group; the moved key, or None."""
+def _move(rows: list[Row], move: str) -> None:
+    """Apply "key:up" / "key:down" within the key's group."""
     key, _sep, direction = move.rpartition(":")
     index = next((i for i, row in enumerate(rows) if row.key == key), None)
     if index is None or direction not in ("up", "down"):
-        return None
+        return
     group = rows[index].group
     step = -1 if direction == "up" else 1
     other = index + step
@@ -163,7 +158,6 @@ def _move(rows: list[Row], move: str) -> str | None:
         other += step
     if 0 <= other < len(rows):
         rows[index], rows[other] = rows[other], rows[index]
-    return key
 
 
 def _as_layout(form_spec: FormSpec, rows: list[Row]) -> FormLayoutView:
@@ -214,7 +208,7 @@ def _groups(form_spec: FormSpec, rows: list[Row]) -> list[dict]:
 
 @require_GET
 def form_list(request: HttpRequest) -> HttpResponse:
-    specs = [s for s in all_specs() if can(request.user, s.right)]
+    specs = editable_specs(request.user)
     if not specs:
         raise PermissionDenied(_("You do not have the right to open this page."))
     layouts = {
@@ -243,9 +237,8 @@ def editor(request: HttpRequest, key: str) -> HttpResponse:
             context["errors"] = [_("Nothing was sent: the page was incomplete. Try again.")]
             rows = _rows(layout)
         elif request.POST.get("move"):
-            context["moved"] = _move(rows, request.POST["move"])
-            direction = request.POST["move"].rpartition(":")[2]
-            context["moved_direction"] = direction
+            _move(rows, request.POST["move"])
+            context["moved"] = request.POST["move"]  # the pressed button keeps the focus
         elif "preview" in request.POST:
             shown = _as_layout(form_spec, rows)
             context["preview"] = [_preview(shown, group) for group in _groups(form_spec, rows)]
@@ -285,7 +278,7 @@ def field_create(request: HttpRequest, key: str) -> HttpResponse:
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, _("The field “%(field)s” is added to the form.") % {"field": _label(field)})
+            messages.success(request, _("The field “%(field)s” is added to the form.") % {"field": custom_label(field)})
             return redirect("layouts:editor", key=key)
     return render(request, "layouts/field_form.html", {"spec": form_spec, "key": key, "form": form, "field": None})
 
@@ -301,7 +294,7 @@ def field_update(request: HttpRequest, key: str, field_key: str) -> HttpResponse
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, _("The field “%(field)s” is saved.") % {"field": _label(field)})
+            messages.success(request, _("The field “%(field)s” is saved.") % {"field": custom_label(field)})
             return redirect("layouts:editor", key=key)
     context = {
         "spec": form_spec,
@@ -320,7 +313,7 @@ def field_remove(request: HttpRequest, key: str, field_key: str) -> HttpResponse
     field = _custom_row(key, field_key)
     count = stored_values(key, field_key).count()
     if request.POST.get("confirm") != "yes":
-        context = {"spec": form_spec, "key": key, "field": field, "label": _label(field), "value_count": count}
+        context = {"spec": form_spec, "key": key, "field": field, "label": custom_label(field), "value_count": count}
         return render(request, "layouts/field_remove.html", context)
     try:
         remove_custom_field(by=request.user, key=key, field_key=field_key)
@@ -332,6 +325,6 @@ def field_remove(request: HttpRequest, key: str, field_key: str) -> HttpResponse
             "Its %(count)d saved values are kept; adding the key “%(key)s” again brings them back.",
             count,
         ) % {"count": count, "key": field_key}
-        removed = _("The field “%(field)s” is removed from the form.") % {"field": _label(field)}
+        removed = _("The field “%(field)s” is removed from the form.") % {"field": custom_label(field)}
         messages.success(request, f"{removed} {kept}")
     return redirect(reverse("layouts:editor", kwargs={"key": key}))

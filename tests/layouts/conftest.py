@@ -3,7 +3,8 @@ import pytest
 
 @pytest.fixture
 def admin(user):
-    """The administrator who shapes the forms: the root conftest's "Online store administrator"."""
+    """The administrator who shapes the forms: the root conftest's "Online store administrator"
+    (staff, not a superuser: the rights come from the role)."""
     return user
 
 

@@ -6,8 +6,6 @@ costs the same queries however many custom fields there are."""
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.catalogue import CLERK, STAFF
@@ -18,7 +16,7 @@ from inventory.services.documents import process_document
 from layouts.models import FieldType
 from layouts.services import EntryInput, remove_custom_field, save_layout
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
-from tests.layout_helpers import add_field, hide
+from tests.layout_helpers import add_field, hide, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -305,12 +303,6 @@ def test_document_list_filters_by_a_choice_field(client, admin, clerk, wh, suppl
 # --- query counts -----------------------------------------------------------------------------
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize(
     ("layout", "url"),
     [
@@ -325,10 +317,10 @@ def test_rendering_a_form_costs_the_same_queries_with_more_custom_fields(client,
     as_user(client, admin)
     client.get(target)  # warm caches (permissions, session)
     add_field(admin, layout, "first", FieldType.TEXT)
-    one = queries(client, target)
+    one = page_queries(client, target)
     for i, field_type in enumerate([*FieldType.values, *FieldType.values]):
         extra = {"choices": ("x", "y")} if field_type == FieldType.CHOICE else {}
         add_field(admin, layout, f"field_{i}", field_type, **extra)
-    many = queries(client, target)
+    many = page_queries(client, target)
     assert many == one
     assert 'name="custom_field_13"' in client.get(target).content.decode()

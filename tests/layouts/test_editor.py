@@ -15,6 +15,7 @@ from layouts.builder import load_layout
 from layouts.models import FieldType, FormLayout, LayoutField
 from layouts.services import CustomFieldInput, EntryInput, add_custom_field, save_layout
 from tests.factories import ProductFactory, UserFactory
+from tests.layout_helpers import field_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,6 @@ def user_with(*rights: str):
     user = UserFactory(is_staff=False)
     user.groups.add(role)
     return user
-
-
-def keys(key: str, group: str = "") -> list[str]:
-    return [e.key for e in load_layout(key).group(group)]
 
 
 def state(key: str, **changes) -> dict:
@@ -147,7 +144,7 @@ def test_the_list_groups_the_forms_by_section(admin_client):
 
 def test_the_editor_shows_every_field_protected_ones_locked(admin_client):
     page = admin_client.get(reverse("layouts:editor", args=[RECEIPT])).content.decode()
-    assert re.findall(r'name="order" value="([a-z_]+)"', page) == keys(RECEIPT) + keys(RECEIPT, "lines")
+    assert re.findall(r'name="order" value="([a-z_]+)"', page) == field_keys(RECEIPT) + field_keys(RECEIPT, "lines")
     warehouse_box = re.search(r'<input[^>]*id="visible-warehouse"[^>]*>', page, re.S).group(0)
     assert "disabled" in warehouse_box and "checked" in warehouse_box
     comment_box = re.search(r'<input[^>]*id="visible-comment"[^>]*>', page, re.S).group(0)
@@ -166,7 +163,7 @@ def test_save_reorders_hides_and_relabels_for_everyone(admin_client):
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("layouts:editor", args=[RECEIPT])
     layout = load_layout(RECEIPT)
-    assert keys(RECEIPT) == order and keys(RECEIPT, "lines") == lines
+    assert field_keys(RECEIPT) == order and field_keys(RECEIPT, "lines") == lines
     assert not layout.is_visible("currency") and layout.is_visible("date")
     assert layout.label("comment", "Comment") == "Notes"
     page = admin_client.get(response.headers["Location"]).content.decode()
@@ -175,8 +172,8 @@ def test_save_reorders_hides_and_relabels_for_everyone(admin_client):
 
 def test_hiding_a_protected_field_by_a_crafted_post_is_refused(admin_client):
     before = snapshot()
-    data = state(RECEIPT, visible=[k for k in keys(RECEIPT) + keys(RECEIPT, "lines") if k != "warehouse"])
-    data["order"] = list(reversed(keys(RECEIPT))) + keys(RECEIPT, "lines")
+    data = state(RECEIPT, visible=[k for k in field_keys(RECEIPT) + field_keys(RECEIPT, "lines") if k != "warehouse"])
+    data["order"] = list(reversed(field_keys(RECEIPT))) + field_keys(RECEIPT, "lines")
     response = admin_client.post(reverse("layouts:editor", args=[RECEIPT]), data)
     assert response.status_code == 200
     assert "cannot be hidden" in response.content.decode()
@@ -196,15 +193,15 @@ def test_an_unknown_key_is_refused(admin_client):
 
 def test_a_line_column_cannot_move_into_the_header(admin_client):
     data = state(RECEIPT)
-    data["order"] = ["line_price", *keys(RECEIPT), "line_product", "line_quantity"]
+    data["order"] = ["line_price", *field_keys(RECEIPT), "line_product", "line_quantity"]
     assert admin_client.post(reverse("layouts:editor", args=[RECEIPT]), data).status_code == 302
-    assert "line_price" not in keys(RECEIPT)
-    assert keys(RECEIPT, "lines") == ["line_price", "line_product", "line_quantity"]
+    assert "line_price" not in field_keys(RECEIPT)
+    assert field_keys(RECEIPT, "lines") == ["line_price", "line_product", "line_quantity"]
 
 
 def test_move_buttons_without_javascript_rerender_and_save_nothing(admin_client):
     before = snapshot()
-    header = keys(RECEIPT)
+    header = field_keys(RECEIPT)
     data = state(RECEIPT, move="comment:up")
     data["label_en-date"] = "Day"  # unsaved edits survive the round trip
     response = admin_client.post(reverse("layouts:editor", args=[RECEIPT]), data)
@@ -214,23 +211,24 @@ def test_move_buttons_without_javascript_rerender_and_save_nothing(admin_client)
     assert page_order(response)[: len(header)] == moved
     assert 'value="Day"' in page
     assert "not saved yet" in page
+    assert re.findall(r'value="([a-z_]+:(?:up|down))"[^>]*autofocus', page) == ["comment:up"]  # focus stays
     assert snapshot() == before
     # A second move on the posted state, then down at the end of a group changes nothing.
-    data = state(RECEIPT, order=moved + keys(RECEIPT, "lines"), move="comment:up")
+    data = state(RECEIPT, order=moved + field_keys(RECEIPT, "lines"), move="comment:up")
     again = admin_client.post(reverse("layouts:editor", args=[RECEIPT]), data)
     assert page_order(again)[: len(header)] == header[:-3] + ["comment", *header[-3:-1]]
     last = admin_client.post(reverse("layouts:editor", args=[RECEIPT]), state(RECEIPT, move="line_price:down"))
-    assert page_order(last) == header + keys(RECEIPT, "lines")
+    assert page_order(last) == header + field_keys(RECEIPT, "lines")
     assert snapshot() == before
 
 
 def test_preview_shows_the_posted_state_and_saves_nothing(admin_client, admin):
     add_custom_field(by=admin, key=RECEIPT, data=grade(field_type=FieldType.CHOICE, choices=("A", "B")))
     before = snapshot()
-    header = keys(RECEIPT)
+    header = field_keys(RECEIPT)
     order = ["grade", *[k for k in header if k != "grade"]]
-    visible = [k for k in order + keys(RECEIPT, "lines") if k not in ("currency", "line_price")]
-    data = state(RECEIPT, order=order + keys(RECEIPT, "lines"), visible=visible, preview="1")
+    visible = [k for k in order + field_keys(RECEIPT, "lines") if k not in ("currency", "line_price")]
+    data = state(RECEIPT, order=order + field_keys(RECEIPT, "lines"), visible=visible, preview="1")
     data["label_en-comment"] = "Notes"
     response = admin_client.post(reverse("layouts:editor", args=[RECEIPT]), data)
     assert response.status_code == 200
@@ -263,6 +261,7 @@ def test_add_edit_and_remove_a_custom_field_through_the_pages(admin_client):
     edit = reverse("layouts:field_update", args=["product", "grade"])
     page = admin_client.get(edit).content.decode()
     assert re.search(r'<input[^>]*name="key"[^>]*disabled', page)
+    assert re.search(r'<textarea[^>]*name="choices"[^>]*>\s*A\nB\nC</textarea>', page)
     response = admin_client.post(edit, {**data, "key": "other", "label_en": "Grade", "required": "on"})
     assert response.status_code == 302
     field.refresh_from_db()
@@ -322,10 +321,10 @@ def test_a_type_change_is_refused_while_values_do_not_fit_with_their_number(admi
 def test_saving_the_editor_keeps_custom_fields_and_their_labels(admin_client, admin):
     add_custom_field(by=admin, key="company", data=grade())
     save_layout(by=admin, key="company", entries=[EntryInput("grade"), EntryInput("name")])
-    data = state("company", visible=[k for k in keys("company") if k != "grade"])
+    data = state("company", visible=[k for k in field_keys("company") if k != "grade"])
     data["label_en-grade"] = ""  # blank keeps a custom field's label
     assert admin_client.post(reverse("layouts:editor", args=["company"]), data).status_code == 302
     layout = load_layout("company")
-    assert keys("company")[:2] == ["grade", "name"]
+    assert field_keys("company")[:2] == ["grade", "name"]
     assert not layout.is_visible("grade")
     assert layout.label("grade", "") == "Quality grade"

@@ -19,12 +19,9 @@ from layouts.services import (
     update_custom_field,
 )
 from tests.factories import ProductFactory, UserFactory
+from tests.layout_helpers import field_keys
 
 pytestmark = pytest.mark.django_db
-
-
-def keys(key: str, group: str = "") -> list[str]:
-    return [e.key for e in load_layout(key).group(group)]
 
 
 def grade(**overrides) -> CustomFieldInput:
@@ -42,8 +39,8 @@ def test_every_registered_form_has_a_layout_row_after_migrate():
 
 def test_the_default_layout_is_the_forms_own_order_all_visible():
     layout = load_layout("document_receipt")
-    assert keys("document_receipt")[:2] == ["supplier", "warehouse"]
-    assert keys("document_receipt", "lines") == ["line_product", "line_quantity", "line_price"]
+    assert field_keys("document_receipt")[:2] == ["supplier", "warehouse"]
+    assert field_keys("document_receipt", "lines") == ["line_product", "line_quantity", "line_price"]
     assert all(e.visible for e in layout.entries)
     assert {e.key for e in layout.entries if e.protected} == {"supplier", "warehouse", "line_product", "line_quantity"}
 
@@ -56,7 +53,7 @@ def test_save_layout_orders_hides_and_relabels_for_everyone(admin):
         entries=[EntryInput(k, visible=k != "currency", label_en="Note" if k == "comment" else "") for k in order]
         + [EntryInput("line_product", label_id="Barang")],
     )
-    assert keys("document_receipt")[:6] == order
+    assert field_keys("document_receipt")[:6] == order
     layout = load_layout("document_receipt")
     assert not layout.is_visible("currency") and layout.is_visible("date")
     assert layout.label("comment", "") == "Note"
@@ -64,7 +61,7 @@ def test_save_layout_orders_hides_and_relabels_for_everyone(admin):
         assert load_layout("document_receipt").label("line_product", "") == "Barang"
         assert load_layout("document_receipt").label("comment", "") == "Note"  # no Indonesian override: English
     # Fields left out of the saved list keep their place after the named ones.
-    assert keys("document_receipt", "lines") == ["line_product", "line_quantity", "line_price"]
+    assert field_keys("document_receipt", "lines") == ["line_product", "line_quantity", "line_price"]
 
 
 @pytest.mark.parametrize(
