@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "inventory",
     "crm",
     "layouts",
+    "web",
 ]
 
 # Background jobs (the Django tasks API): queued in the database, run by `manage.py db_worker`.

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from config.views import home
+from web.views import home
 
 urlpatterns = [
     path("", home, name="home"),

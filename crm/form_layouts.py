@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.deal_forms import DealForm
-from crm.forms import CompanyForm, ContactForm
+from crm.forms.companies import CompanyForm, ContactForm
+from crm.forms.deals import DealForm
 from crm.models import Company, Contact, Deal
 from layouts.registry import FormSpec, fields_of, register
 

@@ -3,13 +3,12 @@
 Views ask here, so that a page, its buttons and the service it calls agree.
 """
 
-from functools import wraps
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can, require, require_somewhere, warehouses_for
 from inventory.models import DocumentType, StockDocument
+from web.decorators import area_view
 
 AREA = "inventory.view_inventory"
 VIEW_WAREHOUSE = "inventory.view_warehouse"
@@ -25,18 +24,7 @@ def document_right(action: str, doc_type: str) -> str:
 def inventory_view(*rights: str):
     """Decorate a view of the inventory area: the user needs the area and each of `rights`
     on at least one warehouse (or globally, for rights not bound to warehouses); else 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            require(request.user, AREA)
-            for name in rights:
-                require_somewhere(request.user, name)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return area_view(AREA, *rights)
 
 
 def require_document_type_right(user, action: str, doc_type: str) -> None:

@@ -5,7 +5,6 @@ Every change goes through `inventory.services.documents`; a refusal (`StockError
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +36,7 @@ from inventory.selectors.documents import document_list as select_documents
 from inventory.selectors.documents import product_suggestions
 from inventory.services.documents import cancel_document, delete_document, process_document
 from layouts.builder import load_layout
+from web.errors import run_reporting
 
 PAGE_SIZE = 50
 
@@ -81,12 +81,6 @@ def _type_context(request, kind: DocumentType) -> dict:
         "is_stock_count": kind == DocumentType.STOCK_COUNT,
         "show_prices": shows_document_prices(request.user, kind),
     }
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 @require_GET
@@ -203,13 +197,7 @@ def document_detail(request, doc_type, pk):
 
 
 def _run(request, action, document, success: str) -> bool:
-    try:
-        action(document, by=request.user)
-    except (StockError, ValidationError) as error:
-        messages.error(request, _error_text(error))
-        return False
-    messages.success(request, success % {"number": document.number})
-    return True
+    return run_reporting(request, lambda: action(document, by=request.user), success % {"number": document.number})
 
 
 @require_POST

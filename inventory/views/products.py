@@ -16,8 +16,8 @@ from inventory.forms.products import ProductForm
 from inventory.models import Product
 from inventory.selectors.catalog import product_balances, product_list, product_minimums, product_moves
 from inventory.services.catalog import create_product, update_product
-from inventory.views.warehouses import add_service_errors
 from layouts.builder import load_layout
+from web.errors import add_service_errors
 
 PRODUCTS_PER_PAGE = 50
 MOVES_PER_PAGE = 25

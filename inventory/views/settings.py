@@ -11,7 +11,7 @@ from inventory.access import inventory_view
 from inventory.forms.settings import ReservationSettingsForm
 from inventory.models import InventorySettings
 from inventory.services.settings import CHANGE_RESERVATION_SETTINGS, update_reservation_settings
-from inventory.views.warehouses import add_service_errors
+from web.errors import add_service_errors
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from inventory.services.warehouses import (
     update_warehouse,
 )
 from layouts.builder import load_layout
+from web.errors import add_service_errors
 
 MANAGE = "inventory.manage_warehouses"
 
@@ -102,14 +103,3 @@ def warehouse_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Warehouse “%(name)s” deleted.") % {"name": warehouse.name})
     return redirect("inventory:warehouse_list")
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's errors beside the form's fields (unknown keys above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            # A field the layout hides is not on the page: its errors go above the form.
-            shown = field in form.fields and not form.fields[field].disabled
-            form.add_error(field if shown else None, errors)
-    else:
-        form.add_error(None, error)

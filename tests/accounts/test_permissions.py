@@ -9,11 +9,11 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
-from accounts.menu import menu_for, start_url
 from accounts.permissions import can, can_somewhere, warehouse_scope, warehouses_for
 from accounts.roles import grant_on_warehouses, permissions_named
 from inventory.models import StockDocument
 from tests.factories import UserFactory, WarehouseFactory
+from web.menu import menu_for, start_url
 
 pytestmark = pytest.mark.django_db
 

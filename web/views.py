@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accounts.menu import start_url
+from web.menu import start_url
 
 
 def home(request):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can, warehouses_for
-from crm.forms import HiddenFieldErrors
+from crm.forms.companies import HiddenFieldErrors
 from crm.models import Company, Contact, Deal
 from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
 from inventory.forms.documents import ProductTextField

@@ -10,18 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can, can_somewhere, warehouse_scope
-from crm.deal_selectors import deal_amount
-from crm.filters import ContactFilter
-from crm.forms import ContactForm
+from crm.filters.companies import ContactFilter
+from crm.forms.companies import ContactForm
 from crm.models import Company, Contact, Deal
+from crm.selectors.deals import deal_amount
 from crm.services.contacts import create_contact, update_contact
-from crm.views import crm_view
+from crm.views.access import crm_view
 from inventory.models import DocumentType, Reservation
 from inventory.models.reservations import counting
 from inventory.selectors.catalog import in_scope
 from inventory.selectors.documents import document_list
-from inventory.views.warehouses import add_service_errors
 from layouts.builder import load_layout
+from web.errors import add_service_errors
 
 CONTACTS_PER_PAGE = 50
 COMPANY_PAGE_LIMIT = 50

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can
-from crm.deal_filters import DealFilter
-from crm.deal_forms import DealForm, ReservedUntilForm, RowForm
-from crm.deal_selectors import deal_rows, deals_with_amount
+from crm.filters.deals import DealFilter
+from crm.forms.deals import DealForm, ReservedUntilForm, RowForm
 from crm.models import Deal, DealRow, Pipeline, Stage, StageKind
+from crm.selectors.deals import deal_rows, deals_with_amount
 from crm.services.deals import (
     CHANGE_PRICES,
     RESERVE_IN_DEALS,
@@ -36,32 +36,15 @@ from crm.services.deals import (
     update_row,
     win_deal,
 )
-from crm.views import crm_view
+from crm.views.access import crm_view
 from inventory.errors import StockError
 from inventory.formatting import format_quantity
 from inventory.services.reservations import release_row, reserve_row, set_reserved_until
-from inventory.views.warehouses import add_service_errors
 from layouts.builder import load_layout
+from web.errors import add_service_errors, run_reporting
 
 DEALS_PER_PAGE = 50
 CLOSED_ON_BOARD = 20  # the latest won / lost deals a board shows
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
-
-def _run(request, action, success: str) -> bool:
-    """Call `action()`; a business refusal becomes an error message (nothing changed)."""
-    try:
-        action()
-    except (StockError, ValidationError) as error:
-        messages.error(request, _error_text(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _deal_or_404(pk: int) -> Deal:
@@ -209,7 +192,7 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
     if stage is None:
         messages.error(request, _("Choose one of the stages of the deal's pipeline."))
     elif stage.pk != deal.stage_id:
-        _run(
+        run_reporting(
             request,
             lambda: move_deal(deal, by=request.user, stage=stage),
             _("“%(title)s” moved to %(stage)s.") % {"title": deal.title, "stage": _(stage.name)},
@@ -221,7 +204,7 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
 @crm_view
 def deal_win(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal_or_404(pk)
-    _run(request, lambda: win_deal(deal, by=request.user), _("“%(title)s” is won.") % {"title": deal.title})
+    run_reporting(request, lambda: win_deal(deal, by=request.user), _("“%(title)s” is won.") % {"title": deal.title})
     return redirect(deal_url(deal))
 
 
@@ -229,7 +212,7 @@ def deal_win(request: HttpRequest, pk: int) -> HttpResponse:
 @crm_view
 def deal_lose(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal_or_404(pk)
-    _run(
+    run_reporting(
         request,
         lambda: lose_deal(deal, by=request.user),
         _("“%(title)s” is lost; its reservations are released.") % {"title": deal.title},
@@ -296,7 +279,9 @@ def deal_row_update(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 @crm_view
 def deal_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = _row_or_404(pk, row_pk)
-    _run(request, lambda: delete_row(row, by=request.user), _("Row “%(product)s” removed.") % {"product": row.product})
+    run_reporting(
+        request, lambda: delete_row(row, by=request.user), _("Row “%(product)s” removed.") % {"product": row.product}
+    )
     return redirect(deal_url(row.deal))
 
 
@@ -315,7 +300,7 @@ def _open_or_message(request, row) -> bool:
 def deal_row_reserve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = _row_or_404(pk, row_pk)
     if _open_or_message(request, row):
-        _run(
+        run_reporting(
             request,
             lambda: reserve_row(row, by=request.user),
             _("%(quantity)s of “%(product)s” reserved.")
@@ -329,7 +314,7 @@ def deal_row_reserve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse
 def deal_row_release(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = _row_or_404(pk, row_pk)
     if _open_or_message(request, row):
-        _run(
+        run_reporting(
             request,
             lambda: release_row(row, by=request.user),
             _("The reservation of “%(product)s” is released.") % {"product": row.product},
@@ -350,7 +335,7 @@ def reservation_until(request: HttpRequest, pk: int, row_pk: int) -> HttpRespons
     elif not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reserved_until", [_("Enter a valid date and time.")])))
     else:
-        _run(
+        run_reporting(
             request,
             lambda: set_reserved_until(reservation, by=request.user, until=form.cleaned_data["reserved_until"]),
             _("The reservation of “%(product)s” now ends on %(until)s.")

@@ -1,7 +1,5 @@
 """Company pages: list (search, filters, pagination), create, edit."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,27 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import require
-from crm.filters import CompanyFilter
-from crm.forms import CompanyForm
+from crm.filters.companies import CompanyFilter
+from crm.forms.companies import CompanyForm
 from crm.models import Company
-from crm.services import USE_CRM
 from crm.services.companies import create_company, update_company
-from inventory.views.warehouses import add_service_errors
+from crm.views.access import crm_view
 from layouts.builder import load_layout
+from web.errors import add_service_errors
 
 COMPANIES_PER_PAGE = 50
-
-
-def crm_view(view):
-    """A CRM page: 403 without "Clients and deals"."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        require(request.user, USE_CRM)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @crm_view

@@ -6,8 +6,8 @@ from django import template
 from django.http import QueryDict
 from django.utils.formats import number_format
 
-from accounts.menu import menu_for
 from inventory.formatting import format_quantity
+from web.menu import menu_for
 
 register = template.Library()
 
@@ -66,5 +66,5 @@ def money(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def menu(context) -> dict:
-    """`{% menu as menu %}`: the sidebar entries of the user (see `accounts.menu`)."""
+    """`{% menu as menu %}`: the sidebar entries of the user (see `web.menu`)."""
     return menu_for(context["request"].user)
