@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import formats
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from layouts.models import KEY_PATTERN, FieldType
@@ -23,8 +24,9 @@ YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 
 def form_field(field_type: str, *, label, required: bool, help_text: str = "", choices=()) -> forms.Field:
-    """The Django form field a custom field of `field_type` is typed into."""
-    common = {"label": label, "required": required, "help_text": help_text}
+    """The Django form field a custom field of `field_type` is typed into. `help_text` is plain
+    text: it is escaped here, because Django and crispy render a field's help text as HTML."""
+    common = {"label": label, "required": required, "help_text": escape(help_text)}
     if field_type == FieldType.TEXT:
         return forms.CharField(max_length=TEXT_MAX, **common)
     if field_type == FieldType.LONG_TEXT:
