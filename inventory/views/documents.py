@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can_somewhere, require, warehouse_scope, warehouses_for
+from accounts.permissions import can, can_somewhere, require, warehouse_of, warehouse_scope, warehouses_for
 from inventory.access import (
     check_document_visible,
     document_actions,
@@ -112,6 +112,14 @@ def document_list(request, doc_type):
     )
 
 
+def _may_process(user, kind: DocumentType, document: StockDocument | None) -> bool:
+    """Whether the form offers "Save and process": with the right on the draft's warehouses,
+    or for a new document (its warehouse is chosen in the form) on at least one."""
+    if document is None:
+        return can_somewhere(user, document_right("process", kind))
+    return document_actions(user, document)["process"]
+
+
 def _form_page(request, kind: DocumentType, forms: DocumentForms, document: StockDocument | None):
     return render(
         request,
@@ -123,6 +131,7 @@ def _form_page(request, kind: DocumentType, forms: DocumentForms, document: Stoc
             "formset": forms.lines,
             "columns": forms.columns,
             "line_errors": forms.all_line_errors,
+            "may_process": _may_process(request.user, kind, document),
         },
     )
 
@@ -138,10 +147,30 @@ def _save(request, kind: DocumentType, document: StockDocument | None):
         return redirect("inventory:document_list", kind.value)
     if saved is None:
         return _form_page(request, kind, forms, document)
-    messages.success(request, _("%(number)s saved.") % {"number": saved.number})
     if "process" in request.POST:
-        _run(request, process_document, saved, _("%(number)s processed."))
+        _process_saved(request, saved)
+    else:
+        messages.success(request, _("%(number)s saved.") % {"number": saved.number})
     return redirect(document_url(saved))
+
+
+def _process_saved(request, document: StockDocument) -> None:
+    """ "Save and process", once saved: process the draft, or say on its page why it stays one."""
+    perm = document_right("process", document.doc_type)
+    refused = [w for w in warehouse_of(document) if not can(request.user, perm, w)]
+    if refused:
+        reason = _("processing %(documents)s in %(warehouses)s is not among your rights.") % {
+            "documents": str(PLURAL_LABELS[document.doc_type]).lower(),
+            "warehouses": ", ".join(str(w) for w in refused),
+        }
+        messages.warning(
+            request,
+            _("The draft %(number)s was saved, but you may not process it: %(reason)s")
+            % {"number": document.number, "reason": reason},
+        )
+        return
+    messages.success(request, _("%(number)s saved.") % {"number": document.number})
+    _run(request, process_document, document, _("%(number)s processed."))
 
 
 @require_http_methods(["GET", "POST"])
