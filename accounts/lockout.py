@@ -12,8 +12,9 @@ from axes.helpers import get_client_username, get_cool_off
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
+
+from web.redirects import safe_next
 
 
 def lockout_message(request: HttpRequest | None = None) -> str:
@@ -31,9 +32,7 @@ def lockout_response(
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login form, the username kept, with the lockout message."""
     username = get_client_username(request, credentials) or ""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = ""
+    next_url = safe_next(request, "")
     form = AuthenticationForm(request, initial={"username": username})
     context = {"form": form, "next": next_url, "lockout_message": lockout_message(request)}
     return render(request, "registration/login.html", context, status=429)

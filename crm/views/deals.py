@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,6 +41,7 @@ from inventory.formatting import format_quantity
 from inventory.services.reservations import release_row, reserve_row, set_reserved_until
 from layouts.builder import load_layout
 from web.errors import add_service_errors, run_reporting
+from web.redirects import safe_next
 
 DEALS_PER_PAGE = 50
 CLOSED_ON_BOARD = 20  # the latest won / lost deals a board shows
@@ -58,14 +58,6 @@ def _row_or_404(pk: int, row_pk: int) -> DealRow:
 
 def deal_url(deal) -> str:
     return reverse("crm:deal_detail", args=[deal.pk])
-
-
-def _back(request, deal) -> str:
-    """Where an action returns: `next` when it is a page of this site, else the deal page."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return deal_url(deal)
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -197,7 +189,7 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: move_deal(deal, by=request.user, stage=stage),
             _("“%(title)s” moved to %(stage)s.") % {"title": deal.title, "stage": _(stage.name)},
         )
-    return redirect(_back(request, deal))
+    return redirect(safe_next(request, deal_url(deal)))
 
 
 @require_POST
