@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Contact
+from crm.services.companies import CompanyInput
+from crm.services.contacts import ContactInput
 from layouts.builder import apply_layout, load_layout
 
 
@@ -25,19 +27,23 @@ class LayoutModelForm(HiddenFieldErrors, forms.ModelForm):
     """A model form whose fields follow the layout `layout_key`."""
 
     layout_key = ""
+    input_class: type  # the service's input dataclass
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stored = self.instance.custom if self.instance.pk else {}
         apply_layout(self, load_layout(self.layout_key), stored=stored)
 
-    def service_kwargs(self) -> dict:
+    def to_input(self):
         """What the create/update service takes: the model fields and the custom values."""
-        return {**{name: self.cleaned_data[name] for name in self._meta.fields}, "custom": self.custom_values()}
+        return self.input_class(
+            **{name: self.cleaned_data[name] for name in self._meta.fields}, custom=self.custom_values()
+        )
 
 
 class CompanyForm(LayoutModelForm):
     layout_key = "company"
+    input_class = CompanyInput
 
     class Meta:
         model = Company
@@ -51,6 +57,7 @@ class CompanyForm(LayoutModelForm):
 
 class ContactForm(LayoutModelForm):
     layout_key = "contact"
+    input_class = ContactInput
 
     class Meta:
         model = Contact

@@ -40,7 +40,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            company = create_company(by=request.user, **form.service_kwargs())
+            company = create_company(by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -55,7 +55,7 @@ def company_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompanyForm(request.POST or None, instance=Company.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            company = update_company(company, by=request.user, **form.service_kwargs())
+            company = update_company(company, by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

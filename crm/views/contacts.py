@@ -89,7 +89,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, initial={"company": company} if company.isdigit() else {})
     if request.method == "POST" and form.is_valid():
         try:
-            contact = create_contact(by=request.user, **form.service_kwargs())
+            contact = create_contact(by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -104,7 +104,7 @@ def contact_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            contact = update_contact(contact, by=request.user, **form.service_kwargs())
+            contact = update_contact(contact, by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

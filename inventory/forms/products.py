@@ -9,7 +9,7 @@ from accounts.permissions import can, warehouses_for
 from inventory.models import Category, Product
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
-from inventory.services.catalog import parse_barcodes
+from inventory.services.catalog import ProductInput, parse_barcodes
 from layouts.builder import apply_layout, load_layout
 
 MINIMUM_PREFIX = "min_"
@@ -92,19 +92,19 @@ class ProductForm(forms.Form):
     def minimum_fields(self):
         return [self[f"{MINIMUM_PREFIX}{w.pk}"] for w in self.warehouses]
 
-    def service_kwargs(self) -> dict:
+    def to_input(self) -> ProductInput:
         """What the catalog service takes, from the cleaned data."""
         data = self.cleaned_data
-        return {
-            "sku": data["sku"],
-            "name": data["name"],
-            "unit": data["unit"],
-            "category": data["category"],
-            "purchase_price": data.get("purchase_price"),
-            "selling_price": data.get("selling_price"),
-            "vat_rate": data["vat_rate"],
-            "is_active": data["is_active"],
-            "barcodes": data["barcodes"],
-            "minimums": {w: data.get(f"{MINIMUM_PREFIX}{w.pk}") for w in self.warehouses},
-            "custom": self.custom_values(),
-        }
+        return ProductInput(
+            sku=data["sku"],
+            name=data["name"],
+            unit=data["unit"],
+            category=data["category"],
+            purchase_price=data.get("purchase_price"),
+            selling_price=data.get("selling_price"),
+            vat_rate=data["vat_rate"],
+            is_active=data["is_active"],
+            barcodes=data["barcodes"],
+            minimums={w: data.get(f"{MINIMUM_PREFIX}{w.pk}") for w in self.warehouses},
+            custom=self.custom_values(),
+        )

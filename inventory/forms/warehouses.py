@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Warehouse
+from inventory.services.warehouses import WarehouseInput
 from layouts.builder import apply_layout, load_layout
 
 STANDARD = ("name", "code", "address", "responsible", "is_active", "is_default")
@@ -56,6 +57,6 @@ class WarehouseForm(forms.Form):
         self.fields["responsible"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         apply_layout(self, load_layout("warehouse"), stored=instance.custom if instance else {}, column="col-12")
 
-    def service_kwargs(self) -> dict:
+    def to_input(self) -> WarehouseInput:
         """What the warehouse services take, from the cleaned data."""
-        return {**{name: self.cleaned_data[name] for name in STANDARD}, "custom": self.custom_values()}
+        return WarehouseInput(**{name: self.cleaned_data[name] for name in STANDARD}, custom=self.custom_values())

@@ -5,7 +5,8 @@ are unique; the database constraints stay the last line of defence, and a concur
 that slips past the checks is reported the same way as one found by them.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,87 +16,46 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
-from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
+from inventory.validation import field_errors
 from layouts.services import set_custom
 
-BARCODE_MAX_LENGTH = Barcode._meta.get_field("code").max_length
+
+@dataclass(frozen=True)
+class ProductInput:
+    """What a product form sets. `barcodes` are all of the product's codes (they replace the
+    stored ones); `minimums` sets the level of each warehouse it names (zero or None removes
+    it) and leaves other warehouses alone; a price left None is not set (kept, or zero for a
+    new product); `custom` None keeps the stored custom values."""
+
+    sku: str
+    name: str
+    unit: str = Unit.PIECE
+    category: Category | None = None
+    purchase_price: Decimal | None = None
+    selling_price: Decimal | None = None
+    vat_rate: Decimal = Decimal("0")
+    is_active: bool = True
+    barcodes: Sequence[str] = ()
+    minimums: Mapping[Warehouse, Decimal | None] = field(default_factory=dict)
+    custom: dict | None = None
 
 
 @transaction.atomic
-def create_product(
-    *,
-    by,
-    sku: str,
-    name: str,
-    unit: str = Unit.PIECE,
-    category: Category | None = None,
-    purchase_price: Decimal | None = None,
-    selling_price: Decimal | None = None,
-    vat_rate: Decimal = Decimal("0"),
-    is_active: bool = True,
-    barcodes: Iterable[str] = (),
-    minimums: Mapping[Warehouse, Decimal | None] | None = None,
-    custom: dict | None = None,
-) -> Product:
+def create_product(*, by, data: ProductInput) -> Product:
     """Create a product with its barcodes and minimum stock per warehouse. Needs "Create
     products"; a purchase price needs "View purchase price", a selling price "Change selling
-    price" (a price left None starts at zero)."""
+    price", a minimum level the warehouse."""
     require(by, "inventory.add_product")
-    product = Product()
-    _check_rights(by, purchase_price, selling_price, minimums)
-    return _save(
-        product,
-        sku=sku,
-        name=name,
-        unit=unit,
-        category=category,
-        purchase_price=purchase_price,
-        selling_price=selling_price,
-        vat_rate=vat_rate,
-        is_active=is_active,
-        barcodes=barcodes,
-        minimums=minimums or {},
-        custom=custom,
-    )
+    _check_rights(by, data)
+    return _save(Product(), data)
 
 
 @transaction.atomic
-def update_product(
-    product: Product,
-    *,
-    by,
-    sku: str,
-    name: str,
-    unit: str = Unit.PIECE,
-    category: Category | None = None,
-    purchase_price: Decimal | None = None,
-    selling_price: Decimal | None = None,
-    vat_rate: Decimal = Decimal("0"),
-    is_active: bool = True,
-    barcodes: Iterable[str] = (),
-    minimums: Mapping[Warehouse, Decimal | None] | None = None,
-    custom: dict | None = None,
-) -> Product:
-    """Change a product (needs "Edit products"; prices as for `create_product`, None keeps
-    the price). `barcodes` replaces its barcodes; `minimums` sets the level of each warehouse it
-    names (zero or None removes it) and leaves other warehouses alone."""
+def update_product(product: Product, *, by, data: ProductInput) -> Product:
+    """Change a product (needs "Edit products"; prices and minimum levels as for `create_product`)."""
     require(by, "inventory.change_product")
-    _check_rights(by, purchase_price, selling_price, minimums)
-    current = Product.objects.select_for_update().get(pk=product.pk)
-    return _save(
-        current,
-        sku=sku,
-        name=name,
-        unit=unit,
-        category=category,
-        purchase_price=purchase_price,
-        selling_price=selling_price,
-        vat_rate=vat_rate,
-        is_active=is_active,
-        barcodes=barcodes,
-        minimums=minimums or {},
-        custom=custom,
-    )
+    _check_rights(by, data)
+    return _save(Product.objects.select_for_update().get(pk=product.pk), data)
 
 
 def parse_barcodes(text: str) -> list[str]:
@@ -104,20 +64,20 @@ def parse_barcodes(text: str) -> list[str]:
     return list(dict.fromkeys(code.strip() for code in codes if code.strip()))
 
 
-def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, custom: dict | None, **fields) -> Product:
-    product.sku = (fields["sku"] or "").strip()
-    product.name = (fields["name"] or "").strip()
-    product.unit = fields["unit"] or Unit.PIECE
-    product.category = fields["category"]
-    if fields["purchase_price"] is not None:
-        product.purchase_price = fields["purchase_price"]
-    if fields["selling_price"] is not None:
-        product.selling_price = fields["selling_price"]
-    product.vat_rate = fields["vat_rate"] if fields["vat_rate"] is not None else Decimal("0")
-    product.is_active = bool(fields["is_active"])
-    set_custom(product, custom, form="product")
-    codes = list(dict.fromkeys(code.strip() for code in barcodes if code and code.strip()))
-    _validate(product, codes, minimums)
+def _save(product: Product, data: ProductInput) -> Product:
+    product.sku = (data.sku or "").strip()
+    product.name = (data.name or "").strip()
+    product.unit = data.unit or Unit.PIECE
+    product.category = data.category
+    if data.purchase_price is not None:
+        product.purchase_price = data.purchase_price
+    if data.selling_price is not None:
+        product.selling_price = data.selling_price
+    product.vat_rate = data.vat_rate if data.vat_rate is not None else Decimal("0")
+    product.is_active = bool(data.is_active)
+    set_custom(product, data.custom, form="product")
+    codes = list(dict.fromkeys(code.strip() for code in data.barcodes if code and code.strip()))
+    _validate(product, codes, data.minimums)
     try:
         with transaction.atomic():
             product.save()
@@ -126,54 +86,50 @@ def _save(product: Product, *, barcodes: Iterable[str], minimums: Mapping, custo
             {"sku": _("The SKU %(sku)s is already used by another product.") % {"sku": product.sku}}
         ) from error
     _save_barcodes(product, codes)
-    _save_minimums(product, minimums)
+    _save_minimums(product, data.minimums)
     return product
 
 
-def _check_rights(by, purchase_price, selling_price, minimums) -> None:
-    if purchase_price is not None:
+def _check_rights(by, data: ProductInput) -> None:
+    if data.purchase_price is not None:
         require(by, "inventory.view_purchase_price")
-    if selling_price is not None:
+    if data.selling_price is not None:
         require(by, "inventory.change_selling_price")
-    for warehouse in minimums or {}:
+    for warehouse in data.minimums:
         require(by, "inventory.view_warehouse", warehouse)
 
 
 def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = field_errors(
+        product,
+        exclude=["category"],  # chosen from the categories that exist
+        messages={
+            ("sku", "blank"): _("Enter the SKU."),
+            ("name", "blank"): _("Enter the product's name."),
+            ("unit", "blank"): _("Choose a unit of measure."),
+            ("unit", "invalid_choice"): _("Choose a unit of measure."),
+        },
+    )
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    if not product.sku:
-        add("sku", _("Enter the SKU."))
-    elif len(product.sku) > Product._meta.get_field("sku").max_length:
-        add("sku", _("The SKU is too long (at most 64 characters)."))
-    else:
+    if "sku" not in errors:
         other = Product.objects.filter(sku=product.sku).exclude(pk=product.pk or 0).first()
         if other is not None:
             add(
                 "sku",
                 _("The SKU %(sku)s is already used by “%(product)s”.") % {"sku": product.sku, "product": other.name},
             )
-    if not product.name:
-        add("name", _("Enter the product's name."))
-    elif len(product.name) > Product._meta.get_field("name").max_length:
-        add("name", _("The name is too long."))
-    if product.unit not in Unit.values:
-        add("unit", _("Choose a unit of measure."))
-    for field in ("purchase_price", "selling_price"):
-        value = getattr(product, field)
-        if value < 0:
-            add(field, _("The price cannot be negative."))
-        elif not fits(value, MONEY_DIGITS, MONEY_DECIMALS):
-            add(field, _("The price is too large or has more than two decimals."))
-    if not (0 <= product.vat_rate <= 100) or not fits(product.vat_rate, 5, 2):
+    for name in ("purchase_price", "selling_price"):
+        if name not in errors and getattr(product, name) < 0:
+            add(name, _("The price cannot be negative."))
+    if "vat_rate" not in errors and not 0 <= product.vat_rate <= 100:
         add("vat_rate", _("The VAT rate is a percentage between 0 and 100, with at most two decimals."))
 
     for code in codes:
-        if len(code) > BARCODE_MAX_LENGTH:
-            add("barcodes", _("The barcode %(code)s is too long (at most 64 characters).") % {"code": code[:20] + "…"})
+        for message in field_errors(Barcode(code=code), exclude=["product"]).get("code", []):
+            add("barcodes", f"{code[:20]}: {message}")
     taken = Barcode.objects.filter(code__in=codes).exclude(product_id=product.pk or 0).select_related("product")
     for barcode in taken:
         add(
@@ -185,10 +141,11 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
     for warehouse, quantity in minimums.items():
         if quantity is None:
             continue
+        level = MinimumStock(warehouse=warehouse, quantity=quantity)
+        for message in field_errors(level, exclude=["product", "warehouse"]).get("quantity", []):
+            add(f"min_{warehouse.pk}", message)
         if quantity < 0:
             add(f"min_{warehouse.pk}", _("The minimum stock cannot be negative."))
-        elif not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
-            add(f"min_{warehouse.pk}", _("The quantity is too large or has more than three decimals."))
     if errors:
         raise ValidationError(errors)
 

@@ -6,12 +6,15 @@ same time (or creating the first two warehouses at once) queue instead of collid
 `one_default_warehouse` constraint; the current default row is locked too.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
+from inventory.validation import field_errors
 from layouts.services import set_custom
 
 # Any fixed number: the key of the advisory lock that serializes changes of the default warehouse.
@@ -19,34 +22,30 @@ DEFAULT_WAREHOUSE_LOCK = 4_725_001
 MANAGE = "inventory.manage_warehouses"
 
 
+@dataclass(frozen=True)
+class WarehouseInput:
+    """What a warehouse form sets; `custom` None keeps the stored custom values."""
+
+    name: str
+    code: str
+    address: str = ""
+    responsible: object = None
+    is_active: bool = True
+    is_default: bool = False
+    custom: dict | None = None
+
+
 @transaction.atomic
-def create_warehouse(
-    *,
-    by,
-    name: str,
-    code: str,
-    address: str = "",
-    responsible=None,
-    is_active: bool = True,
-    is_default: bool = False,
-    custom: dict | None = None,
-) -> Warehouse:
+def create_warehouse(*, by, data: WarehouseInput) -> Warehouse:
     """Create a warehouse (needs "Create, edit and delete warehouses" for all warehouses).
     The first warehouse becomes the default; making a new one the default takes the flag from
     the previous default."""
     require(by, MANAGE)
     _lock_default()
+    warehouse = Warehouse()
+    _set(warehouse, data)
     if not Warehouse.objects.exists():
-        is_default = True
-    warehouse = Warehouse(
-        name=(name or "").strip(),
-        code=(code or "").strip(),
-        address=(address or "").strip(),
-        responsible=responsible,
-        is_active=is_active,
-        is_default=is_default,
-    )
-    set_custom(warehouse, custom, form="warehouse")
+        warehouse.is_default = True
     _validate(warehouse)
     if warehouse.is_default:
         _clear_default(except_pk=None)
@@ -55,42 +54,35 @@ def create_warehouse(
 
 
 @transaction.atomic
-def update_warehouse(
-    warehouse: Warehouse,
-    *,
-    by,
-    name: str,
-    code: str,
-    address: str = "",
-    responsible=None,
-    is_active: bool = True,
-    is_default: bool = False,
-    custom: dict | None = None,
-) -> Warehouse:
+def update_warehouse(warehouse: Warehouse, *, by, data: WarehouseInput) -> Warehouse:
     """Change a warehouse (needs the warehouse right on it; choosing the default, which concerns
     every warehouse, needs it for all). The default stays the default until another warehouse
     is made the default, and cannot be deactivated."""
     require(by, MANAGE, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
-    if is_default != current.is_default:
+    if data.is_default != current.is_default:
         require(by, MANAGE)
-    if current.is_default and not is_default:
+    if current.is_default and not data.is_default:
         raise ValidationError(
             {"is_default": _("There must be a default warehouse: make another warehouse the default instead.")}
         )
-    current.name = (name or "").strip()
-    current.code = (code or "").strip()
-    current.address = (address or "").strip()
-    current.responsible = responsible
-    current.is_active = is_active
-    current.is_default = is_default
-    set_custom(current, custom, form="warehouse")
+    _set(current, data)
     _validate(current)
     if current.is_default:
         _clear_default(except_pk=current.pk)
     current.save()
     return current
+
+
+def _set(warehouse: Warehouse, data: WarehouseInput) -> None:
+    warehouse.name = (data.name or "").strip()
+    warehouse.code = (data.code or "").strip()
+    warehouse.address = (data.address or "").strip()
+    warehouse.responsible = data.responsible
+    warehouse.is_active = bool(data.is_active)
+    warehouse.is_default = bool(data.is_default)
+    set_custom(warehouse, data.custom, form="warehouse")
 
 
 @transaction.atomic
@@ -147,25 +139,24 @@ def _clear_default(*, except_pk: int | None) -> None:
 
 
 def _validate(warehouse: Warehouse) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if not warehouse.name:
-        add("name", _("Enter the warehouse's name."))
-    elif len(warehouse.name) > Warehouse._meta.get_field("name").max_length:
-        add("name", _("The name is too long."))
-    if not warehouse.code:
-        add("code", _("Enter a short code, such as JKT-1."))
-    elif len(warehouse.code) > Warehouse._meta.get_field("code").max_length:
-        add("code", _("The code is too long (at most 20 characters)."))
-    else:
+    errors = field_errors(
+        warehouse,
+        exclude=["responsible"],  # chosen from the active users
+        messages={
+            ("name", "blank"): _("Enter the warehouse's name."),
+            ("code", "blank"): _("Enter a short code, such as JKT-1."),
+        },
+    )
+    if "code" not in errors:
         other = Warehouse.objects.filter(code__iexact=warehouse.code).exclude(pk=warehouse.pk or 0).first()
         if other is not None:
-            add("code", _("The code %(code)s is already used by “%(name)s”.") % {"code": other.code, "name": other})
+            errors["code"] = [
+                _("The code %(code)s is already used by “%(name)s”.") % {"code": other.code, "name": other}
+            ]
     if warehouse.is_default and not warehouse.is_active:
-        add("is_active", _("The default warehouse must be active; make another warehouse the default first."))
+        errors.setdefault("is_active", []).append(
+            _("The default warehouse must be active; make another warehouse the default first.")
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -14,7 +14,7 @@ from inventory.access import VIEW_WAREHOUSE, inventory_view, shows_purchase_pric
 from inventory.filters.products import ProductFilter
 from inventory.forms.products import ProductForm
 from inventory.models import Product
-from inventory.selectors.catalog import product_balances, product_list, product_minimums, product_moves
+from inventory.selectors.catalog import product_balances, product_list, product_moves
 from inventory.services.catalog import create_product, update_product
 from layouts.builder import load_layout
 from web.errors import add_service_errors
@@ -71,11 +71,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
     moves = Paginator(product_moves(product, warehouse_ids=scope), MOVES_PER_PAGE).get_page(request.GET.get("page"))
-    minimums = product_minimums(product)
     balances = product_balances(product, warehouse_ids=scope)
-    for warehouse in balances:
-        warehouse.minimum = minimums.get(warehouse.pk)
-        warehouse.is_low = warehouse.minimum is not None and warehouse.available < warehouse.minimum
     return render(
         request,
         "inventory/products/detail.html",
@@ -96,7 +92,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
     form = ProductForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            product = create_product(by=request.user, **form.service_kwargs())
+            product = create_product(by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -111,7 +107,7 @@ def product_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProductForm(request.POST or None, user=request.user, instance=product)
     if request.method == "POST" and form.is_valid():
         try:
-            product = update_product(product, by=request.user, **form.service_kwargs())
+            product = update_product(product, by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

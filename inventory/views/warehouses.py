@@ -55,7 +55,7 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            warehouse = create_warehouse(by=request.user, **form.service_kwargs())
+            warehouse = create_warehouse(by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -70,7 +70,7 @@ def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = WarehouseForm(request.POST or None, instance=warehouse)
     if request.method == "POST" and form.is_valid():
         try:
-            warehouse = update_warehouse(warehouse, by=request.user, **form.service_kwargs())
+            warehouse = update_warehouse(warehouse, by=request.user, data=form.to_input())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from crm.models import Company
-from crm.services.companies import create_company, update_company
+from crm.services.companies import CompanyInput, create_company, update_company
 from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +18,20 @@ def _names(response) -> list[str]:
 
 
 def test_create_and_update_company(user):
-    company = create_company(by=user, name="  PT Sumber Kopi ", tax_id="01.234", is_supplier=True, is_client=False)
+    company = create_company(
+        by=user, data=CompanyInput(name="  PT Sumber Kopi ", tax_id="01.234", is_supplier=True, is_client=False)
+    )
     assert (company.name, company.is_supplier, company.is_client) == ("PT Sumber Kopi", True, False)
-    update_company(company, by=user, name="PT Sumber Kopi Jaya", email="sales@sumber.id", is_supplier=True)
+    update_company(
+        company, by=user, data=CompanyInput(name="PT Sumber Kopi Jaya", email="sales@sumber.id", is_supplier=True)
+    )
     company.refresh_from_db()
     assert (company.name, company.email, company.is_client) == ("PT Sumber Kopi Jaya", "sales@sumber.id", True)
 
 
 def test_company_needs_a_name_and_a_valid_email(user):
     with pytest.raises(ValidationError) as error:
-        create_company(by=user, name=" ", email="not-an-email")
+        create_company(by=user, data=CompanyInput(name=" ", email="not-an-email"))
     assert set(error.value.error_dict) == {"name", "email"}
     assert not Company.objects.exists()
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.catalogue import CLERK
 from crm.models import Contact
-from crm.services.contacts import create_contact, update_contact
+from crm.services.contacts import ContactInput, create_contact, update_contact
 from tests.factories import CompanyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,24 +23,26 @@ def _names(response) -> list[str]:
 
 def test_create_and_update_contact(user):
     company = CompanyFactory(name="Toko Makmur")
-    contact = create_contact(by=user, first_name=" Ani ", last_name="Wijaya", company=company, email="ani@makmur.id")
+    contact = create_contact(
+        by=user, data=ContactInput(first_name=" Ani ", last_name="Wijaya", company=company, email="ani@makmur.id")
+    )
     assert (contact.first_name, contact.last_name, contact.company) == ("Ani", "Wijaya", company)
-    update_contact(contact, by=user, first_name="Ani", position="Purchasing", phone="0812")
+    update_contact(contact, by=user, data=ContactInput(first_name="Ani", position="Purchasing", phone="0812"))
     contact.refresh_from_db()
     assert (contact.company, contact.position, contact.phone, contact.email) == (None, "Purchasing", "0812", "")
 
 
 def test_contact_needs_a_first_name_and_a_valid_email(user):
     with pytest.raises(ValidationError) as error:
-        create_contact(by=user, first_name="  ", email="nope", phone="1" * 51)
+        create_contact(by=user, data=ContactInput(first_name="  ", email="nope", phone="1" * 51))
     assert set(error.value.error_dict) == {"first_name", "email", "phone"}
     assert not Contact.objects.exists()
 
 
 def test_a_refused_update_changes_nothing(user):
-    contact = create_contact(by=user, first_name="Budi")
+    contact = create_contact(by=user, data=ContactInput(first_name="Budi"))
     with pytest.raises(ValidationError):
-        update_contact(contact, by=user, first_name="Budi", email="broken@")
+        update_contact(contact, by=user, data=ContactInput(first_name="Budi", email="broken@"))
     contact.refresh_from_db()
     assert contact.email == ""
 
@@ -48,7 +50,7 @@ def test_a_refused_update_changes_nothing(user):
 def test_contact_services_need_the_crm():
     clerk = UserFactory(username="clerk", roles=[CLERK])
     with pytest.raises(PermissionDenied):
-        create_contact(by=clerk, first_name="Ani")
+        create_contact(by=clerk, data=ContactInput(first_name="Ani"))
     assert not Contact.objects.exists()
 
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from accounts.catalogue import ADMINISTRATOR, STAFF
 from crm.models import Company, Contact, Deal
-from crm.services.companies import create_company, update_company
-from crm.services.contacts import create_contact, update_contact
+from crm.services.companies import CompanyInput, create_company, update_company
+from crm.services.contacts import ContactInput, create_contact, update_contact
 from crm.services.deals import DealInput, create_deal, lose_deal, update_deal
 from layouts.models import FieldType
 from layouts.services import EntryInput, remove_custom_field, save_layout
@@ -287,12 +287,12 @@ def test_services_store_custom_values_and_none_keeps_them(admin, client_company)
     add_field(admin, "company", "segment", FieldType.TEXT)
     add_field(admin, "contact", "nickname", FieldType.TEXT)
     add_field(admin, "deal", "source", FieldType.TEXT)
-    company = create_company(by=admin, name="PT Satu", custom={"segment": "Retail"})
-    update_company(company, by=admin, name="PT Satu Jaya")
+    company = create_company(by=admin, data=CompanyInput(name="PT Satu", custom={"segment": "Retail"}))
+    update_company(company, by=admin, data=CompanyInput(name="PT Satu Jaya"))
     company.refresh_from_db()
     assert (company.name, company.custom) == ("PT Satu Jaya", {"segment": "Retail"})
-    contact = create_contact(by=admin, first_name="Budi", custom={"nickname": "Bud"})
-    update_contact(contact, by=admin, first_name="Budi", custom={})
+    contact = create_contact(by=admin, data=ContactInput(first_name="Budi", custom={"nickname": "Bud"}))
+    update_contact(contact, by=admin, data=ContactInput(first_name="Budi", custom={}))
     contact.refresh_from_db()
     assert contact.custom == {}
     deal = create_deal(by=admin, data=DealInput(title="Grosir", company=client_company, custom={"source": "Web"}))
@@ -305,7 +305,7 @@ def test_services_store_custom_values_and_none_keeps_them(admin, client_company)
 def test_services_refuse_custom_values_the_form_would_refuse(admin, client_company, bad):
     add_field(admin, "company", "segment", FieldType.TEXT)
     with pytest.raises(ValidationError):
-        create_company(by=admin, name="PT Dua", custom=bad)
+        create_company(by=admin, data=CompanyInput(name="PT Dua", custom=bad))
     with pytest.raises(ValidationError):
         create_deal(by=admin, data=DealInput(title="Grosir", company=client_company, custom=bad))
     assert not Company.objects.filter(name="PT Dua").exists() and not Deal.objects.exists()

@@ -214,21 +214,21 @@ def test_values_are_counted_per_document_type(admin):
 
 
 def test_services_refuse_custom_values_the_form_would_refuse(admin):
-    from inventory.services.catalog import create_product, update_product
+    from inventory.services.catalog import ProductInput, create_product, update_product
 
     add_custom_field(by=admin, key="product", data=grade())
     with pytest.raises(ValidationError, match="grade"):
-        create_product(by=admin, sku="Q-1", name="Q", custom={"grade": "Z"})
+        create_product(by=admin, data=ProductInput(sku="Q-1", name="Q", custom={"grade": "Z"}))
     with pytest.raises(ValidationError, match="colour"):
-        create_product(by=admin, sku="Q-1", name="Q", custom={"colour": "red"})
+        create_product(by=admin, data=ProductInput(sku="Q-1", name="Q", custom={"colour": "red"}))
     with pytest.raises(ValidationError):
-        create_product(by=admin, sku="Q-1", name="Q", custom=["grade", "A"])
+        create_product(by=admin, data=ProductInput(sku="Q-1", name="Q", custom=["grade", "A"]))
     assert not Product.objects.filter(sku="Q-1").exists()
-    product = create_product(by=admin, sku="Q-1", name="Q", custom={"grade": "A"})
+    product = create_product(by=admin, data=ProductInput(sku="Q-1", name="Q", custom={"grade": "A"}))
     # A removed field's stored value travels along unchanged; a changed one is refused.
     remove_custom_field(by=admin, key="product", field_key="grade")
-    update_product(product, by=admin, sku="Q-1", name="Q2", custom={"grade": "A"})
+    update_product(product, by=admin, data=ProductInput(sku="Q-1", name="Q2", custom={"grade": "A"}))
     with pytest.raises(ValidationError):
-        update_product(product, by=admin, sku="Q-1", name="Q3", custom={"grade": "B"})
+        update_product(product, by=admin, data=ProductInput(sku="Q-1", name="Q3", custom={"grade": "B"}))
     product.refresh_from_db()
     assert (product.name, product.custom) == ("Q2", {"grade": "A"})

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.catalogue import ADMINISTRATOR
 from accounts.roles import permissions_named
 from inventory.models import DocumentType
-from inventory.services.catalog import create_product
+from inventory.services.catalog import ProductInput, create_product
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.stock_helpers import make_document
 
@@ -132,7 +132,7 @@ def test_the_admin_hides_the_purchase_price(user_client, site):
 
 def test_the_service_refuses_a_purchase_price_from_a_user_without_the_right(site):
     with pytest.raises(PermissionDenied):
-        create_product(by=site["user"], sku="NEW-1", name="New", purchase_price=Decimal("5"))
+        create_product(by=site["user"], data=ProductInput(sku="NEW-1", name="New", purchase_price=Decimal("5")))
 
 
 def test_holders_of_the_right_see_it(client, site):
