@@ -83,7 +83,7 @@ class RowForm(forms.Form):
 
     product = ProductTextField(
         label=_("Product"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Barcode, SKU or ID")}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Name, barcode, SKU or ID")}),
     )
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS, widget=_decimal_input()

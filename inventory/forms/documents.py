@@ -21,6 +21,7 @@ from crm.models import Company
 from inventory.access import document_right, shows_document_prices
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
+from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput, create_document, update_document
 from layouts.builder import FormLayoutView, apply_layout, load_layout
 
@@ -33,14 +34,20 @@ MAX_LINES = 1000
 
 
 class ProductResolver:
-    """Finds products by what a clerk types or scans: a barcode, a SKU or a product id.
+    """Finds products by what a clerk types or scans: a barcode, a SKU, a product id or a name.
 
     Looks every text up at once (a few queries for a whole formset, not a few per line).
-    Barcode first (a scanner types those), then SKU (exact, then case-insensitive), then id.
+    Barcode first (a scanner types those), then SKU (exact, then case-insensitive), then id;
+    a text that is none of these is searched as `ranked_products` ranks it, and taken when
+    the match is clear: one product, or the only one with exactly that name. Otherwise the
+    best few are kept as the text's candidates.
     """
+
+    CANDIDATES = 5
 
     def __init__(self, texts: Iterable[str] = ()):
         self._found: dict[str, Product | None] = {}
+        self._candidates: dict[str, list[Product]] = {}
         self.load(texts)
 
     def load(self, texts: Iterable[str]) -> None:
@@ -66,6 +73,14 @@ class ProductResolver:
             for text in rest:
                 if text.isdigit() and int(text) in by_id:
                     found[text] = by_id[int(text)]
+        rest = texts - set(found)
+        if rest:
+            for text, candidates in product_matches(rest, limit=self.CANDIDATES + 1).items():
+                clear = _clear_match(text, candidates)
+                if clear is not None:
+                    found[text] = clear
+                else:
+                    self._candidates[text] = candidates[: self.CANDIDATES]
         for text in texts:
             self._found[text] = found.get(text)
 
@@ -75,23 +90,22 @@ class ProductResolver:
             self.load([text])
         return self._found.get(text)
 
-
-class ProductTextField(forms.CharField):
-    """A product typed as its barcode, SKU or id; cleans to a `Product` (active only)."""
-
-    def __init__(self, *, resolver: ProductResolver | None = None, **kwargs):
-        kwargs.setdefault("max_length", 64)
-        super().__init__(**kwargs)
-        self.resolver = resolver
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        product = (self.resolver or ProductResolver()).get(text)
+    def resolve(self, text: str) -> Product:
+        """The active product `text` names; a `ValidationError` that says why not: no match
+        (code "unknown_product"), several ("ambiguous_product", listing the best), inactive."""
+        product = self.get(text)
+        text = (text or "").strip()
+        if product is None and self._candidates.get(text):
+            raise ValidationError(
+                _("“%(text)s” matches several products: %(candidates)s. Type more of the name, or its SKU or barcode."),
+                code="ambiguous_product",
+                params={"text": text, "candidates": "; ".join(str(p) for p in self._candidates[text])},
+            )
         if product is None:
             raise ValidationError(
-                _("No product has the barcode, SKU or ID “%(text)s”."), code="unknown_product", params={"text": text}
+                _("No product matches “%(text)s” by name, barcode, SKU or ID."),
+                code="unknown_product",
+                params={"text": text},
             )
         if not product.is_active:
             raise ValidationError(
@@ -102,6 +116,29 @@ class ProductTextField(forms.CharField):
         return product
 
 
+def _clear_match(text: str, candidates: list[Product]) -> Product | None:
+    """The product a name clearly means: the only candidate, or the only one named exactly so."""
+    if len(candidates) == 1:
+        return candidates[0]
+    exact = [p for p in candidates if p.name.casefold() == text.casefold()]
+    return exact[0] if len(exact) == 1 else None
+
+
+class ProductTextField(forms.CharField):
+    """A product typed as its name, barcode, SKU or id; cleans to a `Product` (active only)."""
+
+    def __init__(self, *, resolver: ProductResolver | None = None, **kwargs):
+        kwargs.setdefault("max_length", Product._meta.get_field("name").max_length)
+        super().__init__(**kwargs)
+        self.resolver = resolver
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        return (self.resolver or ProductResolver()).resolve(text)
+
+
 # --- lines ---------------------------------------------------------------------------------
 
 
@@ -109,7 +146,7 @@ class LineForm(forms.Form):
     product = ProductTextField(
         label=_("Product"),
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Barcode, SKU or ID")}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Name, barcode, SKU or ID")}),
     )
     quantity = forms.DecimalField(
         label=_("Quantity"),
@@ -185,7 +222,7 @@ class LineForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if "product" in cleaned and cleaned["product"] is None and not self.errors.get("product"):
-            self.add_error("product", _("Enter a product's barcode, SKU or ID."))
+            self.add_error("product", _("Enter a product's name, barcode, SKU or ID."))
         if "quantity" in cleaned and cleaned["quantity"] is None and not self.errors.get("quantity"):
             self.add_error("quantity", _("Enter the quantity."))
         return cleaned

@@ -1,5 +1,6 @@
-"""Read side of stock documents: the lists people page through."""
+"""Read side of stock documents: the lists people page through, and the product boxes."""
 
+import re
 from collections.abc import Collection
 from datetime import date
 
@@ -76,17 +77,51 @@ def document_list(
     return documents
 
 
+def ranked_products(text: str) -> QuerySet[Product]:
+    """Active products that `text` finds by name, SKU or barcode, best first, each with `rank`:
+    0 the exact SKU, barcode or name (any case), 1 a whole word of the name, 2 a prefix (of the name,
+    of one of its words, of the SKU or of a barcode), 3 any other part of the name or SKU; then
+    by name. The one ranking of the product boxes: suggestions, document lines and deal rows."""
+    text = text.strip()
+    barcodes = Barcode.objects.filter(product_id=OuterRef("pk"))
+    word = re.escape(text)  # PostgreSQL reads a backslash before a non-alphanumeric as that character
+    rank = Case(
+        When(Q(sku__iexact=text) | Exists(barcodes.filter(code=text)) | Q(name__iexact=text), then=Value(0)),
+        When(name__iregex=rf"\m{word}\M", then=Value(1)),
+        When(
+            Q(name__istartswith=text)
+            | Q(name__iregex=rf"\m{word}")
+            | Q(sku__istartswith=text)
+            | Exists(barcodes.filter(code__startswith=text)),
+            then=Value(2),
+        ),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return (
+        Product.objects.filter(is_active=True)
+        .filter(Q(name__icontains=text) | Q(sku__icontains=text) | Exists(barcodes.filter(code__startswith=text)))
+        .annotate(rank=rank)
+        .order_by("rank", "name", "id")
+    )
+
+
 def product_suggestions(query: str, *, limit: int = 20) -> list[Product]:
-    """Active products whose name or SKU contains `query` or whose barcode starts with it;
-    an exact barcode or SKU match comes first, then by name."""
+    """The first `limit` of `ranked_products(query)`."""
     query = query.strip()
     if not query:
         return []
-    barcodes = Barcode.objects.filter(product_id=OuterRef("pk"))
-    exact = Q(sku__iexact=query) | Exists(barcodes.filter(code=query))
-    return list(
-        Product.objects.filter(is_active=True)
-        .filter(Q(name__icontains=query) | Q(sku__icontains=query) | Exists(barcodes.filter(code__startswith=query)))
-        .annotate(rank=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("rank", "name", "id")[:limit]
-    )
+    return list(ranked_products(query)[:limit])
+
+
+def product_matches(texts: Collection[str], *, limit: int) -> dict[str, list[Product]]:
+    """The first `limit` of `ranked_products` for each of `texts`, in one query."""
+    texts = sorted({t.strip() for t in texts if t and t.strip()})
+    if not texts:
+        return {}
+    parts = [ranked_products(text).annotate(matched=Value(text))[:limit] for text in texts]
+    combined = parts[0].union(*parts[1:], all=True).order_by("rank", "name", "id") if len(parts) > 1 else parts[0]
+    found: dict[str, list[Product]] = {text: [] for text in texts}
+    for product in combined:
+        found[product.matched].append(product)
+    return found

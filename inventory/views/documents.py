@@ -5,6 +5,7 @@ Every change goes through `inventory.services.documents`; a refusal (`StockError
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -254,7 +255,7 @@ def document_delete(request, doc_type, pk):
 @require_GET
 def document_line(request, doc_type):
     """One row of the line formset (htmx): empty, or for a product given by `product` (id)
-    or `code` (barcode/SKU, as a scanner types it), with quantity 1."""
+    or `code` (a barcode or SKU as a scanner types it, or a name), with quantity 1."""
     kind = _doc_type_or_404(doc_type)
     require_document_type_right(request.user, "edit", kind)
     try:
@@ -266,16 +267,17 @@ def document_line(request, doc_type):
     product = None
     text = (request.GET.get("code") or request.GET.get("product") or "").strip()
     if text:
-        if request.GET.get("product"):
-            product = Product.objects.filter(pk=text).first() if text.isdigit() else None
+        if request.GET.get("product"):  # the id of a chosen suggestion (always an active product)
+            product = Product.objects.filter(pk=text, is_active=True).first() if _is_id(text) else None
+            if product is None:
+                message = _("That product is not available any more.")
+                return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
         else:
-            product = ProductResolver([text]).get(text)
-        if product is None:
-            message = _("No product has the barcode, SKU or ID “%(text)s”.") % {"text": text}
-            return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
-        if not product.is_active:
-            message = _("“%(product)s” is inactive and cannot be used in documents.") % {"product": product}
-            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+            try:
+                product = ProductResolver([text]).resolve(text)
+            except ValidationError as error:
+                status = 404 if error.code == "unknown_product" else 409
+                return HttpResponse(error.messages[0], status=status, content_type="text/plain; charset=utf-8")
     layout = load_layout(layout_key(kind))
     show_prices = shows_document_prices(request.user, kind) and layout.is_visible("line_price")
     columns = line_columns(layout, doc_type=kind, show_prices=show_prices)
@@ -292,6 +294,10 @@ def document_line(request, doc_type):
         "inventory/documents/_line_row.html",
         {"form": form, "columns": columns, **_type_context(request, kind)},
     )
+
+
+def _is_id(text: str) -> bool:
+    return text.isdigit() and len(text) < 19
 
 
 @require_GET

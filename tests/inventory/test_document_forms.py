@@ -108,7 +108,7 @@ def test_product_without_quantity_and_quantity_without_product():
     lines = formset(DocumentType.ADJUSTMENT, (product.sku, ""), ("", "2"))
     assert not lines.is_valid()
     assert "Enter the quantity." in lines.forms[0].errors["quantity"]
-    assert "Enter a product's barcode, SKU or ID." in lines.forms[1].errors["product"]
+    assert "Enter a product's name, barcode, SKU or ID." in lines.forms[1].errors["product"]
 
 
 def test_header_choices_are_limited():

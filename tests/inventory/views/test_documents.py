@@ -284,7 +284,7 @@ def test_unknown_product_text(client_logged_in, user, wh):
     data = form_data(user, lines=[("NO-SUCH-THING", 1)], warehouse=wh)
     response = client_logged_in.post(url("document_create", "adjustment"), data)
     assert response.status_code == 200
-    assert "No product has the barcode, SKU or ID “NO-SUCH-THING”." in response.content.decode()
+    assert "No product matches “NO-SUCH-THING” by name, barcode, SKU or ID." in response.content.decode()
     assert not StockDocument.objects.exists()
 
 
