@@ -1,19 +1,21 @@
-"""Django admin for the inventory. The admin never writes stock: balances and movements are
-read-only, documents cannot be added or deleted here (only through the services), and a
-processed or deleted document cannot be changed."""
+"""Django admin for the inventory. The admin writes nothing itself: products (with their
+barcodes and minimum levels), warehouses and the settings are saved through the services, as
+the signed-in user, with the services' rights and rules; documents, balances, movements and
+reservations are read-only here (they change in the app, through the services)."""
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import warehouse_scope
+from accounts.admin_mixins import SavedByService, input_from
+from accounts.catalogue import NEGATIVE_TYPES
+from accounts.permissions import can, warehouse_scope, warehouses_for
 from inventory.access import VIEW_WAREHOUSE, document_right, shows_document_prices, shows_purchase_price
 from inventory.models import (
     Barcode,
     Category,
     DocumentLine,
     DocumentSequence,
-    DocumentStatus,
     DocumentType,
     InventorySettings,
     MinimumStock,
@@ -25,6 +27,21 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.selectors.stock import with_reserved
+from inventory.services.catalog import ProductInput, create_product, update_product
+from inventory.services.settings import (
+    CHANGE_RESERVATION_SETTINGS,
+    MANAGE_INVENTORY_SETTINGS,
+    update_negative_stock_settings,
+    update_reservation_settings,
+)
+from inventory.services.warehouses import WarehouseInput, create_warehouse, update_warehouse
+
+VIEW_PRODUCT = "inventory.view_product"
+ADD_PRODUCT = "inventory.add_product"
+CHANGE_PRODUCT = "inventory.change_product"
+CHANGE_SELLING_PRICE = "inventory.change_selling_price"
+NEGATIVE_FIELDS = [f"allow_negative_{doc_type}" for doc_type in NEGATIVE_TYPES]
+RESERVATION_FIELDS = ["reservation_mode", "reservation_days", "sell_unshipped_on_won"]
 
 
 class WarehouseScopedMixin:
@@ -52,7 +69,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(WarehouseScopedMixin, admin.ModelAdmin):
+class WarehouseAdmin(WarehouseScopedMixin, SavedByService, admin.ModelAdmin):
     warehouse_field = "pk"
     list_display = ["name", "code", "responsible", "is_active", "is_default"]
     list_filter = ["is_active", "is_default"]
@@ -72,6 +89,14 @@ class WarehouseAdmin(WarehouseScopedMixin, admin.ModelAdmin):
         # Deleting checks movements and documents: the app's warehouse list does it.
         return False
 
+    def save_by_service(self, request, form, formsets, change):
+        # The read-only fields keep the warehouse's values (a new one: the model's defaults).
+        current = {"is_default": form.instance.is_default, "is_active": form.instance.is_active}
+        data = input_from(WarehouseInput, {**current, **form.cleaned_data})
+        if change:
+            return update_warehouse(form.instance, by=request.user, data=data)
+        return create_warehouse(by=request.user, data=data)
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
@@ -79,32 +104,95 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class BarcodeInline(admin.TabularInline):
+class ProductPartInline(admin.TabularInline):
+    """Barcodes or minimum levels: edited with their product, saved by its service, with the
+    product's rights."""
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, VIEW_PRODUCT)
+
+    def has_add_permission(self, request, obj=None):
+        return can(request.user, CHANGE_PRODUCT if obj is not None else ADD_PRODUCT)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+class BarcodeInline(ProductPartInline):
     model = Barcode
     extra = 1
 
 
-class MinimumStockInline(admin.TabularInline):
+class MinimumStockInline(WarehouseScopedMixin, ProductPartInline):
+    """Only the levels of the warehouses the user sees, and only those to choose."""
+
     model = MinimumStock
     extra = 0
     autocomplete_fields = ["warehouse"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "warehouse":
+            kwargs["queryset"] = warehouses_for(request.user, VIEW_WAREHOUSE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _barcodes(product: Product, formset) -> list[str]:
+    """The codes the barcode inline leaves (its stored codes when the inline is not shown)."""
+    if formset is None:
+        return list(product.barcodes.values_list("code", flat=True)) if product.pk else []
+    kept = [form for form in formset.forms if form not in formset.deleted_forms]
+    return [form.cleaned_data["code"] for form in kept if form.cleaned_data.get("code")]
+
+
+def _minimums(formset) -> dict:
+    """The levels the minimum inline changes, warehouse → quantity (None: removed)."""
+    if formset is None:
+        return {}
+    changed = [form for form in formset.forms if form.has_changed() or form in formset.deleted_forms]
+    before = Warehouse.objects.in_bulk([form.initial["warehouse"] for form in changed if form.initial.get("warehouse")])
+    minimums = {}
+    for form in changed:
+        old = before.get(form.initial.get("warehouse"))
+        if old is not None:
+            minimums[old] = None
+        if form not in formset.deleted_forms:
+            minimums[form.cleaned_data["warehouse"]] = form.cleaned_data["quantity"]
+    return minimums
+
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SavedByService, admin.ModelAdmin):
     list_display = ["sku", "name", "category", "unit", "selling_price", "is_active"]
     list_filter = ["is_active", "unit", "category"]
     search_fields = ["sku", "name", "barcodes__code"]
     list_select_related = ["category"]
     inlines = [BarcodeInline, MinimumStockInline]
     show_full_result_count = False
-    readonly_fields = ["custom"]  # typed in the app's product form, checked against its layout
 
     def get_exclude(self, request, obj=None):
         return [] if shows_purchase_price(request.user) else ["purchase_price"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Custom values are typed in the app's product form, checked against its layout.
+        return ["custom"] if can(request.user, CHANGE_SELLING_PRICE) else ["custom", "selling_price"]
 
-class DocumentLineInline(admin.TabularInline):
+    def save_by_service(self, request, form, formsets, change):
+        inlines = {formset.model: formset for formset in formsets}
+        data = input_from(
+            ProductInput,
+            form.cleaned_data,
+            barcodes=_barcodes(form.instance, inlines.get(Barcode)),
+            minimums=_minimums(inlines.get(MinimumStock)),
+        )
+        if change:
+            return update_product(form.instance, by=request.user, data=data)
+        return create_product(by=request.user, data=data)
+
+
+class DocumentLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DocumentLine
     extra = 0
     autocomplete_fields = ["product"]
@@ -114,18 +202,12 @@ class DocumentLineInline(admin.TabularInline):
         doc_type = obj.doc_type if obj is not None else DocumentType.RECEIPT
         return [] if shows_document_prices(request.user, doc_type) else ["price"]
 
-    def has_add_permission(self, request, obj=None):
-        return obj is not None and obj.is_editable and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.is_editable) and super().has_delete_permission(request, obj)
-
 
 @admin.register(StockDocument)
-class StockDocumentAdmin(admin.ModelAdmin):
+class StockDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """To look at: documents are created, changed, processed and deleted in the app, whose
+    services number them, check them and keep the ledger."""
+
     list_display = ["number", "doc_type", "status", "date", "warehouse", "destination", "responsible", "deleted_at"]
     list_filter = ["doc_type", "status", "warehouse", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["number", "comment", "supplier__name", "client__name"]
@@ -163,19 +245,6 @@ class StockDocumentAdmin(admin.ModelAdmin):
                     Q(destination__isnull=True) | Q(destination_id__in=scope)
                 )
         return queryset.filter(visible)
-
-    def has_add_permission(self, request):
-        # A document gets its number from the service; create documents in the app.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and (obj.status == DocumentStatus.PROCESSED or obj.deleted_at is not None):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        # Documents are deleted only by the service, which keeps them for the ledger.
-        return False
 
 
 @admin.register(StockBalance)
@@ -217,14 +286,45 @@ class StockMoveAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(InventorySettings)
-class InventorySettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "allow_negative_write_off", "allow_negative_transfer", "allow_negative_sales_order"]
+class InventorySettingsAdmin(SavedByService, admin.ModelAdmin):
+    """Negative stock with "Inventory section settings", reservations with "Change reservation
+    settings"; each part is read-only without its right."""
+
+    list_display = ["__str__", *NEGATIVE_FIELDS]
+
+    @staticmethod
+    def rights(request) -> tuple[bool, bool]:
+        return can(request.user, MANAGE_INVENTORY_SETTINGS), can(request.user, CHANGE_RESERVATION_SETTINGS)
+
+    def has_view_permission(self, request, obj=None):
+        return any(self.rights(request))
+
+    def has_change_permission(self, request, obj=None):
+        return any(self.rights(request))
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        negative, reservations = self.rights(request)
+        return [*([] if negative else NEGATIVE_FIELDS), *([] if reservations else RESERVATION_FIELDS)]
+
+    def save_by_service(self, request, form, formsets, change):
+        data = form.cleaned_data
+        if "reservation_mode" in data:
+            update_reservation_settings(
+                by=request.user,
+                mode=data["reservation_mode"],
+                days=data["reservation_days"],
+                sell_unshipped=data["sell_unshipped_on_won"],
+            )
+        allowed = {doc_type: data[f"allow_negative_{doc_type}"] for doc_type in NEGATIVE_TYPES}
+        if NEGATIVE_FIELDS[0] in data:
+            update_negative_stock_settings(by=request.user, allowed=allowed)
+        return InventorySettings.load()
 
 
 @admin.register(DocumentSequence)

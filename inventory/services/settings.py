@@ -1,14 +1,16 @@
-"""Services of the inventory section's settings: reservations."""
+"""Services of the inventory section's settings: negative stock and reservations."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import NEGATIVE_TYPES
 from accounts.permissions import require
 from inventory.models import InventorySettings
 from inventory.models.settings import ReservationMode
 
 CHANGE_RESERVATION_SETTINGS = "inventory.change_reservation_settings"
+MANAGE_INVENTORY_SETTINGS = "inventory.manage_inventory_settings"
 MIN_DAYS, MAX_DAYS = 1, 365
 
 
@@ -31,4 +33,21 @@ def update_reservation_settings(*, by, mode: str, days: int, sell_unshipped: boo
     settings.reservation_days = days
     settings.sell_unshipped_on_won = bool(sell_unshipped)
     settings.save(update_fields=["reservation_mode", "reservation_days", "sell_unshipped_on_won"])
+    return settings
+
+
+@transaction.atomic
+def update_negative_stock_settings(*, by, allowed: dict[str, bool]) -> InventorySettings:
+    """Allow negative stock, or not, on documents of each type `allowed` names (write-offs,
+    transfers, sales orders); other types keep their setting. Needs "Inventory section settings"."""
+    require(by, MANAGE_INVENTORY_SETTINGS)
+    unknown = sorted(set(allowed) - set(NEGATIVE_TYPES))
+    if unknown:
+        raise ValidationError(_("No negative stock setting for: %(types)s") % {"types": ", ".join(unknown)})
+    InventorySettings.load()
+    settings = InventorySettings.objects.select_for_update().get(pk=1)
+    fields = [f"allow_negative_{doc_type}" for doc_type in allowed]
+    for doc_type, allow in allowed.items():
+        setattr(settings, f"allow_negative_{doc_type}", bool(allow))
+    settings.save(update_fields=fields)
     return settings

@@ -1,5 +1,5 @@
-"""The admin cannot write stock: balances and movements are read-only, documents are deleted
-only by the service, processed documents cannot be changed."""
+"""The admin cannot write stock: balances, movements, reservations and documents are
+read-only (see test_admin_services.py for what the admin saves through the services)."""
 
 import pytest
 from django.contrib import admin
@@ -10,9 +10,11 @@ from crm.models import DealRow
 from inventory.models import (
     Barcode,
     DocumentLine,
+    DocumentSequence,
     DocumentType,
     InventorySettings,
     MinimumStock,
+    Reservation,
     StockBalance,
     StockDocument,
     StockMove,
@@ -83,16 +85,31 @@ def test_processed_document_is_read_only(admin_client_, superuser, processed):
     assert processed.comment == ""
 
 
-def test_draft_document_can_be_changed_but_never_deleted_or_added(superuser):
+def test_a_draft_document_and_its_lines_are_view_only(superuser):
     draft = make_document(
         DocumentType.ADJUSTMENT, by=superuser, warehouse=WarehouseFactory(), lines=[(ProductFactory(), 1)]
     )
-    model_admin = admin.site._registry[StockDocument]
+    document_admin = admin.site._registry[StockDocument]
     request = _request(superuser)
-    assert model_admin.has_change_permission(request, draft)
-    assert not model_admin.has_delete_permission(request, draft)
+    assert document_admin.has_view_permission(request, draft)
+    assert not document_admin.has_add_permission(request)
+    assert not document_admin.has_change_permission(request, draft)
+    assert not document_admin.has_delete_permission(request, draft)
+    (lines,) = document_admin.get_inline_instances(request, draft)
+    assert lines.has_view_permission(request, draft)
+    assert not lines.has_add_permission(request, draft)
+    assert not lines.has_change_permission(request, draft)
+    assert not lines.has_delete_permission(request, draft)
+
+
+@pytest.mark.parametrize("model", [Reservation, DocumentSequence])
+def test_reservations_and_document_numbers_are_view_only(superuser, model):
+    model_admin = admin.site._registry[model]
+    request = _request(superuser)
+    assert model_admin.has_view_permission(request)
     assert not model_admin.has_add_permission(request)
-    assert "status" in model_admin.get_readonly_fields(request, draft)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
 
 
 def test_inventory_settings_change_only(admin_client_, superuser):
