@@ -13,6 +13,7 @@ from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
 from inventory.forms.documents import ProductTextField
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from layouts.builder import apply_layout, load_layout
+from web.fields import DecimalField
 
 
 def _person(user) -> str:
@@ -85,10 +86,10 @@ class RowForm(forms.Form):
         label=_("Product"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Name, barcode, SKU or ID")}),
     )
-    quantity = forms.DecimalField(
+    quantity = DecimalField(
         label=_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS, widget=_decimal_input()
     )
-    price = forms.DecimalField(
+    price = DecimalField(
         label=_("Price"),
         required=False,
         min_value=0,
@@ -97,7 +98,7 @@ class RowForm(forms.Form):
         widget=_decimal_input(),
         help_text=_("Empty: the product's selling price."),
     )
-    discount = forms.DecimalField(
+    discount = DecimalField(
         label=_("Discount, %"),
         required=False,
         min_value=0,

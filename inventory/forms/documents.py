@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import warehouses_for
 from crm.models import Company
-from inventory.access import document_right, shows_document_prices
+from inventory.access import UNPRICED_TYPES, document_right, shows_document_prices
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput, create_document, update_document
 from layouts.builder import FormLayoutView, apply_layout, load_layout
+from web.fields import DecimalField
 
 LINE_PREFIX = "lines"
 EXTRA_LINES = 3  # empty rows for typing without JavaScript
@@ -51,7 +52,8 @@ class ProductResolver:
         self.load(texts)
 
     def load(self, texts: Iterable[str]) -> None:
-        texts = {t.strip() for t in texts if t and t.strip()} - set(self._found)
+        # A text with a NUL cannot match (PostgreSQL refuses it): its field says why.
+        texts = {t.strip() for t in texts if t and t.strip() and "\x00" not in t} - set(self._found)
         if not texts:
             return
         found: dict[str, Product] = {}
@@ -67,11 +69,11 @@ class ProductResolver:
             for product in Product.objects.annotate(sku_upper=Upper("sku")).filter(sku_upper__in=upper):
                 found[upper[product.sku_upper]] = product
         rest = texts - set(found)
-        ids = {int(t) for t in rest if t.isdigit() and len(t) < 19}
+        ids = {int(t) for t in rest if t.isascii() and t.isdigit() and len(t) < 19}
         if ids:
             by_id = Product.objects.in_bulk(ids)
             for text in rest:
-                if text.isdigit() and int(text) in by_id:
+                if text.isascii() and text.isdigit() and int(text) in by_id:
                     found[text] = by_id[int(text)]
         rest = texts - set(found)
         if rest:
@@ -148,14 +150,14 @@ class LineForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Name, barcode, SKU or ID")}),
     )
-    quantity = forms.DecimalField(
+    quantity = DecimalField(
         label=_("Quantity"),
         required=False,
         max_digits=QUANTITY_DIGITS,
         decimal_places=QUANTITY_DECIMALS,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    price = forms.DecimalField(
+    price = DecimalField(
         label=_("Price"),
         required=False,
         min_value=0,
@@ -180,7 +182,7 @@ class LineForm(forms.Form):
         self.fields["product"].resolver = resolver
         if doc_type == DocumentType.STOCK_COUNT:
             self.fields["quantity"].label = _("Counted quantity")
-        if doc_type == DocumentType.STOCK_COUNT or not show_prices:
+        if doc_type in UNPRICED_TYPES or not show_prices:
             del self.fields["price"]
         if columns is not None:
             for name, label in columns:
@@ -230,7 +232,8 @@ class LineForm(forms.Form):
 
 class BaseLineFormSet(forms.BaseFormSet):
     """The lines. Without `show_prices` the price column is absent (purchase prices the user may
-    not see): a line keeps the price it had, a new line takes the product's purchase price."""
+    not see): a line keeps the price it had. A new line without a price typed takes the
+    product's (`default_price`)."""
 
     def __init__(self, *args, doc_type: str, show_prices: bool = True, kept_prices=None, columns=None, **kwargs):
         self.doc_type = doc_type
@@ -272,9 +275,8 @@ class BaseLineFormSet(forms.BaseFormSet):
             if not data or data.get("DELETE") or data.get("product") is None:
                 continue
             product = data["product"]
-            price = data.get("price") or Decimal("0")
-            if not self.show_prices and self.doc_type != DocumentType.STOCK_COUNT:
-                price = self.kept_prices.get(product.pk, product.purchase_price)
+            # None: no price typed (or no price column); the product's own, once merged
+            price = data.get("price") if self.show_prices else self.kept_prices.get(product.pk)
             line = merged.get(product.pk)
             if line is None:
                 merged[product.pk] = {"product": product, "quantity": data["quantity"], "price": price}
@@ -290,7 +292,12 @@ class BaseLineFormSet(forms.BaseFormSet):
         if not merged:
             raise ValidationError(_("Add at least one line."), code="no_lines")
         self.lines = [
-            LineInput(product=x["product"], quantity=x["quantity"], price=x["price"]) for x in merged.values()
+            LineInput(
+                product=x["product"],
+                quantity=x["quantity"],
+                price=x["price"] if x["price"] is not None else default_price(self.doc_type, x["product"]),
+            )
+            for x in merged.values()
         ]
 
 
@@ -323,7 +330,7 @@ def line_columns(layout: FormLayoutView, *, doc_type: str, show_prices: bool) ->
     columns = []
     for entry in layout.group("lines"):
         name = entry.key.removeprefix("line_")
-        if name == "price" and (doc_type == DocumentType.STOCK_COUNT or not show_prices or not entry.visible):
+        if name == "price" and (doc_type in UNPRICED_TYPES or not show_prices or not entry.visible):
             continue
         if (
             name == "quantity"
@@ -334,6 +341,14 @@ def line_columns(layout: FormLayoutView, *, doc_type: str, show_prices: bool) ->
             continue
         columns.append((name, entry.label))
     return columns
+
+
+def default_price(doc_type: str, product: Product) -> Decimal:
+    """The price a line takes when none is typed: an order's is the product's selling price,
+    a receipt's (adjustment's, write-off's) its purchase price; transfers and counts have none."""
+    if doc_type in UNPRICED_TYPES:
+        return Decimal("0")
+    return product.selling_price if doc_type == DocumentType.SALES_ORDER else product.purchase_price
 
 
 def make_line_form(
@@ -349,9 +364,8 @@ def make_line_form(
     initial = {}
     if product is not None:
         initial = {"product": product.sku, "product_obj": product, "quantity": quantity}
-        # Selling price for an order; a receipt's price is the supplier's, typed by the clerk.
-        if doc_type == DocumentType.SALES_ORDER:
-            initial["price"] = product.selling_price
+        if show_prices:
+            initial["price"] = default_price(doc_type, product)
     form = LineForm(
         prefix=f"{LINE_PREFIX}-{index}",
         initial=initial,

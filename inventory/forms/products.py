@@ -11,12 +11,13 @@ from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.catalog import ProductInput, parse_barcodes
 from layouts.builder import apply_layout, load_layout
+from web.fields import DecimalField
 
 MINIMUM_PREFIX = "min_"
 
 
-def _money(label) -> forms.DecimalField:
-    return forms.DecimalField(
+def _money(label) -> DecimalField:
+    return DecimalField(
         label=label, max_digits=MONEY_DIGITS, decimal_places=MONEY_DECIMALS, min_value=0, initial=0, localize=True
     )
 
@@ -33,7 +34,7 @@ class ProductForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
     purchase_price = _money(_("Purchase price"))
     selling_price = _money(_("Selling price"))
-    vat_rate = forms.DecimalField(
+    vat_rate = DecimalField(
         label=_("VAT rate, %"), max_digits=5, decimal_places=2, min_value=0, max_value=100, initial=0, localize=True
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -74,7 +75,7 @@ class ProductForm(forms.Form):
         visible = warehouses_for(user, "inventory.view_warehouse")
         self.warehouses = list(visible.filter(is_active=True).order_by("-is_default", "name", "id"))
         for warehouse in self.warehouses:
-            self.fields[f"{MINIMUM_PREFIX}{warehouse.pk}"] = forms.DecimalField(
+            self.fields[f"{MINIMUM_PREFIX}{warehouse.pk}"] = DecimalField(
                 label=warehouse.name,
                 required=False,
                 min_value=0,

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.models.settings import ReservationMode
 from inventory.services.settings import MAX_DAYS, MIN_DAYS
+from web.fields import IntegerField
 
 
 class ReservationSettingsForm(forms.Form):
     mode = forms.ChoiceField(label=_("Reserve products"), choices=ReservationMode.choices, widget=forms.RadioSelect)
-    days = forms.IntegerField(
+    days = IntegerField(
         label=_("Reservation period, days"),
         min_value=MIN_DAYS,
         max_value=MAX_DAYS,

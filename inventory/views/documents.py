@@ -34,10 +34,11 @@ from inventory.forms.documents import (
 )
 from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
 from inventory.selectors.documents import document_list as select_documents
-from inventory.selectors.documents import product_suggestions
-from inventory.services.documents import cancel_document, delete_document, process_document
+from inventory.selectors.documents import product_suggestions, unpriced_lines
+from inventory.services.documents import LineInput, cancel_document, delete_document, process_document
 from layouts.builder import load_layout
 from web.errors import run_reporting
+from web.validators import query_text
 
 PAGE_SIZE = 50
 
@@ -133,8 +134,16 @@ def _form_page(request, kind: DocumentType, forms: DocumentForms, document: Stoc
             "columns": forms.columns,
             "line_errors": forms.all_line_errors,
             "may_process": _may_process(request.user, kind, document),
+            "unpriced": unpriced_lines(kind, _form_lines(forms)),
         },
     )
+
+
+def _form_lines(forms: DocumentForms) -> list:
+    """The lines the form holds: as posted once they are valid, else as saved."""
+    if forms.lines.is_bound:
+        return getattr(forms.lines, "lines", [])
+    return [LineInput(product=x["product_obj"], quantity=x["quantity"], price=x["price"]) for x in forms.lines.initial]
 
 
 def _save(request, kind: DocumentType, document: StockDocument | None):
@@ -171,7 +180,24 @@ def _process_saved(request, document: StockDocument) -> None:
         )
         return
     messages.success(request, _("%(number)s saved.") % {"number": document.number})
-    _run(request, process_document, document, _("%(number)s processed."))
+    if not _zero_prices_unconfirmed(request, document):
+        _run(request, process_document, document, _("%(number)s processed."))
+
+
+def _zero_prices_unconfirmed(request, document: StockDocument) -> bool:
+    """A receipt with lines at zero price is processed only with `confirm_zero_prices`
+    posted ("Process anyway"); without it, a warning names the lines."""
+    if request.POST.get("confirm_zero_prices") == "1":
+        return False
+    unpriced = unpriced_lines(document.doc_type, document.lines.select_related("product").order_by("id"))
+    if not unpriced:
+        return False
+    messages.warning(
+        request,
+        _("%(number)s was not processed: %(products)s have no price. Enter their prices, or choose “Process anyway”.")
+        % {"number": document.number, "products": ", ".join(str(line.product) for line in unpriced)},
+    )
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -222,6 +248,7 @@ def document_detail(request, doc_type, pk):
             "moves": moves,
             "custom_values": custom_values,
             "may": document_actions(request.user, document),
+            "unpriced": unpriced_lines(kind, lines) if document.can_be_processed else [],
         },
     )
 
@@ -233,7 +260,9 @@ def _run(request, action, document, success: str) -> bool:
 @require_POST
 def document_process(request, doc_type, pk):
     document = _document_or_404(request, doc_type, pk)
-    _run(request, process_document, document, _("%(number)s processed."))
+    require(request.user, document_right("process", document.doc_type), document)
+    if not _zero_prices_unconfirmed(request, document):
+        _run(request, process_document, document, _("%(number)s processed."))
     return redirect(document_url(document))
 
 
@@ -258,14 +287,15 @@ def document_line(request, doc_type):
     or `code` (a barcode or SKU as a scanner types it, or a name), with quantity 1."""
     kind = _doc_type_or_404(doc_type)
     require_document_type_right(request.user, "edit", kind)
-    try:
-        index = int(request.GET.get("index", "0"))
-    except ValueError:
-        index = -1
+    index = request.GET.get("index", "0")
+    index = int(index) if _is_id(index) else -1
     if not 0 <= index < 1000:
         return HttpResponse(_("Too many lines."), status=400, content_type="text/plain; charset=utf-8")
     product = None
-    text = (request.GET.get("code") or request.GET.get("product") or "").strip()
+    try:
+        text = query_text(request, "code") or query_text(request, "product")
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
     if text:
         if request.GET.get("product"):  # the id of a chosen suggestion (always an active product)
             product = Product.objects.filter(pk=text, is_active=True).first() if _is_id(text) else None
@@ -297,14 +327,17 @@ def document_line(request, doc_type):
 
 
 def _is_id(text: str) -> bool:
-    return text.isdigit() and len(text) < 19
+    return text.isascii() and text.isdigit() and len(text) < 19
 
 
 @require_GET
 @inventory_view("inventory.view_product")
 def product_lookup(request):
     """Up to 20 active products matching `q` by name, SKU or barcode (htmx suggestions)."""
-    query = (request.GET.get("q") or "").strip()
+    try:
+        query = query_text(request, "q")
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
     products = product_suggestions(query) if query else []
     return render(request, "inventory/documents/_product_suggestions.html", {"products": products, "query": query})
 

@@ -1,0 +1,25 @@
+"""Checks of what people type, shared by every form, filter and service: text without NUL
+characters (PostgreSQL cannot store them), numbers in the digits 0–9."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+
+# The check every forms.CharField already runs (so filters' CharFilters too); services and
+# GET parameters read outside a form use it by this name.
+no_nul = ProhibitNullCharactersValidator()
+
+
+def ascii_digits(text: str) -> None:
+    """Refuse digits other than 0–9 (Arabic-Indic, full-width…) and `_` separators, which
+    Python's Decimal and int accept but a person rarely means."""
+    if "_" in text or any(char.isdigit() and not char.isascii() for char in text):
+        raise ValidationError(_("Use the digits 0–9."), code="digits")
+
+
+def query_text(request, name: str) -> str:
+    """GET parameter `name`, stripped ("" when absent); `ValidationError` if it holds a NUL
+    (the view answers with the message instead of querying)."""
+    text = (request.GET.get(name) or "").strip()
+    no_nul(text)
+    return text
