@@ -54,11 +54,15 @@ def document_actions(user, document: StockDocument) -> dict[str, bool]:
     }
 
 
+# Types whose lines carry no price: a transfer moves stock at its cost, a stock count counts it.
+UNPRICED_TYPES = frozenset({DocumentType.TRANSFER, DocumentType.STOCK_COUNT})
+
+
 def shows_document_prices(user, doc_type: str) -> bool:
     """A sales order's prices are selling prices, shown to everyone who sees the order; the
-    other types carry purchase prices (cost), shown only with "View purchase price". A stock
-    count has no prices."""
-    if doc_type == DocumentType.STOCK_COUNT:
+    other types carry purchase prices (cost), shown only with "View purchase price".
+    Transfers and stock counts have no prices (nor a currency)."""
+    if doc_type in UNPRICED_TYPES:
         return False
     return doc_type == DocumentType.SALES_ORDER or can(user, PURCHASE_PRICE)
 

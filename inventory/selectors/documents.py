@@ -1,7 +1,7 @@
 """Read side of stock documents: the lists people page through, and the product boxes."""
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from django.db.models import (
@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from inventory.models import Barcode, Product, StockDocument
+from inventory.models import Barcode, DocumentType, Product, StockDocument
 from inventory.models.quantities import MONEY_DECIMALS, QUANTITY_DIGITS
 
 # quantity (15,3) × price (14,2) needs room for both.
@@ -125,3 +125,11 @@ def product_matches(texts: Collection[str], *, limit: int) -> dict[str, list[Pro
     for product in combined:
         found[product.matched].append(product)
     return found
+
+
+def unpriced_lines(doc_type: str, lines: Iterable) -> list:
+    """A receipt's lines at zero price (anything with `product` and `price`): processing them
+    leaves their products' purchase prices as they were, so the user is warned and asked first."""
+    if doc_type != DocumentType.RECEIPT:
+        return []
+    return [line for line in lines if not line.price]
