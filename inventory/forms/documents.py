@@ -24,6 +24,7 @@ from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_D
 from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput, create_document, update_document
 from layouts.builder import FormLayoutView, apply_layout, load_layout
+from web.fields import DecimalField
 
 LINE_PREFIX = "lines"
 EXTRA_LINES = 3  # empty rows for typing without JavaScript
@@ -51,7 +52,8 @@ class ProductResolver:
         self.load(texts)
 
     def load(self, texts: Iterable[str]) -> None:
-        texts = {t.strip() for t in texts if t and t.strip()} - set(self._found)
+        # A text with a NUL cannot match (PostgreSQL refuses it): its field says why.
+        texts = {t.strip() for t in texts if t and t.strip() and "\x00" not in t} - set(self._found)
         if not texts:
             return
         found: dict[str, Product] = {}
@@ -67,11 +69,11 @@ class ProductResolver:
             for product in Product.objects.annotate(sku_upper=Upper("sku")).filter(sku_upper__in=upper):
                 found[upper[product.sku_upper]] = product
         rest = texts - set(found)
-        ids = {int(t) for t in rest if t.isdigit() and len(t) < 19}
+        ids = {int(t) for t in rest if t.isascii() and t.isdigit() and len(t) < 19}
         if ids:
             by_id = Product.objects.in_bulk(ids)
             for text in rest:
-                if text.isdigit() and int(text) in by_id:
+                if text.isascii() and text.isdigit() and int(text) in by_id:
                     found[text] = by_id[int(text)]
         rest = texts - set(found)
         if rest:
@@ -148,14 +150,14 @@ class LineForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Name, barcode, SKU or ID")}),
     )
-    quantity = forms.DecimalField(
+    quantity = DecimalField(
         label=_("Quantity"),
         required=False,
         max_digits=QUANTITY_DIGITS,
         decimal_places=QUANTITY_DECIMALS,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    price = forms.DecimalField(
+    price = DecimalField(
         label=_("Price"),
         required=False,
         min_value=0,

@@ -38,6 +38,7 @@ from inventory.selectors.documents import product_suggestions, unpriced_lines
 from inventory.services.documents import LineInput, cancel_document, delete_document, process_document
 from layouts.builder import load_layout
 from web.errors import run_reporting
+from web.validators import query_text
 
 PAGE_SIZE = 50
 
@@ -286,14 +287,15 @@ def document_line(request, doc_type):
     or `code` (a barcode or SKU as a scanner types it, or a name), with quantity 1."""
     kind = _doc_type_or_404(doc_type)
     require_document_type_right(request.user, "edit", kind)
-    try:
-        index = int(request.GET.get("index", "0"))
-    except ValueError:
-        index = -1
+    index = request.GET.get("index", "0")
+    index = int(index) if _is_id(index) else -1
     if not 0 <= index < 1000:
         return HttpResponse(_("Too many lines."), status=400, content_type="text/plain; charset=utf-8")
     product = None
-    text = (request.GET.get("code") or request.GET.get("product") or "").strip()
+    try:
+        text = query_text(request, "code") or query_text(request, "product")
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
     if text:
         if request.GET.get("product"):  # the id of a chosen suggestion (always an active product)
             product = Product.objects.filter(pk=text, is_active=True).first() if _is_id(text) else None
@@ -325,14 +327,17 @@ def document_line(request, doc_type):
 
 
 def _is_id(text: str) -> bool:
-    return text.isdigit() and len(text) < 19
+    return text.isascii() and text.isdigit() and len(text) < 19
 
 
 @require_GET
 @inventory_view("inventory.view_product")
 def product_lookup(request):
     """Up to 20 active products matching `q` by name, SKU or barcode (htmx suggestions)."""
-    query = (request.GET.get("q") or "").strip()
+    try:
+        query = query_text(request, "q")
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
     products = product_suggestions(query) if query else []
     return render(request, "inventory/documents/_product_suggestions.html", {"products": products, "query": query})
 
