@@ -70,7 +70,11 @@ class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     # -- saving and deleting through the services ------------------------------------------------
     def save_model(self, request, obj, form, change):
         save_role_grants(
-            obj, global_perms=form.global_perms, per_warehouse=form.per_warehouse, members=form.member_list
+            obj,
+            by=request.user,
+            global_perms=form.global_perms,
+            per_warehouse=form.per_warehouse,
+            members=form.member_list,
         )
 
     def save_related(self, request, form, formsets, change):
@@ -93,7 +97,7 @@ class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:accounts_role_change", args=[object_id]))
 
     def delete_model(self, request, obj):
-        delete_role(obj)
+        delete_role(obj, by=request.user)
 
     # -- the overview: roles × rights -------------------------------------------------------------
     def get_urls(self):

@@ -122,8 +122,9 @@ def _warehouse_ids(warehouses) -> set[int]:
 
 
 @transaction.atomic
-def save_role_grants(role: Group, *, global_perms, per_warehouse, members=None) -> None:
-    """Save `role` (new or not) with exactly these catalogue grants, in one transaction.
+def save_role_grants(role: Group, *, by, global_perms, per_warehouse, members=None) -> None:
+    """Save `role` (new or not) with exactly these catalogue grants, in one transaction; `by`
+    needs "Employee access settings" (`MANAGE_ROLES`).
 
     `global_perms`: names (`app_label.codename`) granted for all warehouses; `per_warehouse`:
     name → warehouses (objects or ids) for rights granted on chosen warehouses only (an empty
@@ -133,8 +134,10 @@ def save_role_grants(role: Group, *, global_perms, per_warehouse, members=None) 
     no active user who may manage roles."""
 
     from accounts.models import WarehouseGroupPermission
+    from accounts.permissions import require
     from inventory.models import Warehouse
 
+    require(by, MANAGE_ROLES)
     global_perms = set(global_perms)
     chosen = {name: _warehouse_ids(ws) for name, ws in per_warehouse.items() if ws}
     unknown = (global_perms | set(chosen)) - set(BY_NAME)
@@ -187,9 +190,13 @@ def save_role_grants(role: Group, *, global_perms, per_warehouse, members=None) 
 
 
 @transaction.atomic
-def delete_role(role: Group) -> None:
-    """Delete `role` and its grants; raises `ValidationError` (deleting nothing) when that would
-    leave no active user who may manage roles."""
+def delete_role(role: Group, *, by) -> None:
+    """Delete `role` and its grants (`by` needs "Employee access settings"); raises
+    `ValidationError` (deleting nothing) when that would leave no active user who may manage
+    roles."""
+    from accounts.permissions import require
+
+    require(by, MANAGE_ROLES)
     _lock_role_administration(role)
     check_administrators_remain(role=role, keeps_right=False)
     role.delete()

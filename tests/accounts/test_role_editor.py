@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -190,11 +190,11 @@ def test_chosen_warehouses_are_object_permissions_that_can_answers(manager_clien
     assert not can(member, "inventory.view_stock_count", w0)
 
 
-def test_permissions_outside_the_catalogue_are_kept(warehouses):
+def test_permissions_outside_the_catalogue_are_kept(warehouses, manager):
     role = Group.objects.create(name="Mixed")
     role.permissions.add(*permissions_named(["auth.view_user", "inventory.view_reports"]))
     assign_perm("inventory.change_warehouse", role, warehouses[0])  # not a catalogue right
-    save_role_grants(role, global_perms={"inventory.view_inventory"}, per_warehouse={})
+    save_role_grants(role, by=manager, global_perms={"inventory.view_inventory"}, per_warehouse={})
     held = set(role.permissions.values_list("content_type__app_label", "codename"))
     assert held == {("auth", "view_user"), ("inventory", "view_inventory")}
     assert WarehouseGroupPermission.objects.filter(group=role, permission__codename="change_warehouse").exists()
@@ -222,20 +222,36 @@ def test_an_unknown_warehouse_is_a_form_error_and_changes_nothing(manager_client
     assert snapshot(clerk) == before
 
 
-def test_the_service_refuses_unknown_warehouses_and_rights_changing_nothing(warehouses):
+def test_the_service_refuses_unknown_warehouses_and_rights_changing_nothing(warehouses, manager):
     clerk = Group.objects.get(name=CLERK)
     before = snapshot(clerk)
     clerk.name = "Renamed clerk"
     with pytest.raises(ValidationError):
-        save_role_grants(clerk, global_perms=set(), per_warehouse={"inventory.view_receipt": [warehouses[0], 987654]})
+        save_role_grants(
+            clerk, by=manager, global_perms=set(), per_warehouse={"inventory.view_receipt": [warehouses[0], 987654]}
+        )
     with pytest.raises(ValidationError):
-        save_role_grants(clerk, global_perms={"inventory.no_such_right"}, per_warehouse={})
+        save_role_grants(clerk, by=manager, global_perms={"inventory.no_such_right"}, per_warehouse={})
     with pytest.raises(ValidationError):  # not a per-warehouse right
-        save_role_grants(clerk, global_perms=set(), per_warehouse={"inventory.view_reports": [warehouses[0]]})
+        save_role_grants(
+            clerk, by=manager, global_perms=set(), per_warehouse={"inventory.view_reports": [warehouses[0]]}
+        )
     assert snapshot(clerk) == before
 
 
-def test_a_failure_in_the_middle_leaves_the_role_as_it_was(warehouses, monkeypatch):
+@pytest.mark.parametrize("role_name", [STAFF, CLERK])
+def test_saving_or_deleting_a_role_needs_the_right_to_manage_roles(warehouses, role_name):
+    person = UserFactory(roles=[role_name])
+    clerk = Group.objects.get(name=CLERK)
+    before = snapshot(clerk)
+    with pytest.raises(PermissionDenied):
+        save_role_grants(clerk, by=person, global_perms={"inventory.view_inventory"}, per_warehouse={}, members=[])
+    with pytest.raises(PermissionDenied):
+        delete_role(clerk, by=person)
+    assert snapshot(clerk) == before
+
+
+def test_a_failure_in_the_middle_leaves_the_role_as_it_was(warehouses, monkeypatch, manager):
     """The global permissions are written before the warehouse rows: when writing those fails,
     the name, the permissions and the members written before are rolled back too."""
     clerk = Group.objects.get(name=CLERK)
@@ -250,6 +266,7 @@ def test_a_failure_in_the_middle_leaves_the_role_as_it_was(warehouses, monkeypat
     with pytest.raises(RuntimeError):
         save_role_grants(
             clerk,
+            by=manager,
             global_perms={"inventory.view_inventory"},
             per_warehouse={"inventory.view_receipt": [warehouses[1]]},
             members=[],
@@ -311,7 +328,7 @@ def test_removing_the_right_from_the_last_administrators_role_is_refused(manager
     assert "leave nobody who can manage roles" in response.content.decode()
     assert snapshot(administrator) == before
     with pytest.raises(ValidationError):
-        save_role_grants(administrator, global_perms=everything_but, per_warehouse={})
+        save_role_grants(administrator, by=manager, global_perms=everything_but, per_warehouse={})
     assert snapshot(administrator) == before
 
 
@@ -327,14 +344,14 @@ def test_removing_the_last_administrator_from_the_role_is_refused(manager_client
     assert snapshot(administrator) == before
 
 
-def test_deleting_the_last_administrators_role_is_refused(manager_client):
+def test_deleting_the_last_administrators_role_is_refused(manager_client, manager):
     administrator = Group.objects.get(name=ADMINISTRATOR)
     delete_url = reverse("admin:accounts_role_delete", args=[administrator.pk])
     response = manager_client.post(delete_url, {"post": "yes"}, follow=True)
     assert "leave nobody who can manage roles" in response.content.decode()
     assert Group.objects.filter(pk=administrator.pk).exists()
     with pytest.raises(ValidationError):
-        delete_role(administrator)
+        delete_role(administrator, by=manager)
     assert Group.objects.filter(pk=administrator.pk).exists()
 
 
@@ -360,20 +377,21 @@ def test_deleting_a_role_with_an_administrator_left(manager_client):
 
 
 def test_an_active_superuser_counts_as_an_administrator(warehouses):
-    UserFactory(is_superuser=True)
+    superuser = UserFactory(is_superuser=True)
     administrator = Group.objects.get(name=ADMINISTRATOR)
-    delete_role(administrator)
+    delete_role(administrator, by=superuser)
     assert not Group.objects.filter(pk=administrator.pk).exists()
 
 
 # -- the overview --------------------------------------------------------------------------------
 
 
-def test_the_overview_shows_each_roles_grants(manager_client, warehouses):
+def test_the_overview_shows_each_roles_grants(manager_client, warehouses, manager):
     w0, w1, _w2 = warehouses
     role = Group.objects.create(name="Receiving")
     save_role_grants(
         role,
+        by=manager,
         global_perms={"inventory.view_inventory", "inventory.process_receipt"},
         per_warehouse={"inventory.view_receipt": [w1, w0]},
     )
@@ -392,7 +410,7 @@ def test_the_overview_shows_each_roles_grants(manager_client, warehouses):
     assert "W0, W1" in response.content.decode()
 
 
-def test_the_overview_takes_the_same_queries_for_3_and_10_roles(manager_client, warehouses):
+def test_the_overview_takes_the_same_queries_for_3_and_10_roles(manager_client, warehouses, manager):
     url = reverse(OVERVIEW)
     manager_client.get(url)  # warm the content type cache
     with CaptureQueriesContext(connection) as three:
@@ -402,6 +420,7 @@ def test_the_overview_takes_the_same_queries_for_3_and_10_roles(manager_client, 
         role = Group.objects.create(name=f"Extra {i}")
         save_role_grants(
             role,
+            by=manager,
             global_perms={"inventory.view_inventory", "inventory.view_receipt"},
             per_warehouse={"inventory.process_receipt": warehouses[: i % 3 + 1], "inventory.view_transfer": warehouses},
         )
