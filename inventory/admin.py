@@ -26,7 +26,6 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
-from inventory.selectors.stock import with_reserved
 from inventory.services.catalog import ProductInput, create_product, update_product
 from inventory.services.settings import (
     CHANGE_RESERVATION_SETTINGS,
@@ -256,7 +255,7 @@ class StockBalanceAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdm
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return with_reserved(super().get_queryset(request))
+        return super().get_queryset(request).with_available()
 
     @admin.display(description=_("reserved"))
     def reserved(self, obj):
@@ -264,7 +263,7 @@ class StockBalanceAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("available"))
     def available(self, obj):
-        return obj.available_qty
+        return obj.available
 
 
 @admin.register(Reservation)

@@ -1,8 +1,15 @@
-"""Every row lock the stock services take, in one place and one order.
+"""Every row lock the stock and deal services take, in one place and one order:
 
-Order: the document first, then its balances in (warehouse_id, product_id) order with a single
-query, so two transactions touching the same balances (say, opposite transfers) always queue
-instead of deadlocking.
+    document → deal → balances → reservations
+
+A transaction takes the locks it needs in that order and skips the kinds it does not need;
+within a kind it locks several rows in one query ordered by key. So two transactions touching
+the same rows (opposite transfers, a row edited while it is reserved) always queue instead of
+deadlocking. A deal's lock covers its product rows: every service that changes them takes it
+first. Winning a deal locks the deal, then the sales orders it creates: they are new, and no
+other transaction can see them, let alone lock them, before it commits. Services run under
+the bounded retry (`inventory.retry`), for what this order cannot rule out (e.g. two inserts
+of the same missing balance).
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,9 +18,11 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection, models
-from django.utils import timezone
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from crm.models import Deal
 from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument
+from inventory.models.reservations import counting, counting_sql
 
 BalanceKey = tuple[int, int]  # (warehouse_id, product_id)
 
@@ -147,6 +156,12 @@ def _fetch_one(sql: str, params: list):
         return cursor.fetchone()
 
 
+def lock_deal(deal_id: int) -> Deal:
+    """Lock a deal row (and so its product rows) for the rest of the transaction and return its
+    current state, with its stage and pipeline (not locked)."""
+    return Deal.objects.select_for_update(of=("self",)).select_related("stage", "pipeline").get(pk=deal_id)
+
+
 def lock_balances(keys: Iterable[BalanceKey]) -> dict[BalanceKey, LockedBalance]:
     """Lock the balances of `keys` with one ordered SELECT … FOR UPDATE, creating missing
     rows first (a FOR UPDATE that matches no row locks nothing)."""
@@ -182,21 +197,33 @@ def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, LockedBalance
 def load_reserved(
     balances: dict[BalanceKey, LockedBalance], keys: Iterable[BalanceKey], *, sparing_deal_id: int | None = None
 ) -> None:
-    """Set `reserved` of the locked balances of `keys` to what counting reservations (active,
-    not expired) hold, leaving out those of the deal `sparing_deal_id` (its own sales order
+    """Set `reserved` of the locked balances of `keys` to what counting reservations
+    (`counting_sql`) hold, leaving out those of the deal `sparing_deal_id` (its own sales order
     may take them). One query, run after the lock: a statement that waited for the lock would
     not see reservations committed meanwhile, a new one does."""
     keys = sorted(set(keys))
     if not keys:
         return
     table = Reservation._meta.db_table
+    condition, params = counting_sql()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT warehouse_id, product_id, SUM(quantity) FROM {table} "
-            "WHERE status = %s AND reserved_until > %s AND deal_id IS DISTINCT FROM %s "
+            f"WHERE {condition} AND deal_id IS DISTINCT FROM %s "
             "AND (warehouse_id, product_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
             "GROUP BY warehouse_id, product_id",
-            [ReservationStatus.ACTIVE, timezone.now(), sparing_deal_id, [w for w, _ in keys], [p for _, p in keys]],
+            [*params, sparing_deal_id, [w for w, _ in keys], [p for _, p in keys]],
         )
         for warehouse_id, product_id, quantity in cursor.fetchall():
             balances[(warehouse_id, product_id)].reserved = quantity
+
+
+def lock_reservations(condition: Q) -> list[Reservation]:
+    """Lock the active reservations matching `condition` with one SELECT … FOR UPDATE in id
+    order, after the balances they draw on; each with `is_counting` (False once expired)."""
+    return list(
+        Reservation.objects.filter(condition, status=ReservationStatus.ACTIVE)
+        .annotate(is_counting=ExpressionWrapper(counting(), output_field=BooleanField()))
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )

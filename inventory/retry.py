@@ -2,12 +2,13 @@
 serialization conflict. Lock order (see `inventory.locks`) makes these rare; the retry makes
 sure a user never sees one."""
 
+import functools
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from inventory.errors import ConcurrencyError
@@ -15,6 +16,7 @@ from inventory.errors import ConcurrencyError
 RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 ATTEMPTS = 5
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def run_with_retry(work: Callable[[], T]) -> T:
@@ -35,3 +37,17 @@ def run_with_retry(work: Callable[[], T]) -> T:
                 ) from error
         time.sleep(random.uniform(0.01, 0.05) * attempt)
         attempt += 1
+
+
+def retried(service: Callable[P, T]) -> Callable[P, T]:
+    """Decorator of a service: it runs in its own transaction (`transaction.atomic`) under
+    `run_with_retry`. Called inside a caller's transaction, it runs once, in a savepoint: the
+    outermost service owns the retry, so it must re-read (under its locks) everything it acts
+    on rather than trust the objects it was given."""
+    atomic = transaction.atomic(service)
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_with_retry(lambda: atomic(*args, **kwargs))
+
+    return run

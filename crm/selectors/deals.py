@@ -3,12 +3,24 @@ with their reservations, and what is available for those rows (one query for all
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from crm.models import Deal, DealRow
 from inventory.models import Reservation, ReservationStatus, StockBalance, Warehouse
-from inventory.selectors.stock import with_reserved
+from inventory.models.reservations import counting
 
 AMOUNT = DecimalField(max_digits=30, decimal_places=6)
 
@@ -32,10 +44,15 @@ def deals_with_amount() -> QuerySet[Deal]:
 
 
 def deal_rows(deal: Deal) -> list[DealRow]:
-    """The deal's rows, each with `active_reservation` (or None), `shown_warehouse` (its own
-    or the default one) and `available` (on hand − counting reservations of that balance).
-    A fixed number of queries, whatever the number of rows."""
-    active = Reservation.objects.filter(status=ReservationStatus.ACTIVE).order_by("-id")
+    """The deal's rows, each with `active_reservation` (or None; with `is_counting`: False once
+    expired), `shown_warehouse` (its own or the default one) and `available` (on hand −
+    counting reservations of that balance). A fixed number of queries, whatever the number of
+    rows."""
+    active = (
+        Reservation.objects.filter(status=ReservationStatus.ACTIVE)
+        .annotate(is_counting=ExpressionWrapper(counting(), output_field=BooleanField()))
+        .order_by("-id")
+    )
     rows = list(
         deal.rows.select_related("product", "warehouse")
         .prefetch_related(Prefetch("reservations", queryset=active, to_attr="active_reservations"))
@@ -55,8 +72,9 @@ def deal_rows(deal: Deal) -> list[DealRow]:
         match = Q()
         for warehouse_id, product_id in pairs:
             match |= Q(warehouse_id=warehouse_id, product_id=product_id)
-        for balance in with_reserved(StockBalance.objects.filter(match)).only("warehouse_id", "product_id", "on_hand"):
-            available[(balance.warehouse_id, balance.product_id)] = balance.available_qty
+        balances = StockBalance.objects.filter(match).with_available().only("warehouse_id", "product_id", "on_hand")
+        for balance in balances:
+            available[(balance.warehouse_id, balance.product_id)] = balance.available
     for row in rows:
         key = (row.shown_warehouse.pk, row.product_id) if row.shown_warehouse else None
         row.available = available.get(key, Decimal(0)) if key else None

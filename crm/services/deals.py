@@ -2,7 +2,9 @@
 
 Won and Lost are atomic. Won turns the rows into sales orders (one per warehouse), processes
 them, and so consumes the deal's reservations; if any product is short, nothing changes and the
-deal stays where it was. Lost releases every reservation.
+deal stays where it was. Lost releases every reservation. A won or lost deal cannot change.
+Every change locks the deal first (`inventory.locks` has the order) and runs under the bounded
+retry (`inventory.retry`).
 """
 
 from collections import defaultdict
@@ -18,12 +20,14 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can, require
 from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKind
 from crm.services import USE_CRM
-from inventory.models import DocumentType, InventorySettings, Product, StockDocument, Warehouse
+from inventory.models import DocumentType, InventorySettings, Product, ReservationStatus, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.models.settings import ReservationMode
-from inventory.retry import run_with_retry
+from inventory.retry import retried, run_with_retry
 from inventory.services.documents import Header, LineInput, create_document, process_document
 from inventory.services.reservations import (
+    lock_open_deal,
+    lock_open_row,
     release_deal,
     release_row,
     reserve_available,
@@ -72,22 +76,22 @@ def create_deal(*, by, data: DealInput, pipeline: Pipeline | None = None) -> Dea
     return deal
 
 
-@transaction.atomic
+@retried
 def update_deal(deal: Deal, *, by, data: DealInput) -> Deal:
     """Change a deal's title, client, responsible employee, currency or comment."""
     require(by, USE_CRM)
-    current = _lock_open(deal)
+    current = lock_open_deal(deal.pk)
     _set(current, data, by=by)
     current.save()
     return current
 
 
-@transaction.atomic
+@retried
 def add_row(deal: Deal, *, by, row: RowInput) -> DealRow:
     """Add a product row; in the "on adding" reservation mode it reserves what is available
     (if the user may reserve there)."""
     require(by, USE_CRM)
-    current = _lock_open(deal)
+    current = lock_open_deal(deal.pk)
     saved = DealRow(deal=current)
     _set_row(saved, row, by=by, is_new=True)
     saved.save()
@@ -96,30 +100,29 @@ def add_row(deal: Deal, *, by, row: RowInput) -> DealRow:
     return saved
 
 
-@transaction.atomic
+@retried
 def update_row(row: DealRow, *, by, data: RowInput) -> DealRow:
     """Change a row; its reservation shrinks to a smaller quantity and is released when the
     row moves to another warehouse (then reserved again in the "on adding" mode)."""
     require(by, USE_CRM)
-    _lock_open(row.deal)
-    current = DealRow.objects.select_for_update().get(pk=row.pk)
+    current = lock_open_row(row)
     _set_row(current, data, by=by, is_new=False)
     current.save()
-    if current.reservations.filter(status="active").exists() or _auto_reserve(by, current):
+    if current.reservations.filter(status=ReservationStatus.ACTIVE).exists() or _auto_reserve(by, current):
         sync_row_reservation(current, by=by)
     return current
 
 
-@transaction.atomic
+@retried
 def delete_row(row: DealRow, *, by) -> None:
     """Remove a row, releasing its reservation."""
     require(by, USE_CRM)
-    _lock_open(row.deal)
-    release_row(row, by=by)
-    row.delete()
+    current = lock_open_row(row)
+    release_row(current, by=by)
+    current.delete()
 
 
-@transaction.atomic
+@retried
 def move_deal(deal: Deal, *, by, stage: Stage) -> Deal:
     """Move an open deal to another open stage of its pipeline. Won and Lost have their own
     services (`win_deal`, `lose_deal`): a stage of those kinds is handed to them."""
@@ -130,7 +133,7 @@ def move_deal(deal: Deal, *, by, stage: Stage) -> Deal:
         return win_deal(deal, by=by)
     if stage.kind == StageKind.LOST:
         return lose_deal(deal, by=by)
-    current = _lock_open(deal)
+    current = lock_open_deal(deal.pk)
     current.stage = stage
     current.save(update_fields=["stage", "updated_at"])
     return current
@@ -146,7 +149,7 @@ def win_deal(deal: Deal, *, by) -> Deal:
 @transaction.atomic
 def _win(deal_id: int, *, by) -> Deal:
     require(by, USE_CRM)
-    deal = _lock_open(Deal(pk=deal_id))
+    deal = lock_open_deal(deal_id)
     rows = list(deal.rows.select_related("product", "warehouse").order_by("id"))
     if rows and InventorySettings.load().sell_unshipped_on_won:
         client = deal.client
@@ -173,12 +176,12 @@ def _win(deal_id: int, *, by) -> Deal:
     return deal
 
 
-@transaction.atomic
+@retried
 def lose_deal(deal: Deal, *, by) -> Deal:
     """Close the deal as lost, releasing every reservation it holds."""
     require(by, USE_CRM)
-    current = _lock_open(deal)
-    release_deal(current, by=by)
+    current = lock_open_deal(deal.pk)
+    release_deal(current)
     _close(current, StageKind.LOST)
     return current
 
@@ -188,16 +191,6 @@ def deal_sales_orders(deal: Deal):
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _lock_open(deal: Deal) -> Deal:
-    current = Deal.objects.select_for_update().select_related("stage", "pipeline").get(pk=deal.pk)
-    if current.stage.is_closed:
-        raise ValidationError(
-            _("The deal “%(title)s” is closed (%(stage)s); it cannot change.")
-            % {"title": current.title, "stage": _(current.stage.name)}
-        )
-    return current
 
 
 def _close(deal: Deal, kind: str) -> None:

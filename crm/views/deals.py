@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -139,7 +138,6 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": list(deal.pipeline.stages.order_by("sort", "id")),
             # A won or lost deal shows every value it was saved with, whatever the layout is now.
             "custom_values": load_layout("deal").detail_values(deal.custom, all_stored=not is_open),
-            "now": timezone.now(),
         },
     )
 
@@ -280,24 +278,15 @@ def deal_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 # --- reservations --------------------------------------------------------------------------
 
 
-def _open_or_message(request, row) -> bool:
-    if row.deal.stage.is_closed:
-        messages.error(request, _("The deal is closed; its reservations cannot change."))
-        return False
-    return True
-
-
 @require_POST
 @crm_view
 def deal_row_reserve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = _row_or_404(pk, row_pk)
-    if _open_or_message(request, row):
-        run_reporting(
-            request,
-            lambda: reserve_row(row, by=request.user),
-            _("%(quantity)s of “%(product)s” reserved.")
-            % {"quantity": _quantity(row.quantity), "product": row.product},
-        )
+    run_reporting(
+        request,
+        lambda: reserve_row(row, by=request.user),
+        _("%(quantity)s of “%(product)s” reserved.") % {"quantity": _quantity(row.quantity), "product": row.product},
+    )
     return redirect(deal_url(row.deal))
 
 
@@ -305,12 +294,11 @@ def deal_row_reserve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse
 @crm_view
 def deal_row_release(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = _row_or_404(pk, row_pk)
-    if _open_or_message(request, row):
-        run_reporting(
-            request,
-            lambda: release_row(row, by=request.user),
-            _("The reservation of “%(product)s” is released.") % {"product": row.product},
-        )
+    run_reporting(
+        request,
+        lambda: release_row(row, by=request.user),
+        _("The reservation of “%(product)s” is released.") % {"product": row.product},
+    )
     return redirect(deal_url(row.deal))
 
 
@@ -320,9 +308,7 @@ def reservation_until(request: HttpRequest, pk: int, row_pk: int) -> HttpRespons
     row = _row_or_404(pk, row_pk)
     form = ReservedUntilForm(request.POST)
     reservation = row.reservations.filter(status="active").first()
-    if not _open_or_message(request, row):
-        pass
-    elif reservation is None:
+    if reservation is None:
         messages.error(request, _("“%(product)s” has no reservation to change.") % {"product": row.product})
     elif not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reserved_until", [_("Enter a valid date and time.")])))
@@ -333,7 +319,7 @@ def reservation_until(request: HttpRequest, pk: int, row_pk: int) -> HttpRespons
             _("The reservation of “%(product)s” now ends on %(until)s.")
             % {
                 "product": row.product,
-                "until": date_format(localtime(form.cleaned_data["reserved_until"]), "SHORT_DATETIME_FORMAT"),
+                "until": date_format(localtime(form.cleaned_data["reserved_until"]), "DATETIME_FORMAT"),
             },
         )
     return redirect(deal_url(row.deal))

@@ -1,5 +1,8 @@
+from datetime import UTC, datetime
+from functools import cache
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,19 @@ class ReservationStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     RELEASED = "released", _("released")
     CONSUMED = "consumed", _("shipped")
+
+
+def counting(at: datetime | None = None) -> Q:
+    """The one definition of the reservations that count against availability: active and not
+    expired at `at` (default: now). "Now" is the application's clock, passed into the query (as
+    every expiry comparison does)."""
+    return Q(status=ReservationStatus.ACTIVE, reserved_until__gt=at or timezone.now())
+
+
+class ReservationQuerySet(models.QuerySet):
+    def counting(self) -> "ReservationQuerySet":
+        """The reservations that count against availability now (`counting()`)."""
+        return self.filter(counting())
 
 
 class Reservation(models.Model):
@@ -50,6 +66,8 @@ class Reservation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
+    objects = ReservationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
@@ -74,7 +92,20 @@ class Reservation(models.Model):
         return f"{self.product} × {self.quantity} @ {self.warehouse}"
 
 
-def counting() -> Q:
-    """The reservations that count against availability now: active and not expired. "Now" is
-    the application's clock, passed into the query (as every expiry comparison does)."""
-    return Q(status=ReservationStatus.ACTIVE, reserved_until__gt=timezone.now())
+# Stands for "now" while `counting()` is compiled to SQL; replaced by the clock at each use.
+_CLOCK = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@cache
+def _counting_sql() -> tuple[str, tuple]:
+    query = Reservation.objects.filter(counting(at=_CLOCK)).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, tuple(params)
+
+
+def counting_sql() -> tuple[str, list]:
+    """`counting()` as a SQL condition on the reservation table's columns, with its parameters
+    (the clock read now), for raw SQL. Compiled from the ORM rule once per process."""
+    sql, params = _counting_sql()
+    now = timezone.now()
+    return sql, [now if value == _CLOCK else value for value in params]

@@ -1,8 +1,71 @@
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models.quantities import quantity_field
+from inventory.models.catalog import MinimumStock
+from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS, quantity_field
+from inventory.models.reservations import Reservation
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS))
+
+
+def reserved_quantity(warehouse, product):
+    """What counting reservations hold of `product` in `warehouse` (values or expressions such as
+    `OuterRef`), zero when none: a subquery for annotations."""
+    held = (
+        Reservation.objects.counting()
+        .filter(warehouse_id=warehouse, product_id=product)
+        .order_by()
+        .values("warehouse_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held), ZERO)
+
+
+def annotate_available(queryset, *, warehouse=None, product=None):
+    """The one definition of what is available: `queryset` (whose rows have `on_hand`) annotated
+    with `reserved`, what counting reservations hold of `product` in `warehouse` (default: the
+    row's `warehouse_id` and `product_id`), and `available` = on hand − reserved."""
+    warehouse = OuterRef("warehouse_id") if warehouse is None else warehouse
+    product = OuterRef("product_id") if product is None else product
+    return queryset.annotate(reserved=reserved_quantity(warehouse, product)).annotate(
+        available=F("on_hand") - F("reserved")
+    )
+
+
+def below_minimum() -> Q:
+    """The one definition of "below minimum", on rows annotated with `available` and `minimum`
+    (None: no minimum level set): a minimum is set and less than it is available."""
+    return Q(minimum__isnull=False, available__lt=F("minimum"))
+
+
+def minimum_level(warehouse, product):
+    """The minimum level of `product` in `warehouse` (values or expressions), None when not set:
+    a subquery for annotations."""
+    return Subquery(MinimumStock.objects.filter(warehouse_id=warehouse, product_id=product).values("quantity")[:1])
+
+
+def annotate_minimum(queryset, minimum):
+    """`queryset` (annotated with `available`) annotated with `minimum` (an expression, e.g.
+    `minimum_level(...)`) and `is_below_minimum` (`below_minimum()`)."""
+    return queryset.annotate(minimum=minimum).annotate(
+        is_below_minimum=ExpressionWrapper(below_minimum(), output_field=BooleanField())
+    )
+
+
+class StockBalanceQuerySet(models.QuerySet):
+    def with_available(self) -> "StockBalanceQuerySet":
+        """Balances with `reserved` and `available` (`annotate_available`)."""
+        return annotate_available(self)
+
+    def with_minimum(self) -> "StockBalanceQuerySet":
+        """Balances annotated with `available` (`with_available` first) with `minimum` and
+        `is_below_minimum` (`annotate_minimum`)."""
+        return annotate_minimum(self, minimum_level(OuterRef("warehouse_id"), OuterRef("product_id")))
 
 
 class StockBalance(models.Model):
@@ -16,6 +79,8 @@ class StockBalance(models.Model):
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="balances")
     product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="balances")
     on_hand = quantity_field(_("on hand"), default=0)
+
+    objects = StockBalanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stock balance")

@@ -1,7 +1,6 @@
 """Read-side queries of the catalog. Every list takes the same number of queries for 1 row or 50."""
 
 from collections.abc import Collection
-from decimal import Decimal
 
 from django.db.models import (
     F,
@@ -16,7 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from inventory.models import Barcode, Product, StockBalance, StockMove, Warehouse
-from inventory.selectors.stock import ZERO, reserved_quantity
+from inventory.models.stock import ZERO, annotate_available, annotate_minimum, minimum_level
 
 
 def search_products(queryset: QuerySet[Product], search: str) -> QuerySet[Product]:
@@ -56,20 +55,17 @@ def product_list(*, search: str = "", warehouse_ids: Collection[int] | None = No
 
 def product_balances(product: Product, *, warehouse_ids: Collection[int] | None = None) -> list[Warehouse]:
     """Each active warehouse of `warehouse_ids` (None: all), and any inactive one that holds a
-    balance row of the product, with `on_hand`, `reserved` and `available` of the product there,
-    zero when none."""
+    balance row of the product, with `on_hand`, `reserved` and `available` of the product there
+    (zero when none), its `minimum` level there (or None) and `is_below_minimum`."""
     queryset = (
         in_scope(Warehouse.objects.all(), warehouse_ids, "pk")
         .annotate(balance=FilteredRelation("balances", condition=Q(balances__product=product)))
         .filter(Q(is_active=True) | Q(balance__isnull=False))
-        .annotate(
-            on_hand=Coalesce(F("balance__on_hand"), ZERO),
-            reserved=reserved_quantity(warehouse=OuterRef("pk"), product=product.pk),
-        )
-        .annotate(available=F("on_hand") - F("reserved"))
-        .order_by("-is_default", "name", "id")
+        .annotate(on_hand=Coalesce(F("balance__on_hand"), ZERO))
     )
-    return list(queryset)
+    queryset = annotate_available(queryset, warehouse=OuterRef("pk"), product=product.pk)
+    queryset = annotate_minimum(queryset, minimum_level(OuterRef("pk"), product.pk))
+    return list(queryset.order_by("-is_default", "name", "id"))
 
 
 def product_moves(product: Product, *, warehouse_ids: Collection[int] | None = None) -> QuerySet[StockMove]:
@@ -77,8 +73,3 @@ def product_moves(product: Product, *, warehouse_ids: Collection[int] | None = N
     document and warehouse."""
     moves = in_scope(StockMove.objects.filter(product=product), warehouse_ids)
     return moves.select_related("document", "warehouse").order_by("-id")
-
-
-def product_minimums(product: Product) -> dict[int, Decimal]:
-    """The product's minimum stock per warehouse id."""
-    return dict(product.minimum_levels.values_list("warehouse_id", "quantity"))

@@ -1,23 +1,29 @@
 """Reservations: stock held for a deal's product row, so nobody else sells it, until a date.
 
-Every change happens under the lock of the balance it draws on (the same lock processing
-takes), so a reservation never exceeds what is available, however many clerks and deals race
-for the same stock. Availability is on hand − reservations that count (active, not expired).
+Every service locks, in the order of `inventory.locks`, the row's deal (a won or lost deal's
+rows and reservations cannot change: refused with a `ValidationError`), then the balance the
+reservation draws on (the same lock processing takes), then the reservation; so a reservation
+never exceeds what is available, however many clerks and deals race for the same stock. Each
+runs under the bounded retry (`inventory.retry.retried`). What is available is on hand −
+counting reservations (`inventory.models.reservations.counting`).
 """
 
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
+from crm.models import Deal, DealRow
 from inventory.errors import InsufficientStock, Shortage
-from inventory.locks import LockedBalance, load_reserved, lock_balances
+from inventory.locks import LockedBalance, load_reserved, lock_balances, lock_deal, lock_reservations
 from inventory.models import InventorySettings, Reservation, ReservationStatus, Warehouse
+from inventory.models.reservations import counting
 from inventory.models.settings import ReservationMode
+from inventory.retry import retried
 
 RESERVE_IN_DEALS = "inventory.reserve_in_deals"
 RESERVE_IN_WAREHOUSE = "inventory.reserve_in_warehouse"
@@ -38,6 +44,29 @@ def default_until() -> datetime:
     return timezone.now() + timedelta(days=InventorySettings.load().reservation_days)
 
 
+def lock_open_deal(deal_id: int) -> Deal:
+    """Lock the deal (`inventory.locks.lock_deal`) and return it; a won or lost one cannot
+    change (`ValidationError`)."""
+    deal = lock_deal(deal_id)
+    if deal.stage.is_closed:
+        raise ValidationError(
+            _("The deal “%(title)s” is closed (%(stage)s); it cannot change.")
+            % {"title": deal.title, "stage": _(deal.stage.name)}
+        )
+    return deal
+
+
+def lock_open_row(row: DealRow) -> DealRow:
+    """Lock the row's deal (`lock_open_deal`) and read the row afresh under that lock, with its
+    product, warehouse and deal."""
+    deal = lock_open_deal(row.deal_id)
+    current = DealRow.objects.select_related("product", "warehouse").filter(pk=row.pk).first()
+    if current is None:
+        raise ValidationError(_("This product row has been removed from the deal meanwhile."))
+    current.deal = deal
+    return current
+
+
 def _check_rights(by, warehouse) -> None:
     require(by, RESERVE_IN_DEALS)
     require(by, RESERVE_IN_WAREHOUSE, warehouse)
@@ -51,14 +80,16 @@ def _locked_balance(warehouse_id: int, product_id: int) -> LockedBalance:
     return balances[key]
 
 
-def _lock_for(row, warehouse) -> tuple[Reservation | None, Decimal]:
-    """Lock the balance the row draws on; return the row's active reservation and what is
-    available to it (the row's own reservation there is about to be replaced, so it counts as
-    available)."""
-    balance = _locked_balance(warehouse.pk, row.product_id)
-    current = _active(row)
-    own = _counts(current) if current and current.warehouse_id == warehouse.pk else Decimal(0)
-    return current, balance.available + own
+def _active(row) -> Reservation | None:
+    """The row's active reservation, locked (after its balance)."""
+    return next(iter(lock_reservations(Q(deal_row_id=row.pk))), None)
+
+
+def _available_to(current: Reservation | None, balance: LockedBalance, warehouse) -> Decimal:
+    """What the locked balance has available to a row whose reservation is `current`: the
+    reservation is about to be replaced, so what it holds there counts as available."""
+    own = current.quantity if current and current.is_counting and current.warehouse_id == warehouse.pk else 0
+    return balance.available + own
 
 
 def _store(row, warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by) -> Reservation:
@@ -77,22 +108,24 @@ def _store(row, warehouse, current: Reservation | None, quantity: Decimal, until
     )
 
 
-def _active(row) -> Reservation | None:
-    return Reservation.objects.select_for_update().filter(deal_row=row, status=ReservationStatus.ACTIVE).first()
+def _reserve_what_is_available(row, warehouse, current, balance: LockedBalance, *, by) -> Reservation | None:
+    quantity = min(row.quantity, _available_to(current, balance, warehouse))
+    if quantity <= 0:
+        if current is not None:
+            _end(current, ReservationStatus.RELEASED)
+        return None
+    # A reservation still running keeps its end; a new (or expired) one gets the full period.
+    until = current.reserved_until if current and current.is_counting else default_until()
+    return _store(row, warehouse, current, quantity, until, by=by)
 
 
-def _counts(reservation: Reservation | None) -> Decimal:
-    if reservation is None or reservation.reserved_until <= timezone.now():
-        return Decimal(0)
-    return reservation.quantity
-
-
-@transaction.atomic
-def reserve_row(row, *, by, quantity: Decimal | None = None, until: datetime | None = None) -> Reservation:
+@retried
+def reserve_row(row: DealRow, *, by, quantity: Decimal | None = None, until: datetime | None = None) -> Reservation:
     """Reserve `quantity` (default: the row's quantity) of the row's product in its warehouse
     until `until` (default: now + the reservation period), replacing the row's reservation.
     More than the row's quantity is refused (`ValidationError`); more than is available raises
     `InsufficientStock` naming product, warehouse, asked and available."""
+    row = lock_open_row(row)
     warehouse = row_warehouse(row)
     _check_rights(by, warehouse)
     quantity = row.quantity if quantity is None else quantity
@@ -105,7 +138,9 @@ def reserve_row(row, *, by, quantity: Decimal | None = None, until: datetime | N
         )
     if until <= timezone.now():
         raise ValidationError({"reserved_until": _("“Reserved until” must be in the future.")})
-    current, available = _lock_for(row, warehouse)
+    balance = _locked_balance(warehouse.pk, row.product_id)
+    current = _active(row)
+    available = _available_to(current, balance, warehouse)
     if quantity > available:
         raise InsufficientStock(
             [Shortage(product=row.product, warehouse=warehouse, asked=quantity, available=max(available, Decimal(0)))]
@@ -113,79 +148,103 @@ def reserve_row(row, *, by, quantity: Decimal | None = None, until: datetime | N
     return _store(row, warehouse, current, quantity, until, by=by)
 
 
-@transaction.atomic
-def reserve_available(row, *, by) -> Reservation | None:
+@retried
+def reserve_available(row: DealRow, *, by) -> Reservation | None:
     """What "reserve on adding the product" does: reserve as much of the row's quantity as is
     available (nothing when none is); the user sees the reserved quantity beside the row."""
+    row = lock_open_row(row)
     warehouse = row_warehouse(row)
     _check_rights(by, warehouse)
-    current, available = _lock_for(row, warehouse)
-    quantity = min(row.quantity, available)
-    if quantity <= 0:
-        if current is not None:
-            _end(current, ReservationStatus.RELEASED)
-        return None
-    # A reservation still running keeps its end; a new (or expired) one gets the full period.
-    until = current.reserved_until if _counts(current) else default_until()
-    return _store(row, warehouse, current, quantity, until, by=by)
+    balance = _locked_balance(warehouse.pk, row.product_id)
+    return _reserve_what_is_available(row, warehouse, _active(row), balance, by=by)
 
 
-@transaction.atomic
-def sync_row_reservation(row, *, by) -> Reservation | None:
+@retried
+def sync_row_reservation(row: DealRow, *, by) -> Reservation | None:
     """After a row changed: a reservation larger than the row shrinks to it; one in another
     warehouse than the row's is released. In the "on adding" mode the row is then reserved
     up to what is available."""
+    row = lock_open_row(row)
+    warehouse = row_warehouse(row)
+    on_add = InventorySettings.load().reservation_mode == ReservationMode.ON_ADD
+    balance = None
+    if on_add:
+        _check_rights(by, warehouse)
+        balance = _locked_balance(warehouse.pk, row.product_id)  # before the reservation
     current = _active(row)
     if current is not None:
-        if current.warehouse_id != row_warehouse(row).pk:
+        if current.warehouse_id != warehouse.pk:
             _end(current, ReservationStatus.RELEASED)
             current = None
         elif current.quantity > row.quantity:
             current.quantity = row.quantity
             current.save(update_fields=["quantity"])
-    if InventorySettings.load().reservation_mode == ReservationMode.ON_ADD:
-        return reserve_available(row, by=by)
+    if on_add:
+        return _reserve_what_is_available(row, warehouse, current, balance, by=by)
     return current
 
 
-@transaction.atomic
+@retried
 def set_reserved_until(reservation: Reservation, *, by, until: datetime) -> Reservation:
-    """Move a reservation's end; it must lie in the future."""
+    """Move a reservation's end; it must lie in the future. An expired one counts again only
+    if its quantity is still available (`InsufficientStock` otherwise)."""
     _check_rights(by, reservation.warehouse)
     if until <= timezone.now():
         raise ValidationError({"reserved_until": _("“Reserved until” must be in the future.")})
-    current = Reservation.objects.select_for_update().get(pk=reservation.pk)
-    if current.status != ReservationStatus.ACTIVE:
+    if reservation.deal_id is not None:
+        lock_open_deal(reservation.deal_id)
+    # Its warehouse and product change only under the deal's lock: these are the current ones.
+    balance = _locked_balance(reservation.warehouse_id, reservation.product_id)
+    current = next(iter(lock_reservations(Q(pk=reservation.pk))), None)
+    if current is None:
         raise ValidationError(_("This reservation has ended."))
+    if not current.is_counting and current.quantity > balance.available:
+        raise InsufficientStock(
+            [
+                Shortage(
+                    product=current.product,
+                    warehouse=current.warehouse,
+                    asked=current.quantity,
+                    available=max(balance.available, Decimal(0)),
+                )
+            ]
+        )
     current.reserved_until = until
     current.save(update_fields=["reserved_until"])
     return current
 
 
-@transaction.atomic
-def release_row(row, *, by) -> None:
+@retried
+def release_row(row: DealRow, *, by) -> None:
     """End the row's reservation (the row is deleted or the user lets the stock go)."""
+    row = lock_open_row(row)
     current = _active(row)
     if current is not None:
         _check_rights(by, current.warehouse)
         _end(current, ReservationStatus.RELEASED)
 
 
-def release_deal(deal, *, by) -> int:
-    """End every reservation of a deal (a lost deal); returns how many."""
-    return Reservation.objects.filter(deal=deal, status=ReservationStatus.ACTIVE).update(
-        status=ReservationStatus.RELEASED, ended_at=timezone.now()
-    )
+@retried
+def release_deal(deal: Deal) -> int:
+    """End every reservation of an open deal (it is being lost); returns how many. Who may lose
+    the deal may let its stock go: the caller checks that right."""
+    lock_open_deal(deal.pk)
+    return _end_all(lock_reservations(Q(deal_id=deal.pk)), ReservationStatus.RELEASED)
 
 
+@retried
 def release_expired() -> int:
     """Mark every reservation whose time is up as released; returns how many. They already
     stopped counting when they expired: this only tidies their status."""
-    return Reservation.objects.filter(status=ReservationStatus.ACTIVE, reserved_until__lte=timezone.now()).update(
-        status=ReservationStatus.RELEASED, ended_at=timezone.now()
-    )
+    return _end_all(lock_reservations(~counting()), ReservationStatus.RELEASED)
 
 
 def _end(reservation: Reservation, status: str) -> None:
     reservation.status, reservation.ended_at = status, timezone.now()
     reservation.save(update_fields=["status", "ended_at"])
+
+
+def _end_all(reservations: list[Reservation], status: str) -> int:
+    return Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+        status=status, ended_at=timezone.now()
+    )

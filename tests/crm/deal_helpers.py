@@ -8,8 +8,16 @@ from inventory.models import InventorySettings
 from inventory.models.settings import ReservationMode
 
 
+def inventory_settings(**values) -> None:
+    """Change the inventory settings (their row is created again if a flush removed it)."""
+    settings = InventorySettings.load()
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.save()
+
+
 def reservation_mode(mode: str) -> None:
-    InventorySettings.objects.filter(pk=1).update(reservation_mode=mode)
+    inventory_settings(reservation_mode=mode)
 
 
 def manual_reservations() -> None:

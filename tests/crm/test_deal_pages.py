@@ -55,7 +55,7 @@ def web(client, staff):
 
 
 def available(wh, product) -> Decimal:
-    return stock_rows().get(warehouse=wh, product=product).available_qty
+    return stock_rows().get(warehouse=wh, product=product).available
 
 
 def active_reservation(row):

@@ -54,7 +54,7 @@ def product(admin, wh):
 
 def available(wh, product) -> Decimal:
     row = stock_rows().get(warehouse=wh, product=product)
-    return row.available_qty
+    return row.available
 
 
 def active(deal):
@@ -235,3 +235,14 @@ def test_editing_a_row_whose_reservation_expired_reserves_it_afresh(staff, wh, p
         (renewed,) = active(deal)
         assert renewed.quantity == 4
         assert renewed.reserved_until > timezone.now() + timedelta(days=2)
+
+
+def test_renewing_an_expired_reservation_needs_the_stock_again(staff, wh, product):
+    first, _ = deal_with_row(by=staff, product=product, quantity=10)
+    (expired,) = active(first)
+    with time_machine.travel(expired.reserved_until + timedelta(hours=1)):
+        second, _ = deal_with_row(by=staff, product=product, quantity=10, title="Second")  # takes the 10
+        with pytest.raises(InsufficientStock, match="available 0"):
+            set_reserved_until(expired, by=staff, until=timezone.now() + timedelta(days=1))
+        assert available(wh, product) == 0 and [r.quantity for r in active(second)] == [10]
+        assert Reservation.objects.get(pk=expired.pk).reserved_until == expired.reserved_until

@@ -7,6 +7,8 @@ import pytest
 from django.db.models import Sum
 
 from accounts.catalogue import ADMINISTRATOR, STAFF
+from crm.models import DealRow
+from crm.services.deals import RowInput, update_row
 from inventory.errors import InsufficientStock
 from inventory.models import DocumentStatus, DocumentType, Reservation, StockDocument
 from inventory.services.documents import process_document
@@ -62,3 +64,27 @@ def test_reservations_racing_an_unrelated_sale_never_oversell():
     assert stock - reserved(warehouse, product) >= 0
     # Everyone who was refused was refused for want of stock: the rest fits exactly or leaves < the ask.
     assert sum(isinstance(r, InsufficientStock) for r in results) >= 1
+
+
+def test_editing_and_reserving_one_row_at_once_never_fails():
+    """Editing a row (which re-syncs its reservation) and reserving it, at the same moment, 50
+    times: no deadlock reaches the user, and the reservation always fits the row and the stock."""
+    admin, staff = UserFactory(roles=[ADMINISTRATOR]), UserFactory(roles=[STAFF])
+    warehouse, product = WarehouseFactory(is_default=True), ProductFactory()
+    stock_in(by=admin, warehouse=warehouse, product=product, quantity=6)
+    deal, row = deal_with_row(by=staff, product=product, quantity=4)  # "on adding": 4 reserved
+
+    for round_ in range(50):
+        quantity = Decimal(8 if round_ % 2 else 3)  # 8 is more than the 6 on hand
+        results = run_together(
+            [
+                lambda q=quantity: update_row(row, by=staff, data=RowInput(product=product, quantity=q)),
+                lambda: reserve_row(row, by=staff),
+            ]
+        )
+
+        assert all(isinstance(r, (DealRow, Reservation, InsufficientStock)) for r in results), (round_, results)
+        current = DealRow.objects.get(pk=row.pk)
+        held = reserved(warehouse, product)
+        assert current.quantity == quantity
+        assert 0 < held <= min(current.quantity, on_hand(warehouse, product)), (round_, held)
