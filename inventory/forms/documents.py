@@ -1,8 +1,8 @@
 """Forms of the stock document pages: a header form per document type and a line formset.
 
 The forms only collect and check input; `inventory.services.documents` creates and changes
-documents. `DocumentForms.save()` builds the service's `Header`/`LineInput` and maps its
-`ValidationError` back onto the fields.
+documents. `DocumentForms` builds the service's `Header`/`LineInput` (the view calls the
+service) and puts its `ValidationError` back onto the fields.
 """
 
 from collections.abc import Iterable
@@ -22,7 +22,7 @@ from inventory.access import UNPRICED_TYPES, document_right, shows_document_pric
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.selectors.documents import product_matches
-from inventory.services.documents import Header, LineInput, create_document, update_document
+from inventory.services.documents import Header, LineInput
 from layouts.builder import FormLayoutView, apply_layout, load_layout
 from web.fields import DecimalField
 
@@ -572,19 +572,9 @@ class DocumentForms:
         lines_ok = self.lines.is_valid()
         return header_ok and lines_ok
 
-    def save(self) -> StockDocument | None:
-        """Create or update the document through the service; on its `ValidationError` the
-        messages land on the forms and None is returned. `StockError`s propagate."""
-        if not self.is_valid():
-            return None
-        header, lines = self.header.header(), self.lines.lines
-        try:
-            if self.document is None:
-                return create_document(doc_type=self.doc_type, by=self.user, header=header, lines=lines)
-            return update_document(self.document, by=self.user, header=header, lines=lines)
-        except ValidationError as error:
-            self.add_service_errors(error)
-            return None
+    def to_input(self) -> tuple[Header, list[LineInput]]:
+        """What the document services take, once the forms are valid."""
+        return self.header.header(), self.lines.lines
 
     def add_service_errors(self, error: ValidationError) -> None:
         messages = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}

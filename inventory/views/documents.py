@@ -35,7 +35,14 @@ from inventory.forms.documents import (
 from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
 from inventory.selectors.documents import document_list as select_documents
 from inventory.selectors.documents import product_suggestions, unpriced_lines
-from inventory.services.documents import LineInput, cancel_document, delete_document, process_document
+from inventory.services.documents import (
+    LineInput,
+    cancel_document,
+    create_document,
+    delete_document,
+    process_document,
+    update_document,
+)
 from layouts.builder import load_layout
 from web.errors import run_reporting
 from web.validators import query_text
@@ -148,15 +155,22 @@ def _form_lines(forms: DocumentForms) -> list:
 
 def _save(request, kind: DocumentType, document: StockDocument | None):
     forms = DocumentForms(kind, user=request.user, data=request.POST, document=document)
+    if not forms.is_valid():
+        return _form_page(request, kind, forms, document)
+    header, lines = forms.to_input()
     try:
-        saved = forms.save()
+        if document is None:
+            saved = create_document(doc_type=kind, by=request.user, header=header, lines=lines)
+        else:
+            saved = update_document(document, by=request.user, header=header, lines=lines)
+    except ValidationError as error:
+        forms.add_service_errors(error)
+        return _form_page(request, kind, forms, document)
     except StockError as error:  # e.g. processed in another tab while this form was open
         messages.error(request, str(error))
         if document is not None:
             return redirect(document_url(document))
         return redirect("inventory:document_list", kind.value)
-    if saved is None:
-        return _form_page(request, kind, forms, document)
     if "process" in request.POST:
         _process_saved(request, saved)
     else:
