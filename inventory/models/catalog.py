@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models.quantities import money_field, quantity_field
@@ -31,7 +32,7 @@ class Unit(models.TextChoices):
 
 
 class Product(models.Model):
-    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    sku = models.CharField(_("SKU"), max_length=64, db_index=True)  # unique ignoring case: see Meta
     name = models.CharField(_("name"), max_length=255)
     unit = models.CharField(_("unit of measure"), max_length=8, choices=Unit.choices, default=Unit.PIECE)
     category = models.ForeignKey(
@@ -53,6 +54,12 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(purchase_price__gte=0), name="product_purchase_price_not_negative"),
             models.CheckConstraint(condition=Q(selling_price__gte=0), name="product_selling_price_not_negative"),
             models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="product_vat_rate_range"),
+            # CASE-1 and case-1 are one SKU; the index also serves sku__iexact.
+            models.UniqueConstraint(
+                Upper("sku"),
+                name="product_sku_unique_ignoring_case",
+                violation_error_message=_("Another product has this SKU (upper and lower case count as the same)."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,12 +68,19 @@ class Product(models.Model):
 
 class Barcode(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="barcodes")
-    code = models.CharField(_("barcode"), max_length=64, unique=True)
+    code = models.CharField(_("barcode"), max_length=64, db_index=True)  # unique ignoring case: see Meta
 
     class Meta:
         verbose_name = _("barcode")
         verbose_name_plural = _("barcodes")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                Upper("code"),
+                name="barcode_code_unique_ignoring_case",
+                violation_error_message=_("Another product has this barcode (upper and lower case count as the same)."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -1,16 +1,20 @@
 """The product catalog: create and edit products with their barcodes and minimum stock levels.
 
 A product, its barcodes and its minimum levels are saved in one transaction. SKUs and barcodes
-are unique; the database constraints stay the last line of defence, and a concurrent duplicate
-that slips past the checks is reported the same way as one found by them.
+are unique ignoring case (CASE-1 and case-1 are one SKU); the database constraints stay the
+last line of defence, and a concurrent duplicate that slips past the checks is reported the
+same way as one found by them.
 """
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
@@ -76,7 +80,7 @@ def _save(product: Product, data: ProductInput) -> Product:
     product.vat_rate = data.vat_rate if data.vat_rate is not None else Decimal("0")
     product.is_active = bool(data.is_active)
     set_custom(product, data.custom, form="product")
-    codes = list(dict.fromkeys(code.strip() for code in data.barcodes if code and code.strip()))
+    codes = _distinct_codes(data.barcodes)
     _validate(product, codes, data.minimums)
     try:
         with transaction.atomic():
@@ -115,7 +119,7 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
         errors.setdefault(field, []).append(message)
 
     if "sku" not in errors:
-        other = Product.objects.filter(sku=product.sku).exclude(pk=product.pk or 0).first()
+        other = Product.objects.filter(sku__iexact=product.sku).exclude(pk=product.pk or 0).first()
         if other is not None:
             add(
                 "sku",
@@ -127,27 +131,44 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
     if "vat_rate" not in errors and not 0 <= product.vat_rate <= 100:
         add("vat_rate", _("The VAT rate is a percentage between 0 and 100, with at most two decimals."))
 
+    storable = {}
     for code in codes:
-        for message in field_errors(Barcode(code=code), exclude=["product"]).get("code", []):
+        problems = field_errors(Barcode(code=code), exclude=["product"]).get("code", [])
+        for message in problems:
             add("barcodes", f"{code[:20]}: {message}")
-    taken = Barcode.objects.filter(code__in=codes).exclude(product_id=product.pk or 0).select_related("product")
+        if not problems:
+            storable[code.upper()] = code
+    taken = []
+    if storable:  # unique ignoring case, as the database's index is
+        same = reduce(operator.or_, (Q(code__iexact=code) for code in storable.values()))
+        taken = Barcode.objects.filter(same).exclude(product_id=product.pk or 0).select_related("product")
     for barcode in taken:
         add(
             "barcodes",
             _("The barcode %(code)s already belongs to “%(product)s”.")
-            % {"code": barcode.code, "product": barcode.product},
+            % {"code": storable.get(barcode.code.upper(), barcode.code), "product": barcode.product},
         )
 
     for warehouse, quantity in minimums.items():
         if quantity is None:
             continue
         level = MinimumStock(warehouse=warehouse, quantity=quantity)
-        for message in field_errors(level, exclude=["product", "warehouse"]).get("quantity", []):
+        problems = field_errors(level, exclude=["product", "warehouse"]).get("quantity", [])
+        for message in problems:
             add(f"min_{warehouse.pk}", message)
-        if quantity < 0:
+        if not problems and quantity < 0:
             add(f"min_{warehouse.pk}", _("The minimum stock cannot be negative."))
     if errors:
         raise ValidationError(errors)
+
+
+def _distinct_codes(barcodes) -> list[str]:
+    """The codes typed, stripped, each once ignoring case (the first spelling kept), in order."""
+    distinct: dict[str, str] = {}
+    for code in barcodes:
+        if code and code.strip():
+            distinct.setdefault(code.strip().upper(), code.strip())
+    return list(distinct.values())
 
 
 def _save_barcodes(product: Product, codes: list[str]) -> None:
