@@ -158,8 +158,13 @@ def _fetch_one(sql: str, params: list):
 
 def lock_deal(deal_id: int) -> Deal:
     """Lock a deal row (and so its product rows) for the rest of the transaction and return its
-    current state, with its stage and pipeline (not locked)."""
-    return Deal.objects.select_for_update(of=("self",)).select_related("stage", "pipeline").get(pk=deal_id)
+    current state, with its stage and pipeline (not locked).
+
+    Two statements: one joined to the stage would, after waiting for a concurrent change of
+    the deal's stage, re-check the join against the stage row it had already read, and find
+    no deal. A statement started after the lock reads the committed state."""
+    Deal.objects.select_for_update().filter(pk=deal_id).values_list("pk").get()
+    return Deal.objects.select_related("stage", "pipeline").get(pk=deal_id)
 
 
 def lock_balances(keys: Iterable[BalanceKey]) -> dict[BalanceKey, LockedBalance]:

@@ -72,6 +72,8 @@ def stock_rows(
 def _below_minimum_rows() -> QuerySet[MinimumStock]:
     """The minimum levels that what is available is below, annotated as the balances of
     `stock_rows` are."""
-    balance = StockBalance.objects.filter(warehouse_id=OuterRef("warehouse_id"), product_id=OuterRef("product_id"))
+    balance = StockBalance.objects.filter(
+        warehouse_id=OuterRef("warehouse_id"), product_id=OuterRef("product_id")
+    ).order_by()
     levels = MinimumStock.objects.annotate(on_hand=Coalesce(Subquery(balance.values("on_hand")[:1]), ZERO))
     return annotate_minimum(annotate_available(levels), F("quantity")).filter(is_below_minimum=True)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,7 @@ from accounts.catalogue import ADMINISTRATOR, STAFF
 from crm.models import Company, Deal, DealRow, Pipeline, Stage, StageKind
 from inventory.models import DocumentStatus, Reservation, ReservationStatus, StockDocument
 from inventory.selectors.stock import stock_rows
-from tests.crm.deal_helpers import deal_with_row, manual_reservations
+from tests.crm.deal_helpers import deal_with_row, inventory_settings, manual_reservations
 from tests.factories import BarcodeFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.stock_helpers import on_hand, stock_in
 
@@ -257,6 +258,27 @@ def test_reserve_change_until_and_release(web, staff, wh, product, company):
 
     web.post(reverse("crm:deal_row_release", args=[deal.pk, row.pk]))
     assert active_reservation(row) is None and available(wh, product) == 10
+
+
+def test_an_expired_reservation_is_marked_and_a_closed_deals_reservation_refused(web, staff, wh, product, company):
+    deal, row = deal_with_row(by=staff, product=product, quantity=3, company=company)
+    badge = 'row-reserved">3 <span class="badge text-bg-warning">expired</span>'
+    assert badge not in web.get(detail(deal)).content.decode()
+    with time_machine.travel(active_reservation(row).reserved_until + timedelta(minutes=1)):
+        assert badge in web.get(detail(deal)).content.decode()
+    # Won without selling: the reservation stays until it expires, and cannot change.
+    inventory_settings(sell_unshipped_on_won=False)
+    follow(web, reverse("crm:deal_win", args=[deal.pk]))
+    until = (timezone.localtime() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    before = active_reservation(row).reserved_until
+    for url, data in [
+        (reverse("crm:reservation_until", args=[deal.pk, row.pk]), {"reserved_until": until}),
+        (reverse("crm:deal_row_release", args=[deal.pk, row.pk]), {}),
+        (reverse("crm:deal_row_reserve", args=[deal.pk, row.pk]), {}),
+    ]:
+        response = follow(web, url, data)
+        assert response.status_code == 200 and "is closed" in messages_of(response)
+        assert active_reservation(row).reserved_until == before
 
 
 def test_reserving_more_than_available_is_a_message(web, staff, wh, product, company):

@@ -7,8 +7,8 @@ import pytest
 from django.db.models import Sum
 
 from accounts.catalogue import ADMINISTRATOR, STAFF
-from crm.models import DealRow
-from crm.services.deals import RowInput, update_row
+from crm.models import Deal, DealRow
+from crm.services.deals import RowInput, lose_deal, update_row
 from inventory.errors import InsufficientStock
 from inventory.models import DocumentStatus, DocumentType, Reservation, StockDocument
 from inventory.services.documents import process_document
@@ -88,3 +88,18 @@ def test_editing_and_reserving_one_row_at_once_never_fails():
         held = reserved(warehouse, product)
         assert current.quantity == quantity
         assert 0 < held <= min(current.quantity, on_hand(warehouse, product)), (round_, held)
+
+
+def test_a_deal_lost_while_it_is_being_reserved_keeps_no_reservation():
+    admin, staff = UserFactory(roles=[ADMINISTRATOR]), UserFactory(roles=[STAFF])
+    warehouse, product = WarehouseFactory(is_default=True), ProductFactory()
+    stock_in(by=admin, warehouse=warehouse, product=product, quantity=100)
+    manual_reservations()
+    for round_ in range(10):
+        deal, row = deal_with_row(by=staff, product=product, quantity=2, title=f"Deal {round_}")
+
+        results = run_together([lambda d=deal: lose_deal(d, by=staff), lambda r=row: reserve_row(r, by=staff)])
+
+        assert isinstance(results[0], Deal), results
+        assert isinstance(results[1], Reservation) or "is closed" in str(results[1]), results
+        assert not Reservation.objects.filter(deal=deal, status="active").exists(), (round_, results)
