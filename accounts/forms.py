@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import DOCUMENT_ACTIONS, DOCUMENT_TYPES, RIGHTS, Right
 from accounts.models import Role
-from accounts.roles import MANAGE_ROLES, check_administrators_remain, role_grants
+from accounts.roles import role_grants
 from inventory.models import Warehouse
 
 NONE, ALL, CHOSEN = "none", "all", "chosen"
@@ -143,15 +142,6 @@ class RoleForm(forms.ModelForm):
                     )
         self.global_perms, self.per_warehouse = global_perms, per_warehouse
         self.member_list = list(cleaned["members"]) if "members" in cleaned else None
-        if not self.errors:
-            try:
-                check_administrators_remain(
-                    role=self.instance,
-                    keeps_right=MANAGE_ROLES in global_perms,
-                    member_ids=None if self.member_list is None else [user.pk for user in self.member_list],
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
         return cleaned
 
     def matrix(self) -> list[Section]:

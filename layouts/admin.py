@@ -1,13 +1,12 @@
 """Django admin for form layouts: a layout's fields as an inline, for holders of the form's
 right. Nothing is saved by the admin itself: the inline's state goes through the services
 (`save_layout`, `update_custom_field`), so the admin obeys the editor's rules (protected fields
-stay visible, a type change waits until the stored values fit). The inline's validation runs
-the same services in a savepoint that is rolled back, and shows what they refuse."""
+stay visible, a type change waits until the stored values fit); what they refuse is rolled
+back and shown as a message naming the row."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import SaveRefusedAsMessage
@@ -18,10 +17,6 @@ from layouts.registry import editable_specs, spec_or_none
 from layouts.services import CustomFieldInput, EntryInput, save_layout, update_custom_field
 
 DEFINITION = ("label_en", "label_id", "field_type", "required", "choices", "help_en", "help_id", "in_list")
-
-
-class _DryRun(Exception):
-    """Rolls back the savepoint in which the inline's state was tried."""
 
 
 class LayoutFieldForm(forms.ModelForm):
@@ -62,52 +57,8 @@ class LayoutFieldForm(forms.ModelForm):
 
 
 class LayoutFieldFormSet(forms.BaseInlineFormSet):
-    user = None  # the user saving (set by the inline)
-
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "form_spec": spec_or_none(self.instance.key)}
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        try:
-            with transaction.atomic():
-                problems = self.apply(by=self.user)
-                raise _DryRun
-        except _DryRun:
-            pass
-        general = []
-        for form, error in problems:
-            if form is not None and hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                general.extend(error.messages)
-        if general:
-            raise ValidationError(general)
-
-    def apply(self, *, by) -> list[tuple[forms.Form | None, ValidationError]]:
-        """Save the inline's state through the services; what they refuse, per form."""
-        key = self.instance.key
-        ordered, problems = [], []
-        for index, form in enumerate(self.forms):
-            entry = form.layout_entry()
-            if entry is None:
-                continue
-            position = form.cleaned_data.get("position", form.initial.get("position")) or 0
-            ordered.append((position, index, entry))
-            definition = form.changed_definition()
-            if definition is not None:
-                try:
-                    update_custom_field(by=by, key=key, field_key=definition.key, data=definition)
-                except ValidationError as error:
-                    problems.append((form, error))
-        try:
-            save_layout(by=by, key=key, entries=[entry for _position, _index, entry in sorted(ordered)])
-        except ValidationError as error:
-            problems.append((None, error))
-        return problems
 
 
 class LayoutFieldInline(admin.TabularInline):
@@ -118,11 +69,6 @@ class LayoutFieldInline(admin.TabularInline):
     readonly_fields = ["is_custom", "removed"]
     ordering = ["position", "id"]
     can_delete = False
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
-        return formset
 
     @staticmethod
     def missing(obj) -> list[dict]:
@@ -204,8 +150,32 @@ class FormLayoutAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if not isinstance(formset, LayoutFieldFormSet):
             return super().save_formset(request, form, formset, change)
-        problems = formset.apply(by=request.user)
-        if problems:  # changed meanwhile, after the check: roll everything back
-            raise ValidationError([text for _form, error in problems for text in error.messages])
+        problems = apply_inline(formset, by=request.user)
+        if problems:  # every refusal, then everything rolled back
+            raise ValidationError(problems)
         formset.new_objects, formset.deleted_objects = [], []
         formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms if f.has_changed()]
+
+
+def apply_inline(formset: LayoutFieldFormSet, *, by) -> list[str]:
+    """Save the inline's state through the services; what they refuse, each message after
+    the key of its row."""
+    key = formset.instance.key
+    ordered, problems = [], []
+    for index, form in enumerate(formset.forms):
+        entry = form.layout_entry()
+        if entry is None:
+            continue
+        position = form.cleaned_data.get("position", form.initial.get("position")) or 0
+        ordered.append((position, index, entry))
+        definition = form.changed_definition()
+        if definition is not None:
+            try:
+                update_custom_field(by=by, key=key, field_key=definition.key, data=definition)
+            except ValidationError as error:
+                problems += [f"{entry.key}: {text}" for text in error.messages]
+    try:
+        save_layout(by=by, key=key, entries=[entry for _position, _index, entry in sorted(ordered)])
+    except ValidationError as error:
+        problems += error.messages
+    return problems
