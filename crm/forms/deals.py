@@ -10,6 +10,7 @@ from accounts.permissions import can, warehouses_for
 from crm.forms.companies import HiddenFieldErrors
 from crm.models import Company, Contact, Deal
 from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
+from inventory.currencies import CurrencyField
 from inventory.forms.documents import ProductTextField
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from layouts.builder import apply_layout, load_layout
@@ -40,7 +41,7 @@ class DealForm(HiddenFieldErrors, forms.Form):
     responsible = forms.ModelChoiceField(
         label=_("Responsible"), queryset=get_user_model().objects.filter(is_active=True).order_by("username")
     )
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    currency = CurrencyField()
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, deal: Deal | None = None, **kwargs):

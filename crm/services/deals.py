@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can, require
 from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKind
 from crm.services import USE_CRM
+from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.models import DocumentType, InventorySettings, Product, ReservationStatus, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.models.settings import ReservationMode
@@ -230,8 +231,8 @@ def _set(deal: Deal, data: DealInput, *, by) -> None:
         errors.setdefault("title", []).append(_("Enter the deal's title."))
     elif len(deal.title) > Deal._meta.get_field("title").max_length:
         errors.setdefault("title", []).append(_("The title is too long."))
-    if len(deal.currency) != 3 or not deal.currency.isalpha():
-        errors.setdefault("currency", []).append(_("Use a three-letter currency code, such as IDR."))
+    if not is_currency(deal.currency):
+        errors.setdefault("currency", []).append(str(NOT_A_CURRENCY))
     if deal.company is None and deal.contact is None:
         errors.setdefault("company", []).append(_("Choose the client: a company, a contact or both."))
     if deal.company and deal.contact and deal.contact.company_id not in (None, deal.company.pk):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import warehouses_for
 from crm.models import Company
 from inventory.access import UNPRICED_TYPES, document_right, shows_document_prices
+from inventory.currencies import CurrencyField
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.selectors.documents import product_matches
@@ -403,7 +404,7 @@ class DocumentHeaderForm(forms.Form):
     """Fields every document has; subclasses add their type's fields in front."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    currency = CurrencyField()
     responsible = UserChoiceField(label=_("Responsible employee"), queryset=get_user_model().objects.none())
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -418,7 +419,8 @@ class DocumentHeaderForm(forms.Form):
         )
         users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
         self.fields["responsible"].queryset = _choices_with_current(users, document and document.responsible_id)
-        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
+        if "currency" in self.fields:
+            self.fields["currency"].initial = settings.DEFAULT_CURRENCY
         self.fields["date"].initial = timezone.localdate
         if "warehouse" in self.fields:
             self._limit("warehouse", warehouses, document and document.warehouse_id)
@@ -429,14 +431,6 @@ class DocumentHeaderForm(forms.Form):
         field = self.fields[name]
         field.queryset = _choices_with_current(queryset, current_id)
         field.empty_label = "—"
-
-    def clean_currency(self):
-        currency = (self.cleaned_data["currency"] or "").strip().upper()
-        if not currency:
-            return currency
-        if not currency.isalpha():
-            raise ValidationError(_("Use a three-letter currency code, such as IDR."), code="currency")
-        return currency
 
     def header(self) -> Header:
         """The service's input. A field the layout hides cleans to the value it had (or its
@@ -478,6 +472,7 @@ class AdjustmentHeaderForm(DocumentHeaderForm):
 class TransferHeaderForm(DocumentHeaderForm):
     warehouse = _warehouse_field(_("From warehouse"))
     destination = _warehouse_field(_("To warehouse"))
+    currency = None  # no prices: the document keeps the currency it has
 
     def clean(self):
         cleaned = super().clean()
@@ -503,6 +498,7 @@ class SalesOrderHeaderForm(DocumentHeaderForm):
 
 class StockCountHeaderForm(DocumentHeaderForm):
     warehouse = _warehouse_field(_("Warehouse"))
+    currency = None  # no prices: the document keeps the currency it has
 
 
 HEADER_FORMS: dict[str, type[DocumentHeaderForm]] = {

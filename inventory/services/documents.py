@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can, require
 from crm.models import Company
+from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.errors import DocumentStateError
 from inventory.locks import (
     DOCUMENT_RELATIONS,
@@ -375,8 +376,8 @@ def _validate(document: StockDocument, lines: Sequence) -> None:
         add("supplier", _("Choose a supplier."))
     if document.doc_type == DocumentType.SALES_ORDER and document.client is None:
         add("client", _("Choose a client."))
-    if len(document.currency) != 3 or not document.currency.isalpha():
-        add("currency", _("Use a three-letter currency code, such as IDR."))
+    if not is_currency(document.currency):
+        add("currency", str(NOT_A_CURRENCY))
 
     for _product, count in Counter(line.product.pk for line in lines).items():
         if count > 1:

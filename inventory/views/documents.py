@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can, can_somewhere, require, warehouse_of, warehouse_scope, warehouses_for
 from inventory.access import (
+    UNPRICED_TYPES,
     check_document_visible,
     document_actions,
     document_right,
@@ -88,6 +89,7 @@ def _type_context(request, kind: DocumentType) -> dict:
         "type_label": kind.label,
         "type_plural": PLURAL_LABELS[kind],
         "is_stock_count": kind == DocumentType.STOCK_COUNT,
+        "has_currency": kind not in UNPRICED_TYPES,
         "show_prices": shows_document_prices(request.user, kind),
     }
 
