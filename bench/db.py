@@ -18,6 +18,7 @@ def point_settings_at(name: str) -> dict:
     original database settings (a copy) for the maintenance connection."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "0"  # no query log, production-like template and error handling
+    os.environ.setdefault("SECRET_KEY", "django-insecure-gudang-bench-only")  # DEBUG off needs one
     # Without `collectstatic` the manifest storage cannot resolve {% static %}; serve plain names.
     os.environ.setdefault("STATIC_MANIFEST", "0")
     from django.conf import settings

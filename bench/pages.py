@@ -28,7 +28,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure_pages(user_id: int, requests: int) -> tuple[list[dict], list[str]]:
-    """Return one row per variant and the notes (skipped URL names, errors)."""
+    """Return one row per variant and the problems (URL names that do not exist, errors)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -44,7 +44,7 @@ def measure_pages(user_id: int, requests: int) -> tuple[list[dict], list[str]]:
             url = reverse(name)
         except NoReverseMatch:
             if name not in missing:
-                notes.append(f"SKIPPED {name}: the URL name does not exist yet (reverse() failed).")
+                notes.append(f"SKIPPED {name}: the URL name does not exist (reverse() failed).")
                 missing.add(name)
             continue
         if query:
@@ -61,7 +61,7 @@ def measure_pages(user_id: int, requests: int) -> tuple[list[dict], list[str]]:
                 response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
         except Exception as error:
-            # A page another engineer is still building may fail: name the error, go on.
+            # Name the error and measure the other pages; the bench then fails (see run.py).
             where = traceback.extract_tb(error.__traceback__)[-1]
             notes.append(
                 f"ERROR {label} ({url}): {type(error).__name__}: {error} [{Path(where.filename).name}:{where.lineno}]"

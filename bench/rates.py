@@ -105,9 +105,9 @@ class BareWorker:
             cur.execute(
                 f"""INSERT INTO {self.t_doc}
                     (doc_type, number, status, date, responsible_id, currency, comment, warehouse_id,
-                     client_id, reason, created_by_id, created_at, updated_at)
+                     client_id, reason, custom, created_by_id, created_at, updated_at)
                     VALUES ('sales_order', 'B-' || nextval('{BARE_SEQUENCE}'), 'draft', CURRENT_DATE, %s, 'IDR', '',
-                            %s, %s, '', %s, now(), now())
+                            %s, %s, '', '{{}}', %s, now(), now())
                     RETURNING id""",
                 [self.user_id, warehouse_id, self.client_id, self.user_id],
             )

@@ -1,8 +1,10 @@
 """Gudang benchmark: document processing rate (app vs bare SQL), query counts, page timings.
 
     .venv/bin/python bench/run.py [--products 10000] [--moves 100000] [--seconds 20] [--workers 1,4]
+    .venv/bin/python bench/run.py --tiny    # a smoke run of every part in about a minute (CI)
 
-Works in its own database (default `gudang_bench`, dropped and recreated at start, dropped at
+Exits with 1 when any part fails: an error, a rate of zero, a page that does not answer 200,
+a ledger that drifts. Works in its own database (default `gudang_bench`, dropped and recreated at start, dropped at
 the end unless --keep) on the server the settings point to: the embedded PostgreSQL, or
 DATABASE_URL's server. See bench/README.md.
 """
@@ -26,14 +28,19 @@ os.chdir(ROOT)
 GOAL_RATIO = 0.25  # app ≥ 25 % of bare SQL …
 GOAL_WORKERS = 4  # … with 4 workers
 
+# What the size options default to; --tiny runs every part at a size that only shows it works.
+DEFAULTS = {"products": 10000, "moves": 100000, "seconds": 20.0, "workers": "1,4", "requests": 50}
+TINY = {"products": 500, "moves": 2000, "seconds": 2.0, "workers": "1,2", "requests": 3}
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--products", type=int, default=10000)
-    parser.add_argument("--moves", type=int, default=100000)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", default="1,4", help="comma-separated worker counts")
-    parser.add_argument("--requests", type=int, default=50, help="requests per page variant")
+    parser.add_argument("--tiny", action="store_true", help=f"smoke run: {TINY} unless given")
+    parser.add_argument("--products", type=int, help=f"default {DEFAULTS['products']}")
+    parser.add_argument("--moves", type=int, help=f"default {DEFAULTS['moves']}")
+    parser.add_argument("--seconds", type=float, help=f"per rate run, default {DEFAULTS['seconds']:g}")
+    parser.add_argument("--workers", help=f"comma-separated worker counts, default {DEFAULTS['workers']}")
+    parser.add_argument("--requests", type=int, help=f"requests per page variant, default {DEFAULTS['requests']}")
     parser.add_argument("--db-name", default="gudang_bench")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database at the end")
     parser.add_argument(
@@ -54,6 +61,9 @@ def parse_args(argv=None):
         help="also cProfile N app documents in one process and print where the time goes",
     )
     args = parser.parse_args(argv)
+    for option, value in (TINY if args.tiny else DEFAULTS).items():
+        if getattr(args, option) is None:
+            setattr(args, option, value)
     args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
     return args
 
@@ -268,8 +278,10 @@ def run(args, original: dict, began: float) -> int:
         f"preload: {time.perf_counter() - t:.1f} s — {loaded['products']} products, {loaded['balances']} balances, "
         f"{loaded['documents']} processed documents, {loaded['lines']} lines, {loaded['moves']} movements"
     )
+    failures = []  # any entry makes the bench exit with 1
     drift = preload.check_ledger()
     print("ledger check (balance = Σ movements):", "OK" if not drift else "DRIFT " + "; ".join(drift))
+    failures += [f"ledger after the preload: {d}" for d in drift]
     rates.create_bare_sequence()
     ctx = {
         "user_id": loaded["user_id"],
@@ -296,6 +308,8 @@ def run(args, original: dict, began: float) -> int:
                 )
                 if result.first_error:
                     print("     first error:\n" + result.first_error)
+                if result.errors or not result.documents:
+                    failures.append(f"{kind} × {workers}: {result.documents} documents, {result.errors} errors")
         print()
         print(f"{'workers':>7} | {'app docs/s':>10} | {'bare SQL docs/s':>15} | {'app/bare':>8}")
         print(f"{'-' * 7}-+-{'-' * 10}-+-{'-' * 15}-+-{'-' * 8}")
@@ -315,6 +329,7 @@ def run(args, original: dict, began: float) -> int:
             print(f"goal: not evaluated (run with {GOAL_WORKERS} workers)")
         drift = preload.check_ledger()
         print("ledger check after the runs:", "OK" if not drift else "DRIFT " + "; ".join(drift))
+        failures += [f"ledger after the runs: {d}" for d in drift]
 
     if args.profile:
         section(f"profile: {args.profile} app documents, 1 process")
@@ -341,11 +356,17 @@ def run(args, original: dict, began: float) -> int:
                 )
         for note in notes:
             print(note)
+        failures += notes
+        failures += [f"{r['label']}: status {r['status']}" for r in rows if r["status"] != 200]
 
     print(
         f"\ntotal time: {time.perf_counter() - began:.0f} s, "
         f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+    if failures:
+        print(f"\nbench FAILED ({len(failures)}):\n  " + "\n  ".join(failures))
+        return 1
+    print("\nbench OK: every part ran without error")
     return 0
 
 
