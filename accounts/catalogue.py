@@ -96,7 +96,7 @@ def right(name: str) -> Right:
     return BY_NAME[name]
 
 
-# The three roles created on install, as PRODUCT.md's access table grants them.
+# The three roles created on install, with the grants of the product's access table.
 ADMINISTRATOR = "Online store administrator"
 STAFF = "Online store staff"
 CLERK = "Warehouse clerk"

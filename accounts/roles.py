@@ -1,4 +1,4 @@
-"""Roles: the default ones of PRODUCT.md's access table (created on migrate), and the services
+"""Roles: the default ones of the catalogue (created on migrate), and the services
 the role editor calls to read, save and delete a role's grants."""
 
 from django.apps import apps
