@@ -3,7 +3,9 @@
 1. Anonymous GET of any URL → redirect to a sign-in page (except the explicit PUBLIC list).
 2. Each URL outside the admin has an entry in MATRIX (a new URL without one fails), naming the
    right a GET and a POST need; each default role gets the expected status, derived from the
-   role's grants (tests/accounts/test_default_roles.py pins those to PRODUCT.md's table).
+   role's grants (tests/accounts/test_default_roles.py pins those to PRODUCT.md's table), and
+   for a clerk whose warehouse rights are granted on chosen warehouses only (a page whose POST
+   needs a right for all warehouses is refused on GET too).
 The admin's own URLs are checked by Django's admin (staff + model permissions) and by
 tests/accounts for the role editor.
 """
@@ -16,7 +18,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.catalogue import ADMINISTRATOR, CLERK, DOCUMENT_TYPES, STAFF
+from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, DOCUMENT_TYPES, STAFF, right
 from crm.models import Contact
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.services.documents import process_document
@@ -24,19 +26,23 @@ from layouts.models import FieldType, LayoutField
 from layouts.services import CustomFieldInput, add_custom_field
 from tests.crm.deal_helpers import deal_with_row
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
+from tests.inventory.views.test_warehouse_scope import limited_role
 from tests.stock_helpers import make_document, stock_in
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "set_language"}
-ROLES = (ADMINISTRATOR, STAFF, CLERK)
+CHOSEN = "Warehouse clerk on chosen warehouses"  # the clerk's warehouse rights on the world's two only
+ROLES = (ADMINISTRATOR, STAFF, CLERK, CHOSEN)
 
 
 @dataclass(frozen=True)
 class Entry:
     """What a GET and a POST of the URL need (a right's name, "any" for any signed-in user,
     None when the method is not offered: 405), the status when allowed, and the URL's
-    arguments ("document:<state>" makes a fresh document of each type in that state)."""
+    arguments ("document:<state>" makes a fresh document of each type in that state).
+    `everywhere`: the right is needed for all warehouses; held on chosen warehouses only, it
+    is a 403 on GET as on POST."""
 
     get: str | None
     post: str | None = None
@@ -46,6 +52,7 @@ class Entry:
     per_type: bool = False
     query: str = ""
     post_data: dict = field(default_factory=dict)
+    everywhere: bool = False
 
 
 LAYOUTS = "inventory.change_form_layouts"
@@ -62,7 +69,7 @@ MATRIX = {
     "password_change_done": Entry(get="any"),
     "inventory:warehouse_list": Entry(get="inventory.view_warehouse"),
     "inventory:warehouse_create": Entry(
-        get="inventory.manage_warehouses", post="inventory.manage_warehouses", post_ok=200
+        get="inventory.manage_warehouses", post="inventory.manage_warehouses", post_ok=200, everywhere=True
     ),
     "inventory:warehouse_update": Entry(
         get="inventory.manage_warehouses", post="inventory.manage_warehouses", post_ok=200, args="warehouse"
@@ -233,25 +240,46 @@ def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocu
     return [world[entry.args].pk], None
 
 
-def expected(entry_right: str | None, ok: int, rights: set[str], doc_type: str | None) -> int:
+def expected(entry: Entry, method: str, rights: set[str], chosen: set[str], doc_type: str | None) -> int:
+    """The status for a user holding `rights`, those in `chosen` on the world's warehouses only."""
+    entry_right = entry.get if method == "get" else entry.post
+    ok = entry.get_ok if method == "get" else entry.post_ok
     if entry_right is None:
         return 405
     if entry_right == "any":
         return ok
     needed = entry_right.format(type=doc_type)
     area = needed.startswith("crm.") or "inventory.view_inventory" in rights or not needed.startswith("inventory.")
-    return ok if needed in rights and area else 403
+    if needed not in rights or not area:
+        return 403
+    if needed in chosen:
+        if entry.everywhere:
+            return 403
+        if entry.args == "spare_warehouse":  # outside the chosen warehouses: not theirs to see
+            return 404
+    return ok
+
+
+def member(role: str, world) -> tuple:
+    """A user in `role`, the rights it holds, and those of them held on chosen warehouses only."""
+    if role == CHOSEN:
+        user = UserFactory(username="member-chosen")
+        user.groups.add(limited_role(CHOSEN, [world["warehouse"], world["other"]]))
+        rights = set(DEFAULT_ROLES[CLERK])
+        return user, rights, {name for name in rights if right(name).per_warehouse}
+    user = UserFactory(username=f"member-{role[:5]}", roles=[role])
+    rights = {
+        f"{app}.{code}"
+        for app, code in Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")
+    }
+    return user, rights, set()
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_role_gets_the_expected_status(client, world, role, name):
     entry = MATRIX[name]
-    user = UserFactory(username=f"member-{role[:5]}", roles=[role])
-    rights = {
-        f"{app}.{code}"
-        for app, code in Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")
-    }
+    user, rights, chosen = member(role, world)
     client.force_login(user)
     failures = []
     for doc_type in DOCUMENT_TYPES if entry.per_type else [None]:
@@ -263,10 +291,10 @@ def test_role_gets_the_expected_status(client, world, role, name):
             args, document = url_args(entry, world, doc_type)
             url = reverse(name, args=args) + (entry.query if method == "get" else "")
             response = getattr(client, method)(url, entry.post_data)
-            want = expected(right_needed, entry.get_ok if method == "get" else entry.post_ok, rights, doc_type)
+            want = expected(entry, method, rights, chosen, doc_type)
             if response.status_code != want:
                 failures.append(f"{method.upper()} {url} as {role}: {response.status_code}, expected {want}")
-            if document is not None and want == 403:
+            if document is not None and want in (403, 404):
                 fresh = StockDocument.objects.get(pk=document.pk)
                 if (fresh.status, fresh.deleted_at) != (document.status, document.deleted_at):
                     failures.append(f"{method.upper()} {url} as {role}: refused but the document changed")

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.permissions import require
+from accounts.permissions import can, require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
 from inventory.validation import field_errors
@@ -51,7 +51,7 @@ def create_product(*, by, data: ProductInput) -> Product:
     price", a minimum level the warehouse."""
     require(by, "inventory.add_product")
     _check_rights(by, data)
-    return _save(Product(), data)
+    return _save(Product(), data, by=by)
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def update_product(product: Product, *, by, data: ProductInput) -> Product:
     """Change a product (needs "Edit products"; prices and minimum levels as for `create_product`)."""
     require(by, "inventory.change_product")
     _check_rights(by, data)
-    return _save(Product.objects.select_for_update().get(pk=product.pk), data)
+    return _save(Product.objects.select_for_update().get(pk=product.pk), data, by=by)
 
 
 def parse_barcodes(text: str) -> list[str]:
@@ -68,7 +68,7 @@ def parse_barcodes(text: str) -> list[str]:
     return list(dict.fromkeys(code.strip() for code in codes if code.strip()))
 
 
-def _save(product: Product, data: ProductInput) -> Product:
+def _save(product: Product, data: ProductInput, *, by) -> Product:
     product.sku = (data.sku or "").strip()
     product.name = (data.name or "").strip()
     product.unit = data.unit or Unit.PIECE
@@ -81,7 +81,7 @@ def _save(product: Product, data: ProductInput) -> Product:
     product.is_active = bool(data.is_active)
     set_custom(product, data.custom, form="product")
     codes = _distinct_codes(data.barcodes)
-    _validate(product, codes, data.minimums)
+    _validate(product, codes, data.minimums, by=by)
     try:
         with transaction.atomic():
             product.save()
@@ -103,7 +103,7 @@ def _check_rights(by, data: ProductInput) -> None:
         require(by, "inventory.view_warehouse", warehouse)
 
 
-def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
+def _validate(product: Product, codes: list[str], minimums: Mapping, *, by) -> None:
     errors = field_errors(
         product,
         exclude=["category"],  # chosen from the categories that exist
@@ -118,13 +118,16 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
+    names_products = can(by, "inventory.view_product")  # a message never names what the user may not see
     if "sku" not in errors:
         other = Product.objects.filter(sku__iexact=product.sku).exclude(pk=product.pk or 0).first()
         if other is not None:
-            add(
-                "sku",
-                _("The SKU %(sku)s is already used by “%(product)s”.") % {"sku": product.sku, "product": other.name},
+            message = (
+                _("The SKU %(sku)s is already used by “%(product)s”.")
+                if names_products
+                else _("The SKU %(sku)s is already used by another product.")
             )
+            add("sku", message % {"sku": product.sku, "product": other.name})
     for name in ("purchase_price", "selling_price"):
         if name not in errors and getattr(product, name) < 0:
             add(name, _("The price cannot be negative."))
@@ -143,11 +146,13 @@ def _validate(product: Product, codes: list[str], minimums: Mapping) -> None:
         same = reduce(operator.or_, (Q(code__iexact=code) for code in storable.values()))
         taken = Barcode.objects.filter(same).exclude(product_id=product.pk or 0).select_related("product")
     for barcode in taken:
-        add(
-            "barcodes",
+        message = (
             _("The barcode %(code)s already belongs to “%(product)s”.")
-            % {"code": storable.get(barcode.code.upper(), barcode.code), "product": barcode.product},
+            if names_products
+            else _("The barcode %(code)s already belongs to another product.")
         )
+        code = storable.get(barcode.code.upper(), barcode.code)
+        add("barcodes", message % {"code": code, "product": barcode.product})
 
     for warehouse, quantity in minimums.items():
         if quantity is None:

@@ -148,11 +148,9 @@ def _validate(warehouse: Warehouse) -> None:
         },
     )
     if "code" not in errors:
-        other = Warehouse.objects.filter(code__iexact=warehouse.code).exclude(pk=warehouse.pk or 0).first()
-        if other is not None:
-            errors["code"] = [
-                _("The code %(code)s is already used by “%(name)s”.") % {"code": other.code, "name": other}
-            ]
+        taken = Warehouse.objects.filter(code__iexact=warehouse.code).exclude(pk=warehouse.pk or 0).exists()
+        if taken:  # the other warehouse is not named: the user may not see it
+            errors["code"] = [_("The code %(code)s is already used by another warehouse.") % {"code": warehouse.code}]
     if warehouse.is_default and not warehouse.is_active:
         errors.setdefault("is_active", []).append(
             _("The default warehouse must be active; make another warehouse the default first.")

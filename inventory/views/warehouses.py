@@ -52,6 +52,9 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
 
 @inventory_view(MANAGE)
 def warehouse_create(request: HttpRequest) -> HttpResponse:
+    """Needs the right for all warehouses, as the service does: a right on chosen warehouses
+    gets a 403 on GET as on POST."""
+    require(request.user, MANAGE)
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,6 +71,8 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
 def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse_or_404(request, pk)
     form = WarehouseForm(request.POST or None, instance=warehouse)
+    if not can(request.user, MANAGE):
+        form.fields["is_default"].disabled = True  # choosing the default needs the right for all warehouses
     if request.method == "POST" and form.is_valid():
         try:
             warehouse = update_warehouse(warehouse, by=request.user, data=form.to_input())

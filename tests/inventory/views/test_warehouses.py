@@ -38,7 +38,7 @@ def test_duplicate_code_is_shown_beside_the_field(client_logged_in):
     WarehouseFactory(name="Gudang Lama", code="JKT")
     response = client_logged_in.post(reverse("inventory:warehouse_create"), _post_data(code="jkt"))
     assert response.status_code == 200
-    assert "already used by “Gudang Lama”" in response.context["form"].errors["code"][0]
+    assert response.context["form"].errors["code"] == ["The code jkt is already used by another warehouse."]
     assert Warehouse.objects.count() == 1
 
 
