@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.permissions import can, require
 from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKind
@@ -35,6 +36,8 @@ from inventory.services.reservations import (
     row_warehouse,
     sync_row_reservation,
 )
+from layouts import types as custom_types
+from layouts.builder import load_layout
 from layouts.services import set_custom
 
 CHANGE_PRICES = "crm.change_deal_prices"
@@ -156,6 +159,7 @@ def _win(deal_id: int, *, by) -> Deal:
         client = deal.client
         if client is None:
             raise ValidationError(_("Choose the deal's company (or a contact with a company) before it is won."))
+        custom = _order_custom(deal)
         by_warehouse: dict[Warehouse, list[DealRow]] = defaultdict(list)
         for row in rows:
             by_warehouse[row_warehouse(row)].append(row)
@@ -169,12 +173,39 @@ def _win(deal_id: int, *, by) -> Deal:
                     currency=deal.currency,
                     comment=_("Deal: %(title)s") % {"title": deal.title},
                     deal=deal,
+                    custom=custom,
                 ),
                 lines=_order_lines(warehouse_rows),
             )
             process_document(order, by=by, won_deal=deal)
     _close(deal, StageKind.WON)
     return deal
+
+
+def _order_custom(deal: Deal) -> dict:
+    """The custom values of a won deal's sales orders: the deal's values of the fields the
+    sales-order form shows, by the same key, where they fit. A required one left without a
+    value stops the win (the orders would lack it), naming it: fill it in on the deal, or an
+    administrator makes it optional."""
+    stored, values, missing = deal.custom or {}, {}, []
+    for entry in load_layout(f"document_{DocumentType.SALES_ORDER}").visible_custom():
+        value, field = stored.get(entry.key), entry.custom
+        if value not in (None, "") and custom_types.fits(value, field.field_type, field.choices):
+            values[entry.key] = value
+        elif field.required:
+            missing.append(f"“{entry.label}” ({entry.key})")
+    if missing:
+        raise ValidationError(
+            ngettext(
+                "“%(title)s” is not won: its sales orders need %(fields)s. Fill it in on the deal (a deal "
+                "field with the same key), or ask an administrator to make it optional on sales orders.",
+                "“%(title)s” is not won: its sales orders need %(fields)s. Fill them in on the deal (deal "
+                "fields with the same keys), or ask an administrator to make them optional on sales orders.",
+                len(missing),
+            )
+            % {"title": deal.title, "fields": ", ".join(missing)}
+        )
+    return values
 
 
 @retried
