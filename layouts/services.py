@@ -15,6 +15,7 @@ from layouts import types
 from layouts.builder import FormLayoutView
 from layouts.models import FieldType, FormLayout, LayoutField
 from layouts.registry import all_specs, spec
+from web.validators import has_nul, no_nul
 
 LABEL_MAX = LayoutField._meta.get_field("label_en").max_length
 OPTIONS_MAX = 100
@@ -88,6 +89,8 @@ def save_layout(*, by, key: str, entries: Sequence[EntryInput]) -> FormLayout:
             errors.append(_("“%(label)s” cannot be hidden: the system needs it.") % {"label": known[entry.key].label})
         if len(entry.label_en) > LABEL_MAX or len(entry.label_id) > LABEL_MAX:
             errors.append(_("A label can have at most %(max)d characters.") % {"max": LABEL_MAX})
+        if has_nul((entry.label_en, entry.label_id)):
+            errors.append(f"{known[entry.key].label if entry.key in known else entry.key}: {no_nul.message}")
         seen.add(entry.key)
     if errors:
         raise ValidationError(errors)
@@ -128,6 +131,9 @@ def _clean_definition(data: CustomFieldInput, *, key: str) -> CustomFieldInput:
     for name in ("label_en", "label_id"):
         if len(getattr(data, name)) > LABEL_MAX:
             errors[name] = [_("A label can have at most %(max)d characters.") % {"max": LABEL_MAX}]
+    for name in ("label_en", "label_id", "help_en", "help_id", "choices"):
+        if has_nul(getattr(data, name)):
+            errors[name] = [str(no_nul.message)]
     if data.field_type not in FieldType.values:
         errors["field_type"] = [_("Choose a type.")]
     choices = [c.strip() for c in data.choices if c.strip()]

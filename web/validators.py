@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 no_nul = ProhibitNullCharactersValidator()
 
 
+def has_nul(value) -> bool:
+    """Whether `value` (text, or JSON-like lists and mappings of texts) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(item) for item in value)
+    return False
+
+
 def ascii_digits(text: str) -> None:
     """Refuse digits other than 0–9 (Arabic-Indic, full-width…) and `_` separators, which
     Python's Decimal and int accept but a person rarely means."""

@@ -23,7 +23,14 @@ from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKi
 from crm.services import USE_CRM
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.models import DocumentType, InventorySettings, Product, ReservationStatus, StockDocument, Warehouse
-from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
+from inventory.models.quantities import (
+    MONEY_DECIMALS,
+    MONEY_DIGITS,
+    QUANTITY_DECIMALS,
+    QUANTITY_DIGITS,
+    fits,
+    is_number,
+)
 from inventory.models.settings import ReservationMode
 from inventory.retry import retried, run_with_retry
 from inventory.services.documents import Header, LineInput, create_document, process_document
@@ -38,6 +45,7 @@ from inventory.services.reservations import (
 )
 from layouts import types as custom_types
 from layouts.builder import load_layout
+from inventory.validation import field_errors
 from layouts.services import set_custom
 
 CHANGE_PRICES = "crm.change_deal_prices"
@@ -251,17 +259,14 @@ def _order_lines(rows: list[DealRow]) -> list[LineInput]:
 
 
 def _set(deal: Deal, data: DealInput, *, by) -> None:
-    errors: dict[str, list[str]] = {}
     deal.title = (data.title or "").strip()
     deal.company, deal.contact = data.company, data.contact
     deal.responsible = data.responsible or getattr(deal, "responsible", None) or by
     deal.currency = (data.currency or deal.currency or settings.DEFAULT_CURRENCY).strip().upper()
     deal.comment = (data.comment or "").strip()
     set_custom(deal, data.custom, form="deal")
-    if not deal.title:
-        errors.setdefault("title", []).append(_("Enter the deal's title."))
-    elif len(deal.title) > Deal._meta.get_field("title").max_length:
-        errors.setdefault("title", []).append(_("The title is too long."))
+    # Title, comment and custom values as the model checks them (length, NUL characters).
+    errors = field_errors(deal, exclude=_DEAL_CHOSEN, messages={("title", "blank"): _("Enter the deal's title.")})
     if not is_currency(deal.currency):
         errors.setdefault("currency", []).append(str(NOT_A_CURRENCY))
     if deal.company is None and deal.contact is None:
@@ -274,6 +279,9 @@ def _set(deal: Deal, data: DealInput, *, by) -> None:
         raise ValidationError(errors)
 
 
+_DEAL_CHOSEN = tuple(f.name for f in Deal._meta.fields if f.name not in ("title", "comment", "custom"))
+
+
 def _set_row(row: DealRow, data: RowInput, *, by, is_new: bool) -> None:
     errors: dict[str, list[str]] = {}
     product = data.product
@@ -282,7 +290,7 @@ def _set_row(row: DealRow, data: RowInput, *, by, is_new: bool) -> None:
     if data.warehouse is not None and not data.warehouse.is_active:
         errors.setdefault("warehouse", []).append(_("That warehouse is inactive; choose an active one."))
     quantity = data.quantity
-    if quantity is None or quantity <= 0:
+    if not is_number(quantity) or quantity <= 0:
         errors.setdefault("quantity", []).append(_("Enter a quantity greater than zero."))
     elif not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
         errors.setdefault("quantity", []).append(_("The quantity is too large or has more than three decimals."))
@@ -295,9 +303,9 @@ def _set_row(row: DealRow, data: RowInput, *, by, is_new: bool) -> None:
         discount = row.discount if not is_new else Decimal(0)
     else:
         discount = data.discount if data.discount is not None else Decimal(0)
-    if price < 0 or not fits(price, MONEY_DIGITS, MONEY_DECIMALS):
+    if not fits(price, MONEY_DIGITS, MONEY_DECIMALS) or price < 0:
         errors.setdefault("price", []).append(_("Enter a price of zero or more, with at most two decimals."))
-    if discount < 0 or discount > 100 or not fits(discount, 5, 2):
+    if not fits(discount, 5, 2) or not 0 <= discount <= 100:
         errors.setdefault("discount", []).append(_("The discount is a percentage from 0 to 100."))
     if errors:
         raise ValidationError(errors)

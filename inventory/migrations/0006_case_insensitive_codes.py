@@ -23,10 +23,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='barcode',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('code'), name='barcode_code_unique_ignoring_case', violation_error_message='Another product has this barcode (upper and lower case count as the same).'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('code'), name='barcode_code_unique_ignoring_case', violation_error_message='This barcode already belongs to another product (upper and lower case count as the same).'),
         ),
         migrations.AddConstraint(
             model_name='product',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('sku'), name='product_sku_unique_ignoring_case', violation_error_message='Another product has this SKU (upper and lower case count as the same).'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('sku'), name='product_sku_unique_ignoring_case', violation_error_message='This SKU is already used by another product (upper and lower case count as the same).'),
         ),
     ]

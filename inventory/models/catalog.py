@@ -58,7 +58,9 @@ class Product(models.Model):
             models.UniqueConstraint(
                 Upper("sku"),
                 name="product_sku_unique_ignoring_case",
-                violation_error_message=_("Another product has this SKU (upper and lower case count as the same)."),
+                violation_error_message=_(
+                    "This SKU is already used by another product (upper and lower case count as the same)."
+                ),
             ),
         ]
 
@@ -78,7 +80,9 @@ class Barcode(models.Model):
             models.UniqueConstraint(
                 Upper("code"),
                 name="barcode_code_unique_ignoring_case",
-                violation_error_message=_("Another product has this barcode (upper and lower case count as the same)."),
+                violation_error_message=_(
+                    "This barcode already belongs to another product (upper and lower case count as the same)."
+                ),
             )
         ]
 

@@ -48,9 +48,17 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.models.documents import NUMBER_PREFIX
-from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
+from inventory.models.quantities import (
+    MONEY_DECIMALS,
+    MONEY_DIGITS,
+    QUANTITY_DECIMALS,
+    QUANTITY_DIGITS,
+    fits,
+    is_number,
+)
 from inventory.retry import run_with_retry
 from inventory.services.stock import apply_movements, check_available, shortages
+from inventory.validation import field_errors
 from layouts.services import set_custom
 
 
@@ -360,7 +368,7 @@ def _set_header(document: StockDocument, header: Header, *, by) -> None:
 def _validate(document: StockDocument, lines: Sequence) -> None:
     """Raise a `ValidationError` keyed by field ("warehouse", "lines", …) for anything that
     would make the document wrong; drafts are held to the same rules as processing."""
-    errors: dict[str, list[str]] = {}
+    errors = field_errors(document, exclude=_NOT_TYPED)
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
@@ -390,22 +398,33 @@ def _validate(document: StockDocument, lines: Sequence) -> None:
         raise ValidationError(errors)
 
 
+# The header fields a person types, checked as the model checks them (length, NUL characters,
+# custom values); the others are chosen from lists or checked in `_validate`.
+_NOT_TYPED = tuple(f.name for f in StockDocument._meta.fields if f.name not in ("comment", "reason", "custom"))
+
+
 def _line_errors(doc_type: str, line) -> list[str]:
     errors = []
     if not line.product.is_active:
         errors.append(_("the product is inactive."))
     quantity, price = line.quantity, line.price
-    if doc_type == DocumentType.STOCK_COUNT:
-        if quantity < 0:
-            errors.append(_("the counted quantity cannot be negative."))
-    elif quantity <= 0:
-        errors.append(_("the quantity must be greater than zero."))
-    if not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
-        errors.append(_("the quantity is too large or has more than three decimals."))
-    if price < 0:
-        errors.append(_("the price cannot be negative."))
-    if not fits(price, MONEY_DIGITS, MONEY_DECIMALS):
-        errors.append(_("the price is too large or has more than two decimals."))
+    if not is_number(quantity):
+        errors.append(_("the quantity is not a number."))
+    else:
+        if doc_type == DocumentType.STOCK_COUNT:
+            if quantity < 0:
+                errors.append(_("the counted quantity cannot be negative."))
+        elif quantity <= 0:
+            errors.append(_("the quantity must be greater than zero."))
+        if not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
+            errors.append(_("the quantity is too large or has more than three decimals."))
+    if not is_number(price):
+        errors.append(_("the price is not a number."))
+    else:
+        if price < 0:
+            errors.append(_("the price cannot be negative."))
+        if not fits(price, MONEY_DIGITS, MONEY_DECIMALS):
+            errors.append(_("the price is too large or has more than two decimals."))
     return errors
 
 

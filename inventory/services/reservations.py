@@ -21,6 +21,7 @@ from crm.models import Deal, DealRow
 from inventory.errors import InsufficientStock, Shortage
 from inventory.locks import LockedBalance, load_reserved, lock_balances, lock_deal, lock_reservations
 from inventory.models import InventorySettings, Reservation, ReservationStatus, Warehouse
+from inventory.models.quantities import is_number
 from inventory.models.reservations import counting
 from inventory.models.settings import ReservationMode
 from inventory.retry import retried
@@ -130,7 +131,7 @@ def reserve_row(row: DealRow, *, by, quantity: Decimal | None = None, until: dat
     _check_rights(by, warehouse)
     quantity = row.quantity if quantity is None else quantity
     until = until or default_until()
-    if quantity <= 0:
+    if not is_number(quantity) or quantity <= 0:
         raise ValidationError({"quantity": _("Reserve a quantity greater than zero.")})
     if quantity > row.quantity:
         raise ValidationError(

@@ -2,11 +2,15 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from inventory.errors import InsufficientStock, Shortage
+from inventory.formatting import format_quantity
 from inventory.locks import BalanceKey, LockedBalance
 from inventory.models import Product, StockBalance, StockDocument, StockMove, Warehouse
+from inventory.models.quantities import LARGEST_QUANTITY, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 
 
 def shortages(
@@ -37,6 +41,44 @@ def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey
     )
 
 
+def check_limits(changes: list[tuple[BalanceKey, Decimal]], balances: dict[BalanceKey, LockedBalance]) -> None:
+    """Raise a `ValidationError` naming every balance that `changes` would take beyond what a
+    balance (and a movement) can hold, ±`LARGEST_QUANTITY`. Call with locked balances; the
+    names are read only when something is refused."""
+    beyond = [
+        (key, delta, balances[key].on_hand + delta)
+        for key, delta in changes
+        if not fits(delta, QUANTITY_DIGITS, QUANTITY_DECIMALS)
+        or not fits(balances[key].on_hand + delta, QUANTITY_DIGITS, QUANTITY_DECIMALS)
+    ]
+    if not beyond:
+        return
+    products = Product.objects.in_bulk({p for (_w, p), _d, _b in beyond})
+    warehouses = Warehouse.objects.in_bulk({w for (w, _p), _d, _b in beyond})
+    messages = []
+    for (w, p), delta, after in beyond:
+        names = {"product": products[p], "warehouse": warehouses[w], "limit": format_quantity(LARGEST_QUANTITY)}
+        if after < -LARGEST_QUANTITY:
+            names["limit"] = format_quantity(-LARGEST_QUANTITY)
+            text = _(
+                "“%(product)s” in “%(warehouse)s”: the quantity would go below the lowest balance "
+                "the system can hold (%(limit)s)."
+            )
+        elif after > LARGEST_QUANTITY:
+            text = _(
+                "“%(product)s” in “%(warehouse)s”: the quantity would exceed the largest balance "
+                "the system can hold (%(limit)s)."
+            )
+        else:  # a count whose change does not fit a movement
+            names["change"] = format_quantity(delta)
+            text = _(
+                "“%(product)s” in “%(warehouse)s”: a change of %(change)s is more than the largest "
+                "balance the system can hold (%(limit)s)."
+            )
+        messages.append(text % names)
+    raise ValidationError({"lines": messages})
+
+
 def apply_movements(
     document: StockDocument,
     deltas: dict[BalanceKey, Decimal],
@@ -46,11 +88,13 @@ def apply_movements(
 ) -> int:
     """Add `deltas` to the locked `balances` (relative, `on_hand + delta`) and record one
     movement per changed balance, with the balance it left, in one statement: an UPDATE whose
-    RETURNING rows feed the movements' INSERT. Zero deltas are skipped. Returns the number of
+    RETURNING rows feed the movements' INSERT. Zero deltas are skipped; a balance or movement
+    beyond what the columns hold is refused first (`check_limits`). Returns the number of
     movements written."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
         return 0
+    check_limits(changes, balances)
     balance_ids, quantities = [], []
     for key, delta in changes:
         balance = balances[key]
