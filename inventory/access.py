@@ -6,7 +6,7 @@ Views ask here, so that a page, its buttons and the service it calls agree.
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can, require, require_somewhere, warehouses_for
+from accounts.permissions import can, require, require_somewhere
 from inventory.models import DocumentType, StockDocument
 from web.decorators import area_view
 
@@ -30,11 +30,6 @@ def inventory_view(*rights: str):
 def require_document_type_right(user, action: str, doc_type: str) -> None:
     require(user, AREA)
     require_somewhere(user, document_right(action, doc_type))
-
-
-def visible_documents(user, doc_type: str):
-    """The warehouses whose documents of this type the user may see."""
-    return warehouses_for(user, document_right("view", doc_type))
 
 
 def check_document_visible(user, document: StockDocument) -> None:

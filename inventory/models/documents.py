@@ -25,8 +25,6 @@ NUMBER_PREFIX = {
     DocumentType.SALES_ORDER: "SO",
     DocumentType.STOCK_COUNT: "SC",
 }
-# Types whose processing takes stock out of `warehouse` and must respect what is available.
-OUTGOING_TYPES = frozenset({DocumentType.TRANSFER, DocumentType.WRITE_OFF, DocumentType.SALES_ORDER})
 
 
 class DocumentStatus(models.TextChoices):
@@ -160,10 +158,6 @@ class StockDocument(models.Model):
     @property
     def can_be_cancelled(self) -> bool:
         return self.status == DocumentStatus.PROCESSED and self.deleted_at is None
-
-    @property
-    def is_outgoing(self) -> bool:
-        return self.doc_type in OUTGOING_TYPES
 
 
 class DocumentLine(models.Model):

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Collection, Iterable
-from datetime import date
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -14,37 +14,25 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
-from inventory.models import Barcode, DocumentType, Product, StockDocument
+from inventory.models import Barcode, DocumentStatus, DocumentType, Product, StockBalance, StockDocument, StockMove
 from inventory.models.quantities import MONEY_DECIMALS, QUANTITY_DIGITS
 
 # quantity (15,3) × price (14,2) needs room for both.
 TOTAL_FIELD = DecimalField(max_digits=QUANTITY_DIGITS + 14, decimal_places=MONEY_DECIMALS + 3)
 
 
-def document_list(
-    *,
-    doc_type: str,
-    warehouse_ids: Collection[int] | None = None,
-    status: str | None = None,
-    warehouse=None,
-    company=None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    number: str | None = None,
-) -> QuerySet[StockDocument]:
+def document_list(*, doc_type: str, warehouse_ids: Collection[int] | None = None) -> QuerySet[StockDocument]:
     """The documents of one type that are not deleted, newest first, each with `line_count`
-    and `total` (Σ quantity × price) computed in the same query.
-
-    `warehouse_ids` limits them to documents all of whose warehouses are among these (None:
-    no limit); `warehouse` matches the document's warehouse or a transfer's destination;
-    `company` matches the supplier or the client.
-    """
+    and `total` (Σ quantity × price) computed in the same query. `warehouse_ids` limits them
+    to documents all of whose warehouses are among these (None: no limit); the list page's
+    filters narrow it further (`inventory.filters.documents`)."""
     documents = (
         StockDocument.objects.filter(doc_type=doc_type, deleted_at__isnull=True)
         .select_related("warehouse", "destination", "supplier", "client", "responsible")
@@ -62,18 +50,6 @@ def document_list(
         documents = documents.filter(warehouse_id__in=warehouse_ids).filter(
             Q(destination__isnull=True) | Q(destination_id__in=warehouse_ids)
         )
-    if status:
-        documents = documents.filter(status=status)
-    if warehouse is not None:
-        documents = documents.filter(Q(warehouse=warehouse) | Q(destination=warehouse))
-    if company is not None:
-        documents = documents.filter(Q(supplier=company) | Q(client=company))
-    if date_from:
-        documents = documents.filter(date__gte=date_from)
-    if date_to:
-        documents = documents.filter(date__lte=date_to)
-    if number:
-        documents = documents.filter(number__icontains=number.strip())
     return documents
 
 
@@ -133,3 +109,49 @@ def unpriced_lines(doc_type: str, lines: Iterable) -> list:
     if doc_type != DocumentType.RECEIPT:
         return []
     return [line for line in lines if not line.price]
+
+
+def on_hand_in(warehouse, product_ids: Collection[int]) -> dict[int, Decimal]:
+    """The on hand of each of `product_ids` in `warehouse` (a warehouse, its id or a queryset
+    of at most one); products without a balance row are left out. One query."""
+    if not warehouse or not product_ids:
+        return {}
+    field = "warehouse__in" if isinstance(warehouse, QuerySet) else "warehouse"
+    balances = StockBalance.objects.filter(**{field: warehouse}, product_id__in=product_ids)
+    return dict(balances.values_list("product_id", "on_hand"))
+
+
+def count_expectations(document: StockDocument, lines: Collection) -> None:
+    """Give each line of a stock count its `expected` quantity and `difference` (counted −
+    expected). A processed count expected what the ledger said when it was last processed
+    (balance after − quantity of its movements since its last reversal; a product without a
+    movement was as counted); any other the warehouse's current on hand. One query."""
+    product_ids = [line.product_id for line in lines]
+    if document.status == DocumentStatus.PROCESSED:
+        last_reversal = StockMove.objects.filter(document=document, is_reversal=True).order_by("-id").values("id")[:1]
+        moves = StockMove.objects.filter(document=document, is_reversal=False, product_id__in=product_ids).filter(
+            id__gt=Coalesce(Subquery(last_reversal), Value(0))
+        )
+        before = {
+            product: after - quantity
+            for product, after, quantity in moves.values_list("product_id", "balance_after", "quantity")
+        }
+        for line in lines:
+            line.expected = before.get(line.product_id, line.quantity)
+    else:
+        on_hand = on_hand_in(document.warehouse_id, product_ids)
+        for line in lines:
+            line.expected = on_hand.get(line.product_id, Decimal(0))
+    for line in lines:
+        line.difference = line.quantity - line.expected
+
+
+def stock_to_count(warehouse) -> list[tuple[Product, Decimal]]:
+    """Every active product `warehouse` holds (on hand above zero) with its on hand, by name:
+    what "Fill from current stock" puts on a stock count. One query."""
+    balances = (
+        StockBalance.objects.filter(warehouse=warehouse, on_hand__gt=0, product__is_active=True)
+        .select_related("product")
+        .order_by("product__name", "product_id")
+    )
+    return [(balance.product, balance.on_hand) for balance in balances]
