@@ -196,6 +196,9 @@ class LineForm(forms.Form):
         self.fields["quantity"].widget.attrs["class"] += " line-quantity"
         # The product shown beside the text box: the one typed (once resolved) or the saved one.
         self.product_obj: Product | None = self.initial.get("product_obj")
+        # A stock count's row: what the warehouse holds and counted − that (set by the view).
+        self.expected: Decimal | None = None
+        self.difference: Decimal | None = None
         if self.is_bound and resolver is not None:
             self.product_obj = resolver.get(self.data.get(self.add_prefix("product"), "")) or None
 
@@ -311,6 +314,37 @@ LineFormSet = forms.formset_factory(
     absolute_max=MAX_LINES,
     validate_max=True,
 )
+
+
+def with_lines(data, formset: BaseLineFormSet, rows: Iterable[tuple[Product, Decimal]]):
+    """The posted `data` of a document form with `rows` (product, quantity) added as lines
+    after those already typed, but for products already on one; then a few empty rows."""
+    kept = []
+    for form in formset.forms:
+        values = {name: (data.get(form.add_prefix(name)) or "").strip() for name in ("product", "quantity", "price")}
+        if not data.get(form.add_prefix("DELETE")) and (values["product"] or values["quantity"]):
+            kept.append(values)
+    present = {product.pk for product in map(formset.resolver.get, (v["product"] for v in kept)) if product}
+    kept += [
+        {"product": product.sku, "quantity": format(quantity.normalize(), "f")}
+        for product, quantity in rows
+        if product.pk not in present
+    ]
+    result = data.copy()
+    for key in [k for k in result if k.startswith(f"{LINE_PREFIX}-")]:
+        del result[key]
+    management = {
+        "TOTAL_FORMS": len(kept) + EXTRA_LINES,
+        "INITIAL_FORMS": 0,
+        "MIN_NUM_FORMS": 0,
+        "MAX_NUM_FORMS": MAX_LINES,
+    }
+    for name, value in management.items():
+        result[f"{LINE_PREFIX}-{name}"] = str(value)
+    for index, values in enumerate(kept):
+        for name, value in values.items():
+            result[f"{LINE_PREFIX}-{index}-{name}"] = value
+    return result
 
 
 def line_initial(document: StockDocument) -> list[dict]:

@@ -4,6 +4,8 @@ Every change goes through `inventory.services.documents`; a refusal (`StockError
 `ValidationError` while processing) becomes a message on the page and changes nothing.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can, can_somewhere, require, warehouse_of, warehouse_scope, warehouses_for
@@ -32,10 +34,17 @@ from inventory.forms.documents import (
     layout_key,
     line_columns,
     make_line_form,
+    with_lines,
 )
 from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
+from inventory.selectors.documents import (
+    count_expectations,
+    on_hand_in,
+    product_suggestions,
+    stock_to_count,
+    unpriced_lines,
+)
 from inventory.selectors.documents import document_list as select_documents
-from inventory.selectors.documents import product_suggestions, unpriced_lines
 from inventory.services.documents import (
     LineInput,
     cancel_document,
@@ -132,6 +141,8 @@ def _may_process(user, kind: DocumentType, document: StockDocument | None) -> bo
 
 
 def _form_page(request, kind: DocumentType, forms: DocumentForms, document: StockDocument | None):
+    if kind == DocumentType.STOCK_COUNT:
+        _expect_counts(forms)
     return render(
         request,
         "inventory/documents/form.html",
@@ -155,7 +166,28 @@ def _form_lines(forms: DocumentForms) -> list:
     return [LineInput(product=x["product_obj"], quantity=x["quantity"], price=x["price"]) for x in forms.lines.initial]
 
 
+def _expect_counts(forms: DocumentForms) -> None:
+    """Give each row of a stock count form its `expected` quantity (the on hand in the form's
+    warehouse, as chosen) and `difference` (counted − expected), in one query."""
+    header = forms.header
+    if header.is_bound:
+        header.is_valid()
+        warehouse = header.cleaned_data.get("warehouse")  # one the user may choose, or None
+    else:
+        warehouse = header.initial.get("warehouse")
+    rows = [form for form in forms.lines.forms if form.product_obj is not None]
+    on_hand = on_hand_in(warehouse, [form.product_obj.pk for form in rows])
+    for form in rows:
+        form.expected = on_hand.get(form.product_obj.pk, Decimal(0))
+        counted = form.cleaned_data.get("quantity") if form.is_bound and form.is_valid() else None
+        if not form.is_bound:
+            counted = form.initial.get("quantity")
+        form.difference = None if counted is None else counted - form.expected
+
+
 def _save(request, kind: DocumentType, document: StockDocument | None):
+    if kind == DocumentType.STOCK_COUNT and "fill_from_stock" in request.POST:
+        return _fill_from_stock(request, kind, document)
     forms = DocumentForms(kind, user=request.user, data=request.POST, document=document)
     if not forms.is_valid():
         return _form_page(request, kind, forms, document)
@@ -180,8 +212,31 @@ def _save(request, kind: DocumentType, document: StockDocument | None):
     return redirect(document_url(saved))
 
 
+def _fill_from_stock(request, kind: DocumentType, document: StockDocument | None):
+    """A stock count form's "Fill from current stock": every product its warehouse holds joins
+    the lines at its on hand (rows already typed stay as they are); nothing is saved."""
+    forms = DocumentForms(kind, user=request.user, data=request.POST, document=document)
+    forms.header.is_valid()
+    warehouse = forms.header.cleaned_data.get("warehouse")
+    if warehouse is None:
+        return _form_page(request, kind, forms, document)
+    stock = stock_to_count(warehouse)
+    data = with_lines(request.POST, forms.lines, stock)
+    del data["fill_from_stock"]
+    messages.info(
+        request,
+        ngettext(
+            "%(count)s product of %(warehouse)s added at its current stock; enter what you count and save.",
+            "%(count)s products of %(warehouse)s added at their current stock; enter what you count and save.",
+            len(stock),
+        )
+        % {"count": len(stock), "warehouse": warehouse},
+    )
+    return _form_page(request, kind, DocumentForms(kind, user=request.user, data=data, document=document), document)
+
+
 def _process_saved(request, document: StockDocument) -> None:
-    """ "Save and process", once saved: process the draft, or say on its page why it stays one."""
+    """After "Save and process" saved it: process the draft, or say on its page why it stays one."""
     perm = document_right("process", document.doc_type)
     refused = [w for w in warehouse_of(document) if not can(request.user, perm, w)]
     if refused:
@@ -247,6 +302,8 @@ def document_detail(request, doc_type, pk):
     document = _document_or_404(request, doc_type, pk)
     kind = DocumentType(document.doc_type)
     lines = list(document.lines.select_related("product").order_by("id"))
+    if kind == DocumentType.STOCK_COUNT:
+        count_expectations(document, lines)
     moves = document.moves.select_related("warehouse", "product").order_by("id")
     # A processed or cancelled document shows every value it was saved with, whatever the
     # layout has become since; a draft shows what its form shows.
@@ -335,6 +392,12 @@ def document_line(request, doc_type):
         show_prices=show_prices,
         columns=columns,
     )
+    if kind == DocumentType.STOCK_COUNT and product is not None:  # expected in the form's warehouse
+        warehouse = request.GET.get("warehouse", "")
+        if _is_id(warehouse):
+            allowed = warehouses_for(request.user, document_right("edit", kind)).filter(pk=int(warehouse))
+            form.expected = on_hand_in(allowed, [product.pk]).get(product.pk, Decimal(0))
+            form.difference = form.initial["quantity"] - form.expected
     return render(
         request,
         "inventory/documents/_line_row.html",

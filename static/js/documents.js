@@ -20,6 +20,11 @@
   var scanBox = document.getElementById("scan-box");
   var scanFeedback = document.getElementById("scan-feedback");
   var addButton = document.getElementById("add-line");
+  var warehouse = form.querySelector('select[name="warehouse"]');
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    maximumFractionDigits: 3,
+    signDisplay: "exceptZero",
+  });
   var focusAdded = false; // the next row htmx brings came from "Add line": put the cursor in it
   var queue = Promise.resolve(); // adds run one after another, so two scans never race
 
@@ -89,6 +94,9 @@
   function fetchRow(params, index) {
     var query = new URLSearchParams(params);
     query.set("index", String(index));
+    if (warehouse && warehouse.value) {
+      query.set("warehouse", warehouse.value); // a stock count's row shows what this warehouse holds
+    }
     return fetch(lineUrl + "?" + query.toString(), {
       headers: { "HX-Request": "true" },
       credentials: "same-origin",
@@ -283,6 +291,36 @@
       focusAdded = false;
     }
   });
+
+  // A stock count's rows: the difference follows the counted quantity as it is typed.
+  function showDifference(row) {
+    var cell = row.querySelector(".line-difference");
+    var quantity = field(row, "quantity");
+    if (!cell || !quantity) {
+      return;
+    }
+    var counted = quantity.value.trim();
+    var ok = row.dataset.expected !== undefined && /^\d+(\.\d*)?$|^\.\d+$/.test(counted);
+    cell.textContent = ok ? numbers.format(Number(counted) - Number(row.dataset.expected)) : "—";
+  }
+
+  rows.addEventListener("input", function (event) {
+    if (event.target.matches(".line-quantity")) {
+      showDifference(event.target.closest("tr.line-row"));
+    }
+  });
+
+  // Another warehouse: what the rows expected no longer holds (saving, or "Fill from current
+  // stock", shows the new figures).
+  if (warehouse) {
+    warehouse.addEventListener("change", function () {
+      rows.querySelectorAll("tr.line-row[data-expected]").forEach(function (row) {
+        delete row.dataset.expected;
+        row.querySelector(".line-expected").textContent = "—";
+        showDifference(row);
+      });
+    });
+  }
 
   // Remove: mark the row's DELETE box and hide it, so the numbering of the others holds.
   rows.addEventListener("click", function (event) {
