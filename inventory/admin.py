@@ -214,8 +214,7 @@ class StockDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [DocumentLineInline]
     show_full_result_count = False
-    autocomplete_fields = ["warehouse", "destination", "supplier", "client", "responsible"]
-    readonly_fields = [
+    readonly_fields = [  # shown too, though no form field edits them
         "doc_type",
         "number",
         "status",

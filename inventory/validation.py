@@ -40,3 +40,11 @@ def _unstorable(value) -> str | None:
     if isinstance(value, Decimal) and value.is_zero() and value.is_signed():
         return _("Enter zero without a minus sign.")
     return None
+
+
+def save_valid(instance, *, exclude: Iterable[str] = (), messages: Mapping | None = None) -> None:
+    """Save `instance` when `field_errors` finds nothing wrong; else raise them, keyed by field."""
+    errors = field_errors(instance, exclude=exclude, messages=messages)
+    if errors:
+        raise ValidationError(errors)
+    instance.save()

@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from crm.models import Company
 from crm.services import USE_CRM
-from inventory.validation import field_errors
+from inventory.validation import save_valid
 from layouts.services import set_custom
 
 
@@ -32,26 +31,20 @@ def create_company(*, by, data: CompanyInput) -> Company:
     """Create a company (needs the CRM); suppliers are what receipts choose from, clients what
     sales orders ship to."""
     require(by, USE_CRM)
-    company = Company()
-    _save(company, data)
-    return company
+    return _save(Company(), data)
 
 
 @transaction.atomic
 def update_company(company: Company, *, by, data: CompanyInput) -> Company:
     """Change a company's details and roles."""
     require(by, USE_CRM)
-    current = Company.objects.select_for_update().get(pk=company.pk)
-    _save(current, data)
-    return current
+    return _save(Company.objects.select_for_update().get(pk=company.pk), data)
 
 
-def _save(company: Company, data: CompanyInput) -> None:
+def _save(company: Company, data: CompanyInput) -> Company:
     for name in ("name", "tax_id", "address", "phone", "email"):
         setattr(company, name, (getattr(data, name) or "").strip())
     company.is_supplier, company.is_client = bool(data.is_supplier), bool(data.is_client)
     set_custom(company, data.custom, form="company")
-    errors = field_errors(company, messages={("name", "blank"): _("Enter the company's name.")})
-    if errors:
-        raise ValidationError(errors)
-    company.save()
+    save_valid(company, messages={("name", "blank"): _("Enter the company's name.")})
+    return company

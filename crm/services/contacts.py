@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from crm.models import Company, Contact
 from crm.services import USE_CRM
-from inventory.validation import field_errors
+from inventory.validation import save_valid
 from layouts.services import set_custom
 
 
@@ -30,32 +29,26 @@ class ContactInput:
 def create_contact(*, by, data: ContactInput) -> Contact:
     """Create a contact (needs the CRM), optionally working for a company."""
     require(by, USE_CRM)
-    contact = Contact()
-    _save(contact, data)
-    return contact
+    return _save(Contact(), data)
 
 
 @transaction.atomic
 def update_contact(contact: Contact, *, by, data: ContactInput) -> Contact:
     """Change a contact's details and company."""
     require(by, USE_CRM)
-    current = Contact.objects.select_for_update().get(pk=contact.pk)
-    _save(current, data)
-    return current
+    return _save(Contact.objects.select_for_update().get(pk=contact.pk), data)
 
 
-def _save(contact: Contact, data: ContactInput) -> None:
+def _save(contact: Contact, data: ContactInput) -> Contact:
     for name in ("first_name", "last_name", "position", "phone", "email"):
         setattr(contact, name, (getattr(data, name) or "").strip())
     contact.company = data.company
     set_custom(contact, data.custom, form="contact")
-    errors = field_errors(
+    save_valid(
         contact,
         messages={
             ("first_name", "blank"): _("Enter the contact's first name."),
             ("company", "invalid"): _("Choose an existing company."),
         },
     )
-    if errors:
-        raise ValidationError(errors)
-    contact.save()
+    return contact
