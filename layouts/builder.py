@@ -47,8 +47,8 @@ class Entry:
             c.field_type, label=self.label, required=c.required, help_text=self.help_text, choices=c.choices
         )
 
-    def display(self, stored: dict) -> str:
-        return types.display((stored or {}).get(self.key), self.custom.field_type)
+    def display(self, stored: dict, *, date_format: str = "SHORT_DATE_FORMAT") -> str:
+        return types.display((stored or {}).get(self.key), self.custom.field_type, date_format=date_format)
 
 
 def localized(en: str, id_: str) -> str:
@@ -126,7 +126,7 @@ class FormLayoutView:
             removed = [r for r in self.rows if r.is_custom and r.removed]
             entries = entries + [Entry(r.key, False, custom_label(r), custom=r) for r in removed]
         return [
-            (e.label, e.display(stored))
+            (e.label, e.display(stored, date_format="DATE_FORMAT"))
             for e in entries
             if (all_stored or e.visible) and stored.get(e.key) not in (None, "")
         ]

@@ -46,8 +46,3 @@ class CustomFieldFilters:
         super().__init__(*args, **kwargs)
         if layout is not None:
             self.filters.update(custom_filters(layout))
-
-    def custom_fields(self):
-        """The form fields of the custom field filters, for templates that place the declared
-        ones by hand (`layouts/_custom_filters.html`)."""
-        return [self.form[name] for name in self.filters if name.startswith(CUSTOM_PREFIX)]

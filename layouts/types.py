@@ -140,14 +140,15 @@ def _as_integer(value) -> int | None:
     return int(number)
 
 
-def display(value, field_type: str) -> str:
-    """A stored value as a page shows it, in the user's locale."""
+def display(value, field_type: str, *, date_format: str = "SHORT_DATE_FORMAT") -> str:
+    """A stored value as a page shows it, in the user's locale; a date in `date_format` (short
+    in a list column, DATE_FORMAT on a detail page)."""
     if value is None or value == "":
         return ""
     if field_type == FieldType.BOOLEAN:
         return str(_("Yes") if value else _("No"))
     if field_type == FieldType.DATE:
-        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        return formats.date_format(datetime.date.fromisoformat(value), date_format)
     if field_type == FieldType.DECIMAL:
         return formats.number_format(Decimal(value), use_l10n=True, force_grouping=True)
     if field_type == FieldType.INTEGER:

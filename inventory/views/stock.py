@@ -15,9 +15,8 @@ PAGE_SIZE = 50
 
 
 class StockFilterForm(forms.Form):
-    warehouse = forms.ModelChoiceField(
-        label=_("Warehouse"), queryset=Warehouse.objects.all(), required=False, empty_label=_("All warehouses")
-    )
+    """The stock page's filters, in the order the filter bar shows them."""
+
     q = forms.CharField(
         label=_("Product"),
         required=False,
@@ -25,6 +24,9 @@ class StockFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, SKU or barcode")}),
     )
     category = forms.ModelChoiceField(
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=Warehouse.objects.all(), required=False, empty_label=_("All warehouses")
+    )
         label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
     )
     non_zero = forms.BooleanField(label=_("Only non-zero"), required=False)

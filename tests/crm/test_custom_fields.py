@@ -168,7 +168,7 @@ TYPES = [
     (FieldType.LONG_TEXT, {}, "line one\r\nline two", "line one\nline two", "line one\nline two", "line one\nline two"),
     (FieldType.INTEGER, {}, "4200", 4200, "4,200", "4200"),
     (FieldType.DECIMAL, {}, "12.50", "12.5", "12.5", "12.5"),
-    (FieldType.DATE, {}, "2026-11-28", "2026-11-28", "11/28/2026", "2026-11-28"),
+    (FieldType.DATE, {}, "2026-11-28", "2026-11-28", "28 Nov 2026", "2026-11-28"),
     (FieldType.BOOLEAN, {}, "no", False, "No", "no"),
     (FieldType.CHOICE, {"choices": ("Besar", "Kecil")}, "Kecil", "Kecil", "Kecil", "Kecil"),
 ]
@@ -277,7 +277,7 @@ def test_contact_custom_values_are_saved_and_shown_in_the_list(client, admin, st
     assert response.status_code == 302
     assert Contact.objects.get().custom == {"birthday": "1990-05-17"}
     html = client.get(reverse("crm:contact_list")).content.decode()
-    assert '<th scope="col">Birthday</th>' in html and "<td>05/17/1990</td>" in html
+    assert '<th scope="col">Birthday</th>' in html and "<td>17/05/1990</td>" in html
 
 
 # --- services -----------------------------------------------------------------------------------
