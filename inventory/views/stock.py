@@ -23,10 +23,10 @@ class StockFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, SKU or barcode")}),
     )
-    category = forms.ModelChoiceField(
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"), queryset=Warehouse.objects.all(), required=False, empty_label=_("All warehouses")
     )
+    category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
     )
     non_zero = forms.BooleanField(label=_("Only non-zero"), required=False)
