@@ -1,5 +1,5 @@
 """The role editor: roles (Django groups) with the permission catalogue as a matrix, and an
-overview of every role's grants. Only users who may manage roles ("accounts.manage_roles")
+overview of every role's grants. Only users who may manage roles (`MANAGE_ROLES`)
 open these pages; the writes go through the services in `accounts.roles`."""
 
 from django.contrib import admin, messages
@@ -14,11 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import SaveRefusedAsMessage
-from accounts.catalogue import RIGHTS
+from accounts.catalogue import MANAGE_ROLES, RIGHTS
 from accounts.forms import RoleForm
 from accounts.models import Role, WarehouseGroupPermission
 from accounts.permissions import can
-from accounts.roles import MANAGE_ROLES, check_administrators_remain, delete_role, save_role_grants
+from accounts.roles import check_administrators_remain, delete_role, save_role_grants
 
 # Roles are edited in one place: here, with the catalogue, not in the stock group admin.
 if admin.site.is_registered(Group):

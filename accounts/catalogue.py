@@ -27,6 +27,37 @@ DOCUMENT_ACTIONS = {
 }
 NEGATIVE_TYPES = ("write_off", "transfer", "sales_order")
 
+# The rights' names (`app_label.codename`, what `can` takes), spelled here only.
+VIEW_INVENTORY = "inventory.view_inventory"
+VIEW_REPORTS = "inventory.view_reports"
+VIEW_WAREHOUSE = "inventory.view_warehouse"
+MANAGE_WAREHOUSES = "inventory.manage_warehouses"
+RESERVE_IN_DEALS = "inventory.reserve_in_deals"
+RESERVE_IN_WAREHOUSE = "inventory.reserve_in_warehouse"
+CHANGE_RESERVATION_SETTINGS = "inventory.change_reservation_settings"
+VIEW_PRODUCT = "inventory.view_product"
+ADD_PRODUCT = "inventory.add_product"
+CHANGE_PRODUCT = "inventory.change_product"
+DELETE_PRODUCT = "inventory.delete_product"
+VIEW_PURCHASE_PRICE = "inventory.view_purchase_price"
+CHANGE_SELLING_PRICE = "inventory.change_selling_price"
+USE_CRM = "crm.use_crm"
+CHANGE_DEAL_PRICES = "crm.change_deal_prices"
+CHANGE_CRM_FORM_LAYOUTS = "crm.change_crm_form_layouts"
+MANAGE_INVENTORY_SETTINGS = "inventory.manage_inventory_settings"
+CHANGE_FORM_LAYOUTS = "inventory.change_form_layouts"
+MANAGE_ROLES = "accounts.manage_roles"
+
+
+def document_right(action: str, doc_type: str) -> str:
+    """The right to `action` (a key of `DOCUMENT_ACTIONS`) documents of a type."""
+    return f"inventory.{action}_{doc_type}"
+
+
+def negative_right(doc_type: str) -> str:
+    """The right to take stock below zero with documents of a type (of `NEGATIVE_TYPES`)."""
+    return f"inventory.allow_negative_{doc_type}"
+
 
 @dataclass(frozen=True)
 class Right:
@@ -44,38 +75,43 @@ class Right:
         return f"{self.app_label}.{self.codename}"
 
 
+def _right(name: str, label: str, section: str, per_warehouse: bool = False, *, builtin: bool = False) -> Right:
+    app_label, codename = name.split(".")
+    return Right(app_label, codename, label, section, per_warehouse, builtin)
+
+
 AREA, WAREHOUSES, RESERVATIONS, CATALOG = _("Inventory area"), _("Warehouses"), _("Reservations"), _("Catalog")
 CRM, SETTINGS = _("CRM"), _("Settings")
 
 RIGHTS: tuple[Right, ...] = (
-    Right("inventory", "view_inventory", _("View Inventory Management area"), AREA),
-    Right("inventory", "view_reports", _("View reports"), AREA),
-    Right("inventory", "view_warehouse", _("View and select warehouses"), WAREHOUSES, True, builtin=True),
-    Right("inventory", "manage_warehouses", _("Create, edit and delete warehouses"), WAREHOUSES, True),
+    _right(VIEW_INVENTORY, _("View Inventory Management area"), AREA),
+    _right(VIEW_REPORTS, _("View reports"), AREA),
+    _right(VIEW_WAREHOUSE, _("View and select warehouses"), WAREHOUSES, True, builtin=True),
+    _right(MANAGE_WAREHOUSES, _("Create, edit and delete warehouses"), WAREHOUSES, True),
     *(
-        Right("inventory", f"{action}_{doc_type}", action_label, type_label, True)
+        _right(document_right(action, doc_type), action_label, type_label, True)
         for doc_type, type_label in DOCUMENT_TYPES.items()
         for action, action_label in DOCUMENT_ACTIONS.items()
     ),
     *(
-        Right("inventory", f"allow_negative_{doc_type}", _("allow negative quantity"), DOCUMENT_TYPES[doc_type], True)
+        _right(negative_right(doc_type), _("allow negative quantity"), DOCUMENT_TYPES[doc_type], True)
         for doc_type in NEGATIVE_TYPES
     ),
-    Right("inventory", "reserve_in_deals", _("Reserve products in deals"), RESERVATIONS),
-    Right("inventory", "reserve_in_warehouse", _("Reserve products in warehouses"), RESERVATIONS, True),
-    Right("inventory", "change_reservation_settings", _("Change reservation settings"), RESERVATIONS),
-    Right("inventory", "view_product", _("View products"), CATALOG, builtin=True),
-    Right("inventory", "add_product", _("Create products"), CATALOG, builtin=True),
-    Right("inventory", "change_product", _("Edit products"), CATALOG, builtin=True),
-    Right("inventory", "delete_product", _("Delete products"), CATALOG, builtin=True),
-    Right("inventory", "view_purchase_price", _("View purchase price"), CATALOG),
-    Right("inventory", "change_selling_price", _("Change selling price"), CATALOG),
-    Right("crm", "use_crm", _("Clients and deals"), CRM),
-    Right("crm", "change_deal_prices", _("Change price and discount in a deal"), CRM),
-    Right("crm", "change_crm_form_layouts", _("Change client and deal form layouts"), CRM),
-    Right("inventory", "manage_inventory_settings", _("Inventory section settings"), SETTINGS),
-    Right("inventory", "change_form_layouts", _("Change product card and document form layouts"), SETTINGS),
-    Right("accounts", "manage_roles", _("Employee access settings"), SETTINGS),
+    _right(RESERVE_IN_DEALS, _("Reserve products in deals"), RESERVATIONS),
+    _right(RESERVE_IN_WAREHOUSE, _("Reserve products in warehouses"), RESERVATIONS, True),
+    _right(CHANGE_RESERVATION_SETTINGS, _("Change reservation settings"), RESERVATIONS),
+    _right(VIEW_PRODUCT, _("View products"), CATALOG, builtin=True),
+    _right(ADD_PRODUCT, _("Create products"), CATALOG, builtin=True),
+    _right(CHANGE_PRODUCT, _("Edit products"), CATALOG, builtin=True),
+    _right(DELETE_PRODUCT, _("Delete products"), CATALOG, builtin=True),
+    _right(VIEW_PURCHASE_PRICE, _("View purchase price"), CATALOG),
+    _right(CHANGE_SELLING_PRICE, _("Change selling price"), CATALOG),
+    _right(USE_CRM, _("Clients and deals"), CRM),
+    _right(CHANGE_DEAL_PRICES, _("Change price and discount in a deal"), CRM),
+    _right(CHANGE_CRM_FORM_LAYOUTS, _("Change client and deal form layouts"), CRM),
+    _right(MANAGE_INVENTORY_SETTINGS, _("Inventory section settings"), SETTINGS),
+    _right(CHANGE_FORM_LAYOUTS, _("Change product card and document form layouts"), SETTINGS),
+    _right(MANAGE_ROLES, _("Employee access settings"), SETTINGS),
 )
 BY_NAME = {right.name: right for right in RIGHTS}
 
@@ -103,30 +139,30 @@ CLERK = "Warehouse clerk"
 
 
 def _documents(*actions: str, types=tuple(DOCUMENT_TYPES)) -> set[str]:
-    return {f"inventory.{action}_{t}" for t in types for action in actions}
+    return {document_right(action, t) for t in types for action in actions}
 
 
 DEFAULT_ROLES: dict[str, set[str]] = {
     ADMINISTRATOR: set(BY_NAME),
     STAFF: {
-        "inventory.view_inventory",
-        "inventory.view_reports",
-        "inventory.view_warehouse",
+        VIEW_INVENTORY,
+        VIEW_REPORTS,
+        VIEW_WAREHOUSE,
         *_documents("view", "edit"),
-        "inventory.process_write_off",
-        "inventory.reserve_in_deals",
-        "inventory.reserve_in_warehouse",
-        "inventory.view_product",
-        "crm.use_crm",
-        "crm.change_deal_prices",
+        document_right("process", "write_off"),
+        RESERVE_IN_DEALS,
+        RESERVE_IN_WAREHOUSE,
+        VIEW_PRODUCT,
+        USE_CRM,
+        CHANGE_DEAL_PRICES,
     },
     CLERK: {
-        "inventory.view_inventory",
-        "inventory.view_warehouse",
-        "inventory.manage_warehouses",
+        VIEW_INVENTORY,
+        VIEW_WAREHOUSE,
+        MANAGE_WAREHOUSES,
         *_documents("view", "edit", "process"),
-        "inventory.view_product",
-        "inventory.add_product",
-        "inventory.view_purchase_price",
+        VIEW_PRODUCT,
+        ADD_PRODUCT,
+        VIEW_PURCHASE_PRICE,
     },
 }

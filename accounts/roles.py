@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.catalogue import BY_NAME, DEFAULT_ROLES
+from accounts.catalogue import BY_NAME, DEFAULT_ROLES, MANAGE_ROLES
 
 
 def permissions_named(names) -> list[Permission]:
@@ -55,8 +55,6 @@ def grant_on_warehouses(role: Group, rights, warehouses) -> None:
 
 # -- the role editor -----------------------------------------------------------------------------
 
-MANAGE_ROLES = "accounts.manage_roles"
-
 
 def role_grants(role: Group) -> tuple[set[str], dict[str, set[int]]]:
     """What `role` holds of the catalogue: the names granted for all warehouses, and for each
@@ -81,7 +79,7 @@ def role_grants(role: Group) -> tuple[set[str], dict[str, set[int]]]:
 
 
 def check_administrators_remain(*, role: Group, keeps_right: bool, member_ids=None) -> None:
-    """Raise `ValidationError` when changing `role` so (holding "accounts.manage_roles" or not;
+    """Raise `ValidationError` when changing `role` so (holding `MANAGE_ROLES` or not;
     `member_ids` its new members, None: unchanged) would take the right away from the last
     active user who holds it: through a role, through their own permissions, or as a superuser.
     A role that does not hold the right now cannot take it from anyone: no check."""
@@ -105,7 +103,7 @@ def check_administrators_remain(*, role: Group, keeps_right: bool, member_ids=No
 
 
 def _lock_role_administration(role: Group) -> None:
-    """Lock `role` (when saved) and every role holding "accounts.manage_roles", in one query
+    """Lock `role` (when saved) and every role holding `MANAGE_ROLES`, in one query
     ordered by id and before writing any of them, so that two concurrent edits neither remove
     each other's last administrator nor deadlock."""
     (permission,) = permissions_named([MANAGE_ROLES])

@@ -5,9 +5,9 @@ stock) are read-only here, and deals are created, won and lost in the CRM pages.
 from django.contrib import admin
 
 from accounts.admin_mixins import SavedByService, input_from
+from accounts.catalogue import USE_CRM
 from accounts.permissions import can
 from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage
-from crm.services import USE_CRM
 from crm.services.companies import CompanyInput, create_company, update_company
 from crm.services.contacts import ContactInput, create_contact, update_contact
 from crm.services.deals import DealInput, update_deal

@@ -2,18 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import CHANGE_CRM_FORM_LAYOUTS
 from crm.forms.companies import CompanyForm, ContactForm
 from crm.forms.deals import DealForm
 from crm.models import Company, Contact, Deal
 from layouts.registry import FormSpec, fields_of, register
 
-RIGHT = "crm.change_crm_form_layouts"
-
 register(
     FormSpec(
         key="company",
         label=_("Company"),
-        right=RIGHT,
+        right=CHANGE_CRM_FORM_LAYOUTS,
         fields=fields_of(CompanyForm, protected={"name"}),
         objects=Company.objects.all,
         section=_("Clients"),
@@ -23,7 +22,7 @@ register(
     FormSpec(
         key="contact",
         label=_("Contact"),
-        right=RIGHT,
+        right=CHANGE_CRM_FORM_LAYOUTS,
         fields=fields_of(ContactForm, protected={"first_name"}),
         objects=Contact.objects.all,
         section=_("Clients"),
@@ -33,7 +32,7 @@ register(
     FormSpec(
         key="deal",
         label=_("Deal"),
-        right=RIGHT,
+        right=CHANGE_CRM_FORM_LAYOUTS,
         # A deal's company is its client: what its sales orders ship to.
         fields=fields_of(DealForm, protected={"title", "company"}),
         objects=Deal.objects.all,

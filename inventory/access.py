@@ -6,35 +6,28 @@ Views ask here, so that a page, its buttons and the service it calls agree.
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import VIEW_INVENTORY, VIEW_PURCHASE_PRICE, document_right
 from accounts.permissions import can, require, require_somewhere
 from inventory.models import DocumentType, StockDocument
 from web.decorators import area_view
 
-AREA = "inventory.view_inventory"
-VIEW_WAREHOUSE = "inventory.view_warehouse"
-PURCHASE_PRICE = "inventory.view_purchase_price"
 BUTTONS = ("edit", "process", "cancel", "delete")
-
-
-def document_right(action: str, doc_type: str) -> str:
-    """The right to `action` ("view", "edit", "process", "cancel", "delete") documents of a type."""
-    return f"inventory.{action}_{doc_type}"
 
 
 def inventory_view(*rights: str):
     """Decorate a view of the inventory area: the user needs the area and each of `rights`
     on at least one warehouse (or globally, for rights not bound to warehouses); else 403."""
-    return area_view(AREA, *rights)
+    return area_view(VIEW_INVENTORY, *rights)
 
 
 def require_document_type_right(user, action: str, doc_type: str) -> None:
-    require(user, AREA)
+    require(user, VIEW_INVENTORY)
     require_somewhere(user, document_right(action, doc_type))
 
 
 def check_document_visible(user, document: StockDocument) -> None:
     """404 for a document the user may not see (its existence is not revealed)."""
-    if not (can(user, AREA) and can(user, document_right("view", document.doc_type), document)):
+    if not (can(user, VIEW_INVENTORY) and can(user, document_right("view", document.doc_type), document)):
         raise Http404(_("No such document."))
 
 
@@ -59,8 +52,8 @@ def shows_document_prices(user, doc_type: str) -> bool:
     Transfers and stock counts have no prices (nor a currency)."""
     if doc_type in UNPRICED_TYPES:
         return False
-    return doc_type == DocumentType.SALES_ORDER or can(user, PURCHASE_PRICE)
+    return doc_type == DocumentType.SALES_ORDER or can(user, VIEW_PURCHASE_PRICE)
 
 
 def shows_purchase_price(user) -> bool:
-    return can(user, PURCHASE_PRICE)
+    return can(user, VIEW_PURCHASE_PRICE)

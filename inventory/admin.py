@@ -8,9 +8,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import SavedByService, input_from
-from accounts.catalogue import NEGATIVE_TYPES
+from accounts.catalogue import (
+    ADD_PRODUCT,
+    CHANGE_PRODUCT,
+    CHANGE_RESERVATION_SETTINGS,
+    CHANGE_SELLING_PRICE,
+    MANAGE_INVENTORY_SETTINGS,
+    NEGATIVE_TYPES,
+    VIEW_PRODUCT,
+    VIEW_WAREHOUSE,
+    document_right,
+)
 from accounts.permissions import can, warehouse_scope, warehouses_for
-from inventory.access import VIEW_WAREHOUSE, document_right, shows_document_prices, shows_purchase_price
+from inventory.access import shows_document_prices, shows_purchase_price
 from inventory.models import (
     Barcode,
     Category,
@@ -28,17 +38,11 @@ from inventory.models import (
 )
 from inventory.services.catalog import ProductInput, create_product, update_product
 from inventory.services.settings import (
-    CHANGE_RESERVATION_SETTINGS,
-    MANAGE_INVENTORY_SETTINGS,
     update_negative_stock_settings,
     update_reservation_settings,
 )
 from inventory.services.warehouses import WarehouseInput, create_warehouse, update_warehouse
 
-VIEW_PRODUCT = "inventory.view_product"
-ADD_PRODUCT = "inventory.add_product"
-CHANGE_PRODUCT = "inventory.change_product"
-CHANGE_SELLING_PRICE = "inventory.change_selling_price"
 NEGATIVE_FIELDS = [f"allow_negative_{doc_type}" for doc_type in NEGATIVE_TYPES]
 RESERVATION_FIELDS = ["reservation_mode", "reservation_days", "sell_unshipped_on_won"]
 

@@ -3,20 +3,21 @@ each document type (its header fields and its line columns)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import CHANGE_FORM_LAYOUTS
 from inventory.forms.documents import HEADER_FORMS, LineForm
 from inventory.forms.products import ProductForm
 from inventory.forms.warehouses import WarehouseForm
 from inventory.models import DocumentType, Product, StockDocument, Warehouse
+from inventory.models.documents import layout_key
 from layouts.registry import FormSpec, StandardField, fields_of, register
 
-RIGHT = "inventory.change_form_layouts"
 LINES = "lines"
 
 register(
     FormSpec(
         key="product",
         label=_("Product"),
-        right=RIGHT,
+        right=CHANGE_FORM_LAYOUTS,
         fields=fields_of(ProductForm, protected={"sku", "name"}),
         objects=Product.objects.all,
         section=_("Catalog"),
@@ -26,7 +27,7 @@ register(
     FormSpec(
         key="warehouse",
         label=_("Warehouse"),
-        right=RIGHT,
+        right=CHANGE_FORM_LAYOUTS,
         fields=fields_of(WarehouseForm, protected={"name", "code"}),
         objects=Warehouse.objects.all,
         section=_("Catalog"),
@@ -42,16 +43,12 @@ def line_columns() -> tuple[StandardField, ...]:
     )
 
 
-def document_layout_key(doc_type: str) -> str:
-    return f"document_{doc_type}"
-
-
 for doc_type in DocumentType:
     register(
         FormSpec(
-            key=document_layout_key(doc_type),
+            key=layout_key(doc_type),
             label=doc_type.label,
-            right=RIGHT,
+            right=CHANGE_FORM_LAYOUTS,
             # A receipt's supplier and an order's client are required by the database too.
             fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client"})
             + line_columns(),

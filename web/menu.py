@@ -2,7 +2,15 @@
 
 from django.urls import reverse
 
-from accounts.catalogue import DOCUMENT_TYPES
+from accounts.catalogue import (
+    CHANGE_RESERVATION_SETTINGS,
+    DOCUMENT_TYPES,
+    USE_CRM,
+    VIEW_INVENTORY,
+    VIEW_PRODUCT,
+    VIEW_WAREHOUSE,
+    document_right,
+)
 from accounts.permissions import can, can_somewhere
 from layouts.registry import editable_specs
 
@@ -10,19 +18,19 @@ from layouts.registry import editable_specs
 def menu_for(user) -> dict:
     """Each sidebar entry only where the user holds its right (somewhere, for the rights given
     per warehouse). Asks the user's permission caches only: no queries per entry."""
-    area = can(user, "inventory.view_inventory")
-    sees_warehouses = area and can_somewhere(user, "inventory.view_warehouse")
+    area = can(user, VIEW_INVENTORY)
+    sees_warehouses = area and can_somewhere(user, VIEW_WAREHOUSE)
     return {
         "documents": [
             (doc_type, label)
             for doc_type, label in DOCUMENT_TYPES.items()
-            if area and can_somewhere(user, f"inventory.view_{doc_type}")
+            if area and can_somewhere(user, document_right("view", doc_type))
         ],
         "stock": sees_warehouses,
         "warehouses": sees_warehouses,
-        "products": area and can(user, "inventory.view_product"),
-        "crm": can(user, "crm.use_crm"),
-        "settings": area and can(user, "inventory.change_reservation_settings"),
+        "products": area and can(user, VIEW_PRODUCT),
+        "crm": can(user, USE_CRM),
+        "settings": area and can(user, CHANGE_RESERVATION_SETTINGS),
         "layouts": bool(editable_specs(user)),
         "admin": user.is_staff,
     }

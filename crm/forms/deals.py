@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import CHANGE_DEAL_PRICES, VIEW_WAREHOUSE
 from accounts.permissions import can, warehouses_for
 from crm.forms.companies import HiddenFieldErrors
 from crm.models import Company, Contact, Deal
-from crm.services.deals import CHANGE_PRICES, DealInput, RowInput
+from crm.services.deals import DealInput, RowInput
 from inventory.currencies import CurrencyField
 from inventory.forms.documents import ProductTextField
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
@@ -125,9 +126,9 @@ class RowForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = warehouses_for(user, "inventory.view_warehouse").filter(is_active=True)
+        self.fields["warehouse"].queryset = warehouses_for(user, VIEW_WAREHOUSE).filter(is_active=True)
         self.fields["warehouse"].widget.attrs["class"] = "form-select"
-        self.may_price = can(user, CHANGE_PRICES)
+        self.may_price = can(user, CHANGE_DEAL_PRICES)
         if not self.may_price:
             del self.fields["price"]
             del self.fields["discount"]

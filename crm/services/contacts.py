@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import USE_CRM
 from accounts.permissions import require
 from crm.models import Company, Contact
-from crm.services import USE_CRM
 from inventory.validation import save_valid
 from layouts.services import set_custom
 

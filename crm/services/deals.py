@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.catalogue import CHANGE_DEAL_PRICES, RESERVE_IN_DEALS, RESERVE_IN_WAREHOUSE, USE_CRM
 from accounts.permissions import can, require
 from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKind
-from crm.services import USE_CRM
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.models import DocumentType, InventorySettings, Product, ReservationStatus, StockDocument, Warehouse
+from inventory.models.documents import layout_key
 from inventory.models.quantities import (
     MONEY_DECIMALS,
     MONEY_DIGITS,
@@ -43,13 +44,10 @@ from inventory.services.reservations import (
     row_warehouse,
     sync_row_reservation,
 )
+from inventory.validation import field_errors
 from layouts import types as custom_types
 from layouts.builder import load_layout
-from inventory.validation import field_errors
 from layouts.services import set_custom
-
-CHANGE_PRICES = "crm.change_deal_prices"
-RESERVE_IN_DEALS = "inventory.reserve_in_deals"
 
 
 @dataclass
@@ -196,7 +194,7 @@ def _order_custom(deal: Deal) -> dict:
     value stops the win (the orders would lack it), naming it: fill it in on the deal, or an
     administrator makes it optional."""
     stored, values, missing = deal.custom or {}, {}, []
-    for entry in load_layout(f"document_{DocumentType.SALES_ORDER}").visible_custom():
+    for entry in load_layout(layout_key(DocumentType.SALES_ORDER)).visible_custom():
         value, field = stored.get(entry.key), entry.custom
         if value not in (None, "") and custom_types.fits(value, field.field_type, field.choices):
             values[entry.key] = value
@@ -243,7 +241,7 @@ def _auto_reserve(by, row: DealRow) -> bool:
     return (
         InventorySettings.load().reservation_mode == ReservationMode.ON_ADD
         and can(by, RESERVE_IN_DEALS)
-        and can(by, "inventory.reserve_in_warehouse", row_warehouse(row))
+        and can(by, RESERVE_IN_WAREHOUSE, row_warehouse(row))
     )
 
 
@@ -294,7 +292,7 @@ def _set_row(row: DealRow, data: RowInput, *, by, is_new: bool) -> None:
         errors.setdefault("quantity", []).append(_("Enter a quantity greater than zero."))
     elif not fits(quantity, QUANTITY_DIGITS, QUANTITY_DECIMALS):
         errors.setdefault("quantity", []).append(_("The quantity is too large or has more than three decimals."))
-    may_price = can(by, CHANGE_PRICES)
+    may_price = can(by, CHANGE_DEAL_PRICES)
     price = data.price
     if price is None or not may_price:
         # Without the right the price is the catalog's and the discount stays.

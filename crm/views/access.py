@@ -1,6 +1,6 @@
 """What a CRM page needs: "Clients and deals"."""
 
-from crm.services import USE_CRM
+from accounts.catalogue import USE_CRM
 from web.decorators import area_view
 
 crm_view = area_view(USE_CRM)

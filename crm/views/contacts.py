@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import VIEW_INVENTORY, VIEW_WAREHOUSE, document_right
 from accounts.permissions import can, can_somewhere, warehouse_scope
 from crm.filters.companies import ContactFilter
 from crm.forms.companies import ContactForm
@@ -25,9 +26,6 @@ from web.errors import add_service_errors
 
 CONTACTS_PER_PAGE = 50
 COMPANY_PAGE_LIMIT = 50
-AREA = "inventory.view_inventory"
-VIEW_SALES_ORDER = "inventory.view_sales_order"
-VIEW_WAREHOUSE = "inventory.view_warehouse"
 
 
 def company_overview(company: Company, user) -> dict:
@@ -42,13 +40,14 @@ def company_overview(company: Company, user) -> dict:
         .order_by("-created_at", "-id")[:COMPANY_PAGE_LIMIT]
     )
     sales_orders = None
-    if can(user, AREA) and can_somewhere(user, VIEW_SALES_ORDER):
+    view_orders = document_right("view", DocumentType.SALES_ORDER)
+    if can(user, VIEW_INVENTORY) and can_somewhere(user, view_orders):
         orders = document_list(
-            doc_type=DocumentType.SALES_ORDER, warehouse_ids=warehouse_scope(user, VIEW_SALES_ORDER)
+            doc_type=DocumentType.SALES_ORDER, warehouse_ids=warehouse_scope(user, view_orders)
         ).filter(client=company)
         sales_orders = list(orders[:COMPANY_PAGE_LIMIT])
     reservations = []
-    if can(user, AREA):
+    if can(user, VIEW_INVENTORY):
         reservations = list(
             in_scope(
                 Reservation.objects.filter(counting(), deal__company=company), warehouse_scope(user, VIEW_WAREHOUSE)

@@ -16,14 +16,13 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.catalogue import CHANGE_DEAL_PRICES, RESERVE_IN_DEALS
 from accounts.permissions import can
 from crm.filters.deals import DealFilter
 from crm.forms.deals import DealForm, ReservedUntilForm, RowForm
 from crm.models import Deal, DealRow, Pipeline, Stage, StageKind
 from crm.selectors.deals import deal_rows, deals_with_amount
 from crm.services.deals import (
-    CHANGE_PRICES,
-    RESERVE_IN_DEALS,
     add_row,
     create_deal,
     deal_sales_orders,
@@ -133,7 +132,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": is_open,
             "row_form": RowForm(user=request.user, auto_id="id_new_%s") if is_open else None,
             "may_reserve": can(request.user, RESERVE_IN_DEALS),
-            "may_price": can(request.user, CHANGE_PRICES),
+            "may_price": can(request.user, CHANGE_DEAL_PRICES),
             "orders": list(deal_sales_orders(deal).select_related("warehouse")),
             "stages": list(deal.pipeline.stages.order_by("sort", "id")),
             # A won or lost deal shows every value it was saved with, whatever the layout is now.

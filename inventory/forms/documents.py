@@ -16,11 +16,13 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import document_right
 from accounts.permissions import warehouses_for
 from crm.models import Company
-from inventory.access import UNPRICED_TYPES, document_right, shows_document_prices
+from inventory.access import UNPRICED_TYPES, shows_document_prices
 from inventory.currencies import CurrencyField
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
+from inventory.models.documents import layout_key
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput
@@ -352,11 +354,6 @@ def line_initial(document: StockDocument) -> list[dict]:
         {"product": line.product.sku, "product_obj": line.product, "quantity": line.quantity, "price": line.price}
         for line in document.lines.select_related("product").order_by("id")
     ]
-
-
-def layout_key(doc_type: str) -> str:
-    """The key of a document type's form layout (`inventory.form_layouts`)."""
-    return f"document_{doc_type}"
 
 
 def line_columns(layout: FormLayoutView, *, doc_type: str, show_prices: bool) -> list[tuple[str, str]]:

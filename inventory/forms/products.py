@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalogue import CHANGE_SELLING_PRICE, VIEW_PURCHASE_PRICE, VIEW_WAREHOUSE
 from accounts.permissions import can, warehouses_for
 from inventory.models import Category, Product
 from inventory.models.catalog import Unit
@@ -68,11 +69,11 @@ class ProductForm(forms.Form):
                 **initial,
             }
         super().__init__(*args, initial=initial, **kwargs)
-        if not can(user, "inventory.view_purchase_price"):
+        if not can(user, VIEW_PURCHASE_PRICE):
             del self.fields["purchase_price"]
-        if not can(user, "inventory.change_selling_price"):
+        if not can(user, CHANGE_SELLING_PRICE):
             del self.fields["selling_price"]
-        visible = warehouses_for(user, "inventory.view_warehouse")
+        visible = warehouses_for(user, VIEW_WAREHOUSE)
         self.warehouses = list(visible.filter(is_active=True).order_by("-is_default", "name", "id"))
         for warehouse in self.warehouses:
             self.fields[f"{MINIMUM_PREFIX}{warehouse.pk}"] = DecimalField(

@@ -27,6 +27,11 @@ NUMBER_PREFIX = {
 }
 
 
+def layout_key(doc_type: str) -> str:
+    """The key of a document type's form layout (`inventory.form_layouts`)."""
+    return f"document_{doc_type}"
+
+
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PROCESSED = "processed", _("Processed")

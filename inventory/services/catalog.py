@@ -17,6 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import (
+    ADD_PRODUCT,
+    CHANGE_PRODUCT,
+    CHANGE_SELLING_PRICE,
+    VIEW_PRODUCT,
+    VIEW_PURCHASE_PRICE,
+    VIEW_WAREHOUSE,
+)
 from accounts.permissions import can, require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
@@ -49,7 +57,7 @@ def create_product(*, by, data: ProductInput) -> Product:
     """Create a product with its barcodes and minimum stock per warehouse. Needs "Create
     products"; a purchase price needs "View purchase price", a selling price "Change selling
     price", a minimum level the warehouse."""
-    require(by, "inventory.add_product")
+    require(by, ADD_PRODUCT)
     _check_rights(by, data)
     return _save(Product(), data, by=by)
 
@@ -57,7 +65,7 @@ def create_product(*, by, data: ProductInput) -> Product:
 @transaction.atomic
 def update_product(product: Product, *, by, data: ProductInput) -> Product:
     """Change a product (needs "Edit products"; prices and minimum levels as for `create_product`)."""
-    require(by, "inventory.change_product")
+    require(by, CHANGE_PRODUCT)
     _check_rights(by, data)
     return _save(Product.objects.select_for_update().get(pk=product.pk), data, by=by)
 
@@ -96,11 +104,11 @@ def _save(product: Product, data: ProductInput, *, by) -> Product:
 
 def _check_rights(by, data: ProductInput) -> None:
     if data.purchase_price is not None:
-        require(by, "inventory.view_purchase_price")
+        require(by, VIEW_PURCHASE_PRICE)
     if data.selling_price is not None:
-        require(by, "inventory.change_selling_price")
+        require(by, CHANGE_SELLING_PRICE)
     for warehouse in data.minimums:
-        require(by, "inventory.view_warehouse", warehouse)
+        require(by, VIEW_WAREHOUSE, warehouse)
 
 
 def _validate(product: Product, codes: list[str], minimums: Mapping, *, by) -> None:
@@ -118,7 +126,7 @@ def _validate(product: Product, codes: list[str], minimums: Mapping, *, by) -> N
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    names_products = can(by, "inventory.view_product")  # a message never names what the user may not see
+    names_products = can(by, VIEW_PRODUCT)  # a message never names what the user may not see
     if "sku" not in errors:
         other = Product.objects.filter(sku__iexact=product.sku).exclude(pk=product.pk or 0).first()
         if other is not None:

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import document_right, negative_right
 from accounts.permissions import can, require
 from crm.models import Company
 from inventory.currencies import NOT_A_CURRENCY, is_currency
@@ -47,7 +48,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
-from inventory.models.documents import NUMBER_PREFIX
+from inventory.models.documents import NUMBER_PREFIX, layout_key
 from inventory.models.quantities import (
     MONEY_DECIMALS,
     MONEY_DIGITS,
@@ -97,7 +98,7 @@ def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineIn
     `auto_now_add`/`auto_now`), without compiling two ORM queries per document."""
     document = StockDocument(doc_type=doc_type, created_by=by, currency=settings.DEFAULT_CURRENCY)
     _set_header(document, header, by=by)
-    require(by, f"inventory.edit_{doc_type}", document)
+    require(by, document_right("edit", doc_type), document)
     _validate(document, lines)
     sql, fields = _create_sql(doc_type)
     params = [doc_type]
@@ -153,10 +154,10 @@ def update_document(document: StockDocument, *, by, header: Header, lines: Seque
     """Replace a draft's or cancelled document's header and lines. A processed document is
     refused: cancel it first."""
     document = lock_document(document.pk)
-    require(by, f"inventory.edit_{document.doc_type}", document)
+    require(by, document_right("edit", document.doc_type), document)
     _ensure_editable(document)
     _set_header(document, header, by=by)
-    require(by, f"inventory.edit_{document.doc_type}", document)  # the warehouses it moves to
+    require(by, document_right("edit", document.doc_type), document)  # the warehouses it moves to
     _validate(document, lines)
     document.save()
     document.lines.all().delete()
@@ -188,7 +189,7 @@ def delete_document(document: StockDocument, *, by) -> StockDocument:
     """Delete a draft or cancelled document. It keeps its number and stays in the ledger's
     history (movements point at it); lists no longer show it."""
     document = lock_document(document.pk)
-    require(by, f"inventory.delete_{document.doc_type}", document)
+    require(by, document_right("delete", document.doc_type), document)
     _ensure_editable(document)
     document.deleted_at = timezone.now()
     document.deleted_by = by
@@ -210,7 +211,7 @@ _RELATIONS_READ = {
 def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATIONS, won_deal=None) -> StockDocument:
     document = lock_document(document_id, related=related)
     if won_deal is None or document.deal_id != won_deal.pk:
-        require(by, f"inventory.process_{document.doc_type}", document)
+        require(by, document_right("process", document.doc_type), document)
     _ensure_editable(document)
     lines = _read_lines(document)
     if not lines:
@@ -233,7 +234,7 @@ def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATI
 @transaction.atomic
 def _cancel(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATIONS) -> StockDocument:
     document = lock_document(document_id, related=related)
-    require(by, f"inventory.cancel_{document.doc_type}", document)
+    require(by, document_right("cancel", document.doc_type), document)
     if not document.can_be_cancelled:
         raise DocumentStateError(
             _("Document %(number)s is not processed, so there is nothing to cancel.") % {"number": document.number}
@@ -329,7 +330,7 @@ def _check_available_unless_negative_allowed(document, deltas, balances, *, by) 
     doc_type = document.doc_type
     negative_allowed = (
         InventorySettings.has_negative_setting(doc_type)
-        and can(by, f"inventory.allow_negative_{doc_type}", document)
+        and can(by, negative_right(doc_type), document)
         and InventorySettings.negative_stock_allowed(doc_type)
     )
     if not negative_allowed:
@@ -362,7 +363,7 @@ def _set_header(document: StockDocument, header: Header, *, by) -> None:
         document.responsible = header.responsible
     elif document.responsible_id is None:
         document.responsible = by
-    set_custom(document, header.custom, form=f"document_{document.doc_type}")
+    set_custom(document, header.custom, form=layout_key(document.doc_type))
 
 
 def _validate(document: StockDocument, lines: Sequence) -> None:

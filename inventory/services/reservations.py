@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import RESERVE_IN_DEALS, RESERVE_IN_WAREHOUSE
 from accounts.permissions import require
 from crm.models import Deal, DealRow
 from inventory.errors import InsufficientStock, Shortage
@@ -25,9 +26,6 @@ from inventory.models.quantities import is_number
 from inventory.models.reservations import counting
 from inventory.models.settings import ReservationMode
 from inventory.retry import retried
-
-RESERVE_IN_DEALS = "inventory.reserve_in_deals"
-RESERVE_IN_WAREHOUSE = "inventory.reserve_in_warehouse"
 
 
 def row_warehouse(row) -> Warehouse:

@@ -4,13 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.catalogue import NEGATIVE_TYPES
+from accounts.catalogue import CHANGE_RESERVATION_SETTINGS, MANAGE_INVENTORY_SETTINGS, NEGATIVE_TYPES
 from accounts.permissions import require
 from inventory.models import InventorySettings
 from inventory.models.settings import ReservationMode
 
-CHANGE_RESERVATION_SETTINGS = "inventory.change_reservation_settings"
-MANAGE_INVENTORY_SETTINGS = "inventory.manage_inventory_settings"
 MIN_DAYS, MAX_DAYS = 1, 365
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from accounts.catalogue import MANAGE_WAREHOUSES
 from accounts.permissions import require
 from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
 from inventory.validation import field_errors
@@ -19,7 +20,6 @@ from layouts.services import set_custom
 
 # Any fixed number: the key of the advisory lock that serializes changes of the default warehouse.
 DEFAULT_WAREHOUSE_LOCK = 4_725_001
-MANAGE = "inventory.manage_warehouses"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def create_warehouse(*, by, data: WarehouseInput) -> Warehouse:
     """Create a warehouse (needs "Create, edit and delete warehouses" for all warehouses).
     The first warehouse becomes the default; making a new one the default takes the flag from
     the previous default."""
-    require(by, MANAGE)
+    require(by, MANAGE_WAREHOUSES)
     _lock_default()
     warehouse = Warehouse()
     _set(warehouse, data)
@@ -58,11 +58,11 @@ def update_warehouse(warehouse: Warehouse, *, by, data: WarehouseInput) -> Wareh
     """Change a warehouse (needs the warehouse right on it; choosing the default, which concerns
     every warehouse, needs it for all). The default stays the default until another warehouse
     is made the default, and cannot be deactivated."""
-    require(by, MANAGE, warehouse)
+    require(by, MANAGE_WAREHOUSES, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     if data.is_default != current.is_default:
-        require(by, MANAGE)
+        require(by, MANAGE_WAREHOUSES)
     if current.is_default and not data.is_default:
         raise ValidationError(
             {"is_default": _("There must be a default warehouse: make another warehouse the default instead.")}
@@ -89,7 +89,7 @@ def _set(warehouse: Warehouse, data: WarehouseInput) -> None:
 def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
     """Mark a warehouse inactive: it can no longer be chosen in new documents. Refused for the
     default warehouse."""
-    require(by, MANAGE, warehouse)
+    require(by, MANAGE_WAREHOUSES, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     if current.is_default:
@@ -106,7 +106,7 @@ def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
 def delete_warehouse(warehouse: Warehouse, *, by) -> None:
     """Delete a warehouse that was never used. One with stock movements or documents is
     refused (deactivate it instead); the default only when it is the last warehouse."""
-    require(by, MANAGE, warehouse)
+    require(by, MANAGE_WAREHOUSES, warehouse)
     _lock_default()
     current = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     used = (

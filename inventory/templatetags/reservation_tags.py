@@ -2,13 +2,12 @@
 
 from django import template
 
+from accounts.catalogue import USE_CRM
 from accounts.permissions import can
 from inventory.models import Reservation
 from inventory.models.reservations import counting
 
 register = template.Library()
-
-USE_CRM = "crm.use_crm"
 
 
 @register.simple_tag(takes_context=True)

@@ -13,15 +13,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.catalogue import DOCUMENT_TYPES, VIEW_PRODUCT, document_right
 from accounts.permissions import can, can_somewhere, require, warehouse_of, warehouse_scope, warehouses_for
 from inventory.access import (
     UNPRICED_TYPES,
     check_document_visible,
     document_actions,
-    document_right,
     inventory_view,
     require_document_type_right,
     shows_document_prices,
@@ -31,12 +31,12 @@ from inventory.filters.documents import DocumentFilter
 from inventory.forms.documents import (
     DocumentForms,
     ProductResolver,
-    layout_key,
     line_columns,
     make_line_form,
     with_lines,
 )
 from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
+from inventory.models.documents import layout_key
 from inventory.selectors.documents import (
     count_expectations,
     on_hand_in,
@@ -58,16 +58,6 @@ from web.errors import run_reporting
 from web.validators import query_text
 
 PAGE_SIZE = 50
-
-# Headings of the lists (the same words as the menu).
-PLURAL_LABELS = {
-    DocumentType.RECEIPT: gettext_lazy("Stock receipts"),
-    DocumentType.ADJUSTMENT: gettext_lazy("Stock adjustments"),
-    DocumentType.TRANSFER: gettext_lazy("Transfers"),
-    DocumentType.WRITE_OFF: gettext_lazy("Write-offs"),
-    DocumentType.SALES_ORDER: gettext_lazy("Sales orders"),
-    DocumentType.STOCK_COUNT: gettext_lazy("Stock counts"),
-}
 
 
 def _doc_type_or_404(doc_type: str) -> DocumentType:
@@ -96,7 +86,7 @@ def _type_context(request, kind: DocumentType) -> dict:
     return {
         "doc_type": kind.value,
         "type_label": kind.label,
-        "type_plural": PLURAL_LABELS[kind],
+        "type_plural": _(DOCUMENT_TYPES[kind]),  # the menu's words
         "is_stock_count": kind == DocumentType.STOCK_COUNT,
         "has_currency": kind not in UNPRICED_TYPES,
         "show_prices": shows_document_prices(request.user, kind),
@@ -241,7 +231,7 @@ def _process_saved(request, document: StockDocument) -> None:
     refused = [w for w in warehouse_of(document) if not can(request.user, perm, w)]
     if refused:
         reason = _("processing %(documents)s in %(warehouses)s is not among your rights.") % {
-            "documents": str(PLURAL_LABELS[document.doc_type]).lower(),
+            "documents": _(DOCUMENT_TYPES[document.doc_type]).lower(),
             "warehouses": ", ".join(str(w) for w in refused),
         }
         messages.warning(
@@ -410,7 +400,7 @@ def _is_id(text: str) -> bool:
 
 
 @require_GET
-@inventory_view("inventory.view_product")
+@inventory_view(VIEW_PRODUCT)
 def product_lookup(request):
     """Up to 20 active products matching `q` by name, SKU or barcode (htmx suggestions)."""
     try:

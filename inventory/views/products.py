@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, VIEW_PRODUCT, VIEW_WAREHOUSE
 from accounts.permissions import can, warehouse_scope
-from inventory.access import VIEW_WAREHOUSE, inventory_view, shows_purchase_price
+from inventory.access import inventory_view, shows_purchase_price
 from inventory.filters.products import ProductFilter
 from inventory.forms.products import ProductForm
 from inventory.models import Product
@@ -33,7 +34,7 @@ SORTS = {
 SORT_COLUMNS = [("sku", gettext_lazy("SKU")), ("name", gettext_lazy("Name")), ("on_hand", gettext_lazy("On hand"))]
 
 
-@inventory_view("inventory.view_product")
+@inventory_view(VIEW_PRODUCT)
 def product_list_view(request: HttpRequest) -> HttpResponse:
     scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
     layout = load_layout("product")
@@ -58,12 +59,12 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
             "products": page_obj.object_list,
             "columns": columns,
             "custom_columns": layout.list_columns(),
-            "can_create": can(request.user, "inventory.add_product"),
+            "can_create": can(request.user, ADD_PRODUCT),
         },
     )
 
 
-@inventory_view("inventory.view_product")
+@inventory_view(VIEW_PRODUCT)
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(
         Product.objects.select_related("category").prefetch_related("barcodes"),
@@ -82,12 +83,12 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": moves.object_list,
             "show_purchase_price": shows_purchase_price(request.user),
             "custom_values": load_layout("product").detail_values(product.custom),
-            "can_edit": can(request.user, "inventory.change_product"),
+            "can_edit": can(request.user, CHANGE_PRODUCT),
         },
     )
 
 
-@inventory_view("inventory.add_product")
+@inventory_view(ADD_PRODUCT)
 def product_create(request: HttpRequest) -> HttpResponse:
     form = ProductForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +102,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inventory/products/form.html", {"form": form, "product": None})
 
 
-@inventory_view("inventory.change_product")
+@inventory_view(CHANGE_PRODUCT)
 def product_update(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk)
     form = ProductForm(request.POST or None, user=request.user, instance=product)

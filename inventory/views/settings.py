@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.catalogue import CHANGE_RESERVATION_SETTINGS
 from inventory.access import inventory_view
 from inventory.forms.settings import ReservationSettingsForm
 from inventory.models import InventorySettings
-from inventory.services.settings import CHANGE_RESERVATION_SETTINGS, update_reservation_settings
+from inventory.services.settings import update_reservation_settings
 from web.errors import add_service_errors
 
 

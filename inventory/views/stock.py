@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.catalogue import VIEW_WAREHOUSE
 from accounts.permissions import warehouse_scope, warehouses_for
-from inventory.access import VIEW_WAREHOUSE, inventory_view
+from inventory.access import inventory_view
 from inventory.models import Category, Warehouse
 from inventory.selectors.stock import stock_rows
 

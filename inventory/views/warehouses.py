@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.catalogue import MANAGE_WAREHOUSES, VIEW_WAREHOUSE
 from accounts.permissions import can, require, warehouses_for
-from inventory.access import VIEW_WAREHOUSE, inventory_view
+from inventory.access import inventory_view
 from inventory.forms.warehouses import WarehouseForm
 from inventory.models import Warehouse
 from inventory.services.warehouses import (
@@ -20,13 +21,11 @@ from inventory.services.warehouses import (
 from layouts.builder import load_layout
 from web.errors import add_service_errors
 
-MANAGE = "inventory.manage_warehouses"
-
 
 def _warehouse_or_404(request, pk: int) -> Warehouse:
     """A warehouse the user may see (else 404) and manage (else 403)."""
     warehouse = get_object_or_404(warehouses_for(request.user, VIEW_WAREHOUSE).select_related("responsible"), pk=pk)
-    require(request.user, MANAGE, warehouse)
+    require(request.user, MANAGE_WAREHOUSES, warehouse)
     return warehouse
 
 
@@ -38,23 +37,23 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
         .order_by("-is_active", "-is_default", "name", "id")
     )
     for warehouse in warehouses:
-        warehouse.manageable = can(request.user, MANAGE, warehouse)
+        warehouse.manageable = can(request.user, MANAGE_WAREHOUSES, warehouse)
     return render(
         request,
         "inventory/warehouses/list.html",
         {
             "warehouses": warehouses,
             "custom_columns": load_layout("warehouse").list_columns(),
-            "can_create": can(request.user, MANAGE),
+            "can_create": can(request.user, MANAGE_WAREHOUSES),
         },
     )
 
 
-@inventory_view(MANAGE)
+@inventory_view(MANAGE_WAREHOUSES)
 def warehouse_create(request: HttpRequest) -> HttpResponse:
     """Needs the right for all warehouses, as the service does: a right on chosen warehouses
     gets a 403 on GET as on POST."""
-    require(request.user, MANAGE)
+    require(request.user, MANAGE_WAREHOUSES)
     form = WarehouseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,11 +66,11 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inventory/warehouses/form.html", {"form": form, "warehouse": None})
 
 
-@inventory_view(MANAGE)
+@inventory_view(MANAGE_WAREHOUSES)
 def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse_or_404(request, pk)
     form = WarehouseForm(request.POST or None, instance=warehouse)
-    if not can(request.user, MANAGE):
+    if not can(request.user, MANAGE_WAREHOUSES):
         form.fields["is_default"].disabled = True  # choosing the default needs the right for all warehouses
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +84,7 @@ def warehouse_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@inventory_view(MANAGE)
+@inventory_view(MANAGE_WAREHOUSES)
 def warehouse_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse_or_404(request, pk)
     try:
@@ -98,7 +97,7 @@ def warehouse_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@inventory_view(MANAGE)
+@inventory_view(MANAGE_WAREHOUSES)
 def warehouse_delete(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse_or_404(request, pk)
     try:
