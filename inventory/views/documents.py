@@ -130,7 +130,8 @@ def _may_process(user, kind: DocumentType, document: StockDocument | None) -> bo
     return document_actions(user, document)["process"]
 
 
-def _form_page(request, kind: DocumentType, forms: DocumentForms, document: StockDocument | None):
+def _form_page(request, kind: DocumentType, forms: DocumentForms, document: StockDocument | None, *, saving=True):
+    """The form page; `saving`: after a save was tried (else the lines' own errors only)."""
     if kind == DocumentType.STOCK_COUNT:
         _expect_counts(forms)
     return render(
@@ -142,7 +143,7 @@ def _form_page(request, kind: DocumentType, forms: DocumentForms, document: Stoc
             "header_form": forms.header,
             "formset": forms.lines,
             "columns": forms.columns,
-            "line_errors": forms.all_line_errors,
+            "line_errors": forms.all_line_errors if saving else [],
             "may_process": _may_process(request.user, kind, document),
             "unpriced": unpriced_lines(kind, _form_lines(forms)),
         },
@@ -209,7 +210,7 @@ def _fill_from_stock(request, kind: DocumentType, document: StockDocument | None
     forms.header.is_valid()
     warehouse = forms.header.cleaned_data.get("warehouse")
     if warehouse is None:
-        return _form_page(request, kind, forms, document)
+        return _form_page(request, kind, forms, document, saving=False)
     stock = stock_to_count(warehouse)
     data = with_lines(request.POST, forms.lines, stock)
     del data["fill_from_stock"]
@@ -222,7 +223,8 @@ def _fill_from_stock(request, kind: DocumentType, document: StockDocument | None
         )
         % {"count": len(stock), "warehouse": warehouse},
     )
-    return _form_page(request, kind, DocumentForms(kind, user=request.user, data=data, document=document), document)
+    filled = DocumentForms(kind, user=request.user, data=data, document=document)
+    return _form_page(request, kind, filled, document, saving=False)
 
 
 def _process_saved(request, document: StockDocument) -> None:
@@ -255,8 +257,12 @@ def _zero_prices_unconfirmed(request, document: StockDocument) -> bool:
         return False
     messages.warning(
         request,
-        _("%(number)s was not processed: %(products)s have no price. Enter their prices, or choose “Process anyway”.")
-        % {"number": document.number, "products": ", ".join(str(line.product) for line in unpriced)},
+        ngettext(
+            "%(number)s was not processed: %(products)s has no price. Enter it, or choose “Process anyway”.",
+            "%(number)s was not processed: %(products)s have no price. Enter them, or choose “Process anyway”.",
+            len(unpriced),
+        )
+        % {"number": document.number, "products": "; ".join(str(line.product) for line in unpriced)},
     )
     return True
 

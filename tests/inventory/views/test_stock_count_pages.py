@@ -149,6 +149,7 @@ def test_fill_needs_a_warehouse(client_logged_in, user, goods):
     assert response.status_code == 200
     assert response.context["header_form"].errors["warehouse"]
     assert posted_rows(response) == {}
+    assert "Add at least one line" not in response.content.decode()  # nothing was saved
 
 
 def _fill_queries(client, user, count: int) -> int:
