@@ -4,9 +4,9 @@
     .venv/bin/python bench/run.py --tiny    # a smoke run of every part in about a minute (CI)
 
 Exits with 1 when any part fails: an error, a rate of zero, a page that does not answer 200,
-a ledger that drifts. Works in its own database (default `gudang_bench`, dropped and recreated at start, dropped at
-the end unless --keep) on the server the settings point to: the embedded PostgreSQL, or
-DATABASE_URL's server. See bench/README.md.
+a ledger that drifts. Works in its own database (default `gudang_bench`, dropped and recreated
+at start, dropped at the end unless --keep) on the server the settings point to: the embedded
+PostgreSQL, or DATABASE_URL's server. See bench/README.md.
 """
 
 import argparse
