@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.database import database_settings
 from config.paths import ASSETS, static_root
+from inventory.currencies import is_currency
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -172,8 +173,12 @@ MESSAGE_TAGS = {40: "danger"}  # messages.ERROR rendered with Bootstrap's alert-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Stock documents default to this currency; a document may name another.
-DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "IDR")
+# Stock documents and deals default to this currency (an ISO 4217 code); one may name another.
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "IDR").strip().upper()
+if not is_currency(DEFAULT_CURRENCY):
+    raise ImproperlyConfigured(
+        f"DEFAULT_CURRENCY={DEFAULT_CURRENCY!r} is not an ISO 4217 currency code (such as IDR, USD or SGD)."
+    )
 
 # Production behind TLS sets HTTPS=1: redirects, secure cookies and HSTS follow from it.
 HTTPS = env_bool("HTTPS", False)

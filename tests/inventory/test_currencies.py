@@ -1,8 +1,12 @@
 """Currencies are ISO 4217 codes, chosen from a list on documents and deals and checked by the
 services; transfers and stock counts have neither a currency nor prices on their pages."""
 
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +21,8 @@ from tests.inventory.views.test_documents import form_data
 from tests.stock_helpers import make_document
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -105,3 +111,15 @@ def test_a_transfer_saved_without_a_currency_field_keeps_its_currency(client_log
     assert client_logged_in.post(reverse("inventory:document_create", args=["transfer"]), data).status_code == 302
     document = StockDocument.objects.get()
     assert document.currency == "IDR" and document.lines.get().price == 0
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("USD", True), (" sgd ", True), ("XYZ", False), ("RP", False)])
+def test_the_default_currency_setting_is_an_iso_code(value, accepted):
+    env = {**os.environ, "DEBUG": "1", "DEFAULT_CURRENCY": value}
+    code = "import config.settings as s; print(s.DEFAULT_CURRENCY)"
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert (run.returncode == 0) == accepted, run.stderr
+    if accepted:
+        assert run.stdout.strip() == value.strip().upper()
+    else:
+        assert "DEFAULT_CURRENCY" in run.stderr and "ISO 4217" in run.stderr
