@@ -4,6 +4,7 @@ each document type (its header fields and its line columns)."""
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import CHANGE_FORM_LAYOUTS
+from inventory.access import UNPRICED_TYPES
 from inventory.forms.documents import HEADER_FORMS, LineForm
 from inventory.forms.products import ProductForm
 from inventory.forms.warehouses import WarehouseForm
@@ -35,11 +36,13 @@ register(
 )
 
 
-def line_columns() -> tuple[StandardField, ...]:
-    """A document's line columns: `line_<name>` for each field of the line form."""
+def line_columns(doc_type: str) -> tuple[StandardField, ...]:
+    """A document type's line columns: `line_<name>` for each field of the line form (no
+    price where the type has none)."""
     return tuple(
         StandardField(f"line_{f.name}", f.label, protected=f.protected, group=LINES)
         for f in fields_of(LineForm, protected={"product", "quantity"})
+        if not (f.name == "price" and doc_type in UNPRICED_TYPES)
     )
 
 
@@ -51,7 +54,7 @@ for doc_type in DocumentType:
             right=CHANGE_FORM_LAYOUTS,
             # A receipt's supplier and an order's client are required by the database too.
             fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client"})
-            + line_columns(),
+            + line_columns(doc_type),
             objects=lambda doc_type=doc_type: StockDocument.objects.filter(doc_type=doc_type),
             section=_("Documents"),
             groups={LINES: _("Lines")},

@@ -15,9 +15,11 @@ from django.urls import reverse
 from crm.services.deals import DealInput, create_deal, update_deal
 from inventory.currencies import CURRENCIES, is_currency
 from inventory.models import DocumentType, StockDocument
+from inventory.models.documents import layout_key
 from inventory.services.documents import Header, LineInput, create_document
 from tests.factories import CompanyFactory, ProductFactory, WarehouseFactory
 from tests.inventory.views.test_documents import form_data
+from tests.layout_helpers import field_keys
 from tests.stock_helpers import make_document
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,10 @@ def test_the_default_currency_setting_is_an_iso_code(value, accepted):
         assert run.stdout.strip() == value.strip().upper()
     else:
         assert "DEFAULT_CURRENCY" in run.stderr and "ISO 4217" in run.stderr
+
+
+@pytest.mark.parametrize("doc_type", [DocumentType.TRANSFER, DocumentType.STOCK_COUNT])
+def test_the_layout_editor_offers_no_currency_nor_price_for_transfers_and_counts(doc_type):
+    assert "currency" not in field_keys(layout_key(doc_type))
+    assert field_keys(layout_key(doc_type), "lines") == ["line_product", "line_quantity"]
+    assert "line_price" in field_keys(layout_key(DocumentType.RECEIPT), "lines")
