@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from inventory.locks import (
     load_reserved,
     lock_balances,
     lock_document,
+    lock_reservations,
     row_layout,
     select_columns,
 )
@@ -222,9 +224,8 @@ def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATI
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     apply_movements(document, deltas, balances)
     if document.deal_id is not None:  # a deal's sales order ships what the deal reserved
-        Reservation.objects.filter(deal_id=document.deal_id, status=ReservationStatus.ACTIVE).update(
-            status=ReservationStatus.CONSUMED, ended_at=timezone.now()
-        )
+        taken = [reservation.pk for reservation in lock_reservations(Q(deal_id=document.deal_id))]
+        Reservation.objects.filter(pk__in=taken).update(status=ReservationStatus.CONSUMED, ended_at=timezone.now())
     if document.doc_type == DocumentType.RECEIPT:
         _update_purchase_prices(lines)
     _set_status(document, DocumentStatus.PROCESSED, at="processed_at", by_field="processed_by", by=by)
