@@ -27,6 +27,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-gudang-development-key"
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "web.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,7 +1,7 @@
-"""The start page: wherever the user's menu begins."""
+"""Site-wide pages: the start page (wherever the user's menu begins) and the refused-form page."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from web.menu import start_url
@@ -12,3 +12,13 @@ def home(request):
     if url is None:
         raise PermissionDenied(_("Your account has no access to any page yet; ask an administrator for a role."))
     return redirect(url)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused for its missing or stale security token (Django's own page has inline
+    styles the Content-Security-Policy blocks): the 403 page, saying what to do."""
+    message = _(
+        "The form was refused because its page was too old or cookies are blocked. "
+        "Go back, reload the page and try again."
+    )
+    return render(request, "403.html", {"reason": message}, status=403)
