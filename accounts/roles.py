@@ -1,6 +1,8 @@
 """Roles: the default ones of the catalogue (created on migrate), and the services
 the role editor calls to read, save and delete a role's grants."""
 
+from typing import TYPE_CHECKING
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
@@ -11,6 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import BY_NAME, DEFAULT_ROLES, MANAGE_ROLES
+
+if TYPE_CHECKING:  # at run time the services below import accounts.permissions where they use it
+    from accounts.permissions import Actor
 
 
 def permissions_named(names) -> list[Permission]:
@@ -120,7 +125,7 @@ def _warehouse_ids(warehouses) -> set[int]:
 
 
 @transaction.atomic
-def save_role_grants(role: Group, *, by, global_perms, per_warehouse, members=None) -> None:
+def save_role_grants(role: Group, *, by: "Actor", global_perms, per_warehouse, members=None) -> None:
     """Save `role` (new or not) with exactly these catalogue grants, in one transaction; `by`
     needs "Employee access settings" (`MANAGE_ROLES`).
 
@@ -188,7 +193,7 @@ def save_role_grants(role: Group, *, by, global_perms, per_warehouse, members=No
 
 
 @transaction.atomic
-def delete_role(role: Group, *, by) -> None:
+def delete_role(role: Group, *, by: "Actor") -> None:
     """Delete `role` and its grants (`by` needs "Employee access settings"); raises
     `ValidationError` (deleting nothing) when that would leave no active user who may manage
     roles."""

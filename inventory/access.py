@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import VIEW_INVENTORY, VIEW_PURCHASE_PRICE, document_right
-from accounts.permissions import can, require, require_somewhere
+from accounts.permissions import Actor, can, require, require_somewhere
 from inventory.models import DocumentType, StockDocument
 from web.decorators import area_view
 
@@ -20,18 +20,18 @@ def inventory_view(*rights: str):
     return area_view(VIEW_INVENTORY, *rights)
 
 
-def require_document_type_right(user, action: str, doc_type: str) -> None:
+def require_document_type_right(user: Actor, action: str, doc_type: str) -> None:
     require(user, VIEW_INVENTORY)
     require_somewhere(user, document_right(action, doc_type))
 
 
-def check_document_visible(user, document: StockDocument) -> None:
+def check_document_visible(user: Actor, document: StockDocument) -> None:
     """404 for a document the user may not see (its existence is not revealed)."""
     if not (can(user, VIEW_INVENTORY) and can(user, document_right("view", document.doc_type), document)):
         raise Http404(_("No such document."))
 
 
-def document_actions(user, document: StockDocument) -> dict[str, bool]:
+def document_actions(user: Actor, document: StockDocument) -> dict[str, bool]:
     """Which of the detail page's buttons this user gets: state and rights both allow them."""
     may = {action: can(user, document_right(action, document.doc_type), document) for action in BUTTONS}
     return {
@@ -46,7 +46,7 @@ def document_actions(user, document: StockDocument) -> dict[str, bool]:
 UNPRICED_TYPES = frozenset({DocumentType.TRANSFER, DocumentType.STOCK_COUNT})
 
 
-def shows_document_prices(user, doc_type: str) -> bool:
+def shows_document_prices(user: Actor, doc_type: str) -> bool:
     """A sales order's prices are selling prices, shown to everyone who sees the order; the
     other types carry purchase prices (cost), shown only with "View purchase price".
     Transfers and stock counts have no prices (nor a currency)."""
@@ -55,5 +55,5 @@ def shows_document_prices(user, doc_type: str) -> bool:
     return doc_type == DocumentType.SALES_ORDER or can(user, VIEW_PURCHASE_PRICE)
 
 
-def shows_purchase_price(user) -> bool:
+def shows_purchase_price(user: Actor) -> bool:
     return can(user, VIEW_PURCHASE_PRICE)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import SaveRefusedAsMessage
+from accounts.permissions import Actor
 from layouts.builder import load_layout
 from layouts.editor_forms import OptionsField
 from layouts.models import FormLayout, LayoutField
@@ -157,7 +158,7 @@ class FormLayoutAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
         formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms if f.has_changed()]
 
 
-def apply_inline(formset: LayoutFieldFormSet, *, by) -> list[str]:
+def apply_inline(formset: LayoutFieldFormSet, *, by: Actor) -> list[str]:
     """Save the inline's state through the services; what they refuse, each message after
     the key of its row."""
     key = formset.instance.key

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from accounts.permissions import can
+from accounts.permissions import Actor, can
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def all_specs() -> list[FormSpec]:
     return list(_SPECS.values())
 
 
-def editable_specs(user) -> list[FormSpec]:
+def editable_specs(user: Actor) -> list[FormSpec]:
     """The forms whose layout `user` may change."""
     return [s for s in _SPECS.values() if can(user, s.right)]
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.permissions import require
+from accounts.permissions import Actor, acting_user, require
 from layouts import types
 from layouts.builder import FormLayoutView
 from layouts.models import FieldType, FormLayout, LayoutField
@@ -55,20 +55,20 @@ def ensure_layouts(*, using: str = "default", **kwargs) -> None:
     FormLayout.objects.using(using).bulk_create([FormLayout(key=s.key) for s in all_specs()], ignore_conflicts=True)
 
 
-def _locked_layout(key: str, by) -> tuple[FormLayout, list[LayoutField]]:
+def _locked_layout(key: str, by: Actor) -> tuple[FormLayout, list[LayoutField]]:
     require(by, spec(key).right)
     layout, _created = FormLayout.objects.get_or_create(key=key)
     layout = FormLayout.objects.select_for_update().get(pk=layout.pk)
     return layout, list(layout.fields.order_by("position", "id"))
 
 
-def _touch(layout: FormLayout, by) -> None:
-    layout.updated_by = by
+def _touch(layout: FormLayout, by: Actor) -> None:
+    layout.updated_by = acting_user(by)
     layout.save(update_fields=["updated_by", "updated_at"])
 
 
 @transaction.atomic
-def save_layout(*, by, key: str, entries: Sequence[EntryInput]) -> FormLayout:
+def save_layout(*, by: Actor, key: str, entries: Sequence[EntryInput]) -> FormLayout:
     """Store form `key`'s fields in the order of `entries`, with visibility and label overrides.
 
     `entries` names each field of the layout once (standard fields and current custom
@@ -217,7 +217,7 @@ def _write(row: LayoutField, data: CustomFieldInput) -> None:
 
 
 @transaction.atomic
-def add_custom_field(*, by, key: str, data: CustomFieldInput) -> LayoutField:
+def add_custom_field(*, by: Actor, key: str, data: CustomFieldInput) -> LayoutField:
     """Add a custom field at the end of form `key`, visible. A key that was removed before
     comes back with the values objects still keep (refused if some do not fit the type)."""
     layout, rows = _locked_layout(key, by)
@@ -257,7 +257,7 @@ def _custom_row(rows, field_key: str) -> LayoutField:
 
 
 @transaction.atomic
-def update_custom_field(*, by, key: str, field_key: str, data: CustomFieldInput) -> LayoutField:
+def update_custom_field(*, by: Actor, key: str, field_key: str, data: CustomFieldInput) -> LayoutField:
     """Change a custom field's definition (its key stays). A new type or a shorter list of
     options is refused while stored values would not fit it, with their number."""
     layout, rows = _locked_layout(key, by)
@@ -276,7 +276,7 @@ def update_custom_field(*, by, key: str, field_key: str, data: CustomFieldInput)
 
 
 @transaction.atomic
-def remove_custom_field(*, by, key: str, field_key: str) -> LayoutField:
+def remove_custom_field(*, by: Actor, key: str, field_key: str) -> LayoutField:
     """Take a custom field off the form. Its values stay with the objects (documents already
     saved keep showing them); adding the same key again brings them back."""
     layout, rows = _locked_layout(key, by)

@@ -11,11 +11,11 @@ from accounts.catalogue import (
     VIEW_WAREHOUSE,
     document_right,
 )
-from accounts.permissions import can, can_somewhere
+from accounts.permissions import Actor, can, can_somewhere
 from layouts.registry import editable_specs
 
 
-def menu_for(user) -> dict:
+def menu_for(user: Actor) -> dict:
     """Each sidebar entry only where the user holds its right (somewhere, for the rights given
     per warehouse). Asks the user's permission caches only: no queries per entry."""
     area = can(user, VIEW_INVENTORY)
@@ -36,7 +36,7 @@ def menu_for(user) -> dict:
     }
 
 
-def start_url(user) -> str | None:
+def start_url(user: Actor) -> str | None:
     """The first page of the menu the user may open (None: none at all)."""
     entries = menu_for(user)
     if entries["stock"]:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import CHANGE_DEAL_PRICES, VIEW_WAREHOUSE
-from accounts.permissions import can, warehouses_for
+from accounts.permissions import Actor, can, warehouses_for
 from crm.forms.companies import HiddenFieldErrors
 from crm.models import Company, Contact, Deal
 from crm.services.deals import DealInput, RowInput
@@ -18,7 +18,7 @@ from layouts.builder import apply_layout, load_layout
 from web.fields import DecimalField
 
 
-def _person(user) -> str:
+def _person(user: Actor) -> str:
     return user.get_full_name() or user.get_username()
 
 
@@ -45,7 +45,7 @@ class DealForm(HiddenFieldErrors, forms.Form):
     currency = CurrencyField()
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user, deal: Deal | None = None, **kwargs):
+    def __init__(self, *args, user: Actor, deal: Deal | None = None, **kwargs):
         if deal is not None:
             kwargs.setdefault(
                 "initial",
@@ -113,7 +113,7 @@ class RowForm(forms.Form):
         label=_("Warehouse"), queryset=None, required=False, empty_label=_("Default warehouse")
     )
 
-    def __init__(self, *args, user, row=None, **kwargs):
+    def __init__(self, *args, user: Actor, row=None, **kwargs):
         if row is not None:
             kwargs.setdefault(
                 "initial",

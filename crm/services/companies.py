@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import USE_CRM
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from crm.models import Company
 from inventory.validation import save_valid
 from layouts.services import set_custom
@@ -27,7 +27,7 @@ class CompanyInput:
 
 
 @transaction.atomic
-def create_company(*, by, data: CompanyInput) -> Company:
+def create_company(*, by: Actor, data: CompanyInput) -> Company:
     """Create a company (needs the CRM); suppliers are what receipts choose from, clients what
     sales orders ship to."""
     require(by, USE_CRM)
@@ -35,7 +35,7 @@ def create_company(*, by, data: CompanyInput) -> Company:
 
 
 @transaction.atomic
-def update_company(company: Company, *, by, data: CompanyInput) -> Company:
+def update_company(company: Company, *, by: Actor, data: CompanyInput) -> Company:
     """Change a company's details and roles."""
     require(by, USE_CRM)
     return _save(Company.objects.select_for_update().get(pk=company.pk), data)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import USE_CRM
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from crm.models import Company, Contact
 from inventory.validation import save_valid
 from layouts.services import set_custom
@@ -26,14 +26,14 @@ class ContactInput:
 
 
 @transaction.atomic
-def create_contact(*, by, data: ContactInput) -> Contact:
+def create_contact(*, by: Actor, data: ContactInput) -> Contact:
     """Create a contact (needs the CRM), optionally working for a company."""
     require(by, USE_CRM)
     return _save(Contact(), data)
 
 
 @transaction.atomic
-def update_contact(contact: Contact, *, by, data: ContactInput) -> Contact:
+def update_contact(contact: Contact, *, by: Actor, data: ContactInput) -> Contact:
     """Change a contact's details and company."""
     require(by, USE_CRM)
     return _save(Contact.objects.select_for_update().get(pk=contact.pk), data)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.catalogue import CHANGE_DEAL_PRICES, RESERVE_IN_DEALS, RESERVE_IN_WAREHOUSE, USE_CRM
-from accounts.permissions import can, require
+from accounts.permissions import Actor, acting_user, can, require
 from crm.models import Company, Contact, Deal, DealRow, Pipeline, Stage, StageKind
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.models import DocumentType, InventorySettings, Product, ReservationStatus, StockDocument, Warehouse
@@ -71,7 +71,7 @@ class RowInput:
 
 
 @transaction.atomic
-def create_deal(*, by, data: DealInput, pipeline: Pipeline | None = None) -> Deal:
+def create_deal(*, by: Actor, data: DealInput, pipeline: Pipeline | None = None) -> Deal:
     """Open a deal in the first stage of `pipeline` (default: the default pipeline)."""
     require(by, USE_CRM)
     pipeline = pipeline or Pipeline.objects.filter(is_default=True).first()
@@ -80,14 +80,14 @@ def create_deal(*, by, data: DealInput, pipeline: Pipeline | None = None) -> Dea
     stage = pipeline.stages.filter(kind=StageKind.OPEN).order_by("sort", "id").first()
     if stage is None:
         raise ValidationError(_("The pipeline “%(name)s” has no open stage.") % {"name": pipeline})
-    deal = Deal(pipeline=pipeline, stage=stage, created_by=by)
+    deal = Deal(pipeline=pipeline, stage=stage, created_by=acting_user(by))
     _set(deal, data, by=by)
     deal.save()
     return deal
 
 
 @retried
-def update_deal(deal: Deal, *, by, data: DealInput) -> Deal:
+def update_deal(deal: Deal, *, by: Actor, data: DealInput) -> Deal:
     """Change a deal's title, client, responsible employee, currency or comment."""
     require(by, USE_CRM)
     current = lock_open_deal(deal.pk)
@@ -97,7 +97,7 @@ def update_deal(deal: Deal, *, by, data: DealInput) -> Deal:
 
 
 @retried
-def add_row(deal: Deal, *, by, row: RowInput) -> DealRow:
+def add_row(deal: Deal, *, by: Actor, row: RowInput) -> DealRow:
     """Add a product row; in the "on adding" reservation mode it reserves what is available
     (if the user may reserve there)."""
     require(by, USE_CRM)
@@ -111,7 +111,7 @@ def add_row(deal: Deal, *, by, row: RowInput) -> DealRow:
 
 
 @retried
-def update_row(row: DealRow, *, by, data: RowInput) -> DealRow:
+def update_row(row: DealRow, *, by: Actor, data: RowInput) -> DealRow:
     """Change a row; its reservation shrinks to a smaller quantity and is released when the
     row moves to another warehouse (then reserved again in the "on adding" mode)."""
     require(by, USE_CRM)
@@ -124,7 +124,7 @@ def update_row(row: DealRow, *, by, data: RowInput) -> DealRow:
 
 
 @retried
-def delete_row(row: DealRow, *, by) -> None:
+def delete_row(row: DealRow, *, by: Actor) -> None:
     """Remove a row, releasing its reservation."""
     require(by, USE_CRM)
     current = lock_open_row(row)
@@ -133,7 +133,7 @@ def delete_row(row: DealRow, *, by) -> None:
 
 
 @retried
-def move_deal(deal: Deal, *, by, stage: Stage) -> Deal:
+def move_deal(deal: Deal, *, by: Actor, stage: Stage) -> Deal:
     """Move an open deal to another open stage of its pipeline. Won and Lost have their own
     services (`win_deal`, `lose_deal`): a stage of those kinds is handed to them."""
     require(by, USE_CRM)
@@ -149,7 +149,7 @@ def move_deal(deal: Deal, *, by, stage: Stage) -> Deal:
     return current
 
 
-def win_deal(deal: Deal, *, by) -> Deal:
+def win_deal(deal: Deal, *, by: Actor) -> Deal:
     """Close the deal as won. With "sell unshipped products when won" (the default) its rows
     become sales orders, one per warehouse, processed at once; the deal's own reservations
     are theirs to take. Short stock raises `InsufficientStock` and nothing changes."""
@@ -157,7 +157,7 @@ def win_deal(deal: Deal, *, by) -> Deal:
 
 
 @transaction.atomic
-def _win(deal_id: int, *, by) -> Deal:
+def _win(deal_id: int, *, by: Actor) -> Deal:
     require(by, USE_CRM)
     deal = lock_open_deal(deal_id)
     rows = list(deal.rows.select_related("product", "warehouse").order_by("id"))
@@ -215,7 +215,7 @@ def _order_custom(deal: Deal) -> dict:
 
 
 @retried
-def lose_deal(deal: Deal, *, by) -> Deal:
+def lose_deal(deal: Deal, *, by: Actor) -> Deal:
     """Close the deal as lost, releasing every reservation it holds."""
     require(by, USE_CRM)
     current = lock_open_deal(deal.pk)
@@ -237,7 +237,7 @@ def _close(deal: Deal, kind: str) -> None:
     deal.save(update_fields=["stage", "closed_at", "updated_at"])
 
 
-def _auto_reserve(by, row: DealRow) -> bool:
+def _auto_reserve(by: Actor, row: DealRow) -> bool:
     return (
         InventorySettings.load().reservation_mode == ReservationMode.ON_ADD
         and can(by, RESERVE_IN_DEALS)
@@ -256,7 +256,7 @@ def _order_lines(rows: list[DealRow]) -> list[LineInput]:
     return list(merged.values())
 
 
-def _set(deal: Deal, data: DealInput, *, by) -> None:
+def _set(deal: Deal, data: DealInput, *, by: Actor) -> None:
     deal.title = (data.title or "").strip()
     deal.company, deal.contact = data.company, data.contact
     deal.responsible = data.responsible or getattr(deal, "responsible", None) or by
@@ -280,7 +280,7 @@ def _set(deal: Deal, data: DealInput, *, by) -> None:
 _DEAL_CHOSEN = tuple(f.name for f in Deal._meta.fields if f.name not in ("title", "comment", "custom"))
 
 
-def _set_row(row: DealRow, data: RowInput, *, by, is_new: bool) -> None:
+def _set_row(row: DealRow, data: RowInput, *, by: Actor, is_new: bool) -> None:
     errors: dict[str, list[str]] = {}
     product = data.product
     if product is None or not product.is_active:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import VIEW_INVENTORY, VIEW_WAREHOUSE, document_right
-from accounts.permissions import can, can_somewhere, warehouse_scope
+from accounts.permissions import Actor, can, can_somewhere, warehouse_scope
 from crm.filters.companies import ContactFilter
 from crm.forms.companies import ContactForm
 from crm.models import Company, Contact, Deal
@@ -28,7 +28,7 @@ CONTACTS_PER_PAGE = 50
 COMPANY_PAGE_LIMIT = 50
 
 
-def company_overview(company: Company, user) -> dict:
+def company_overview(company: Company, user: Actor) -> dict:
     """The lists of the company page (at most `COMPANY_PAGE_LIMIT` of each, newest first). Sales orders only
     from warehouses whose sales orders the user may view; reservations only in warehouses the
     user may see; `sales_orders` is None when the user may see none at all."""

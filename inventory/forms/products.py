@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import CHANGE_SELLING_PRICE, VIEW_PURCHASE_PRICE, VIEW_WAREHOUSE
-from accounts.permissions import can, warehouses_for
+from accounts.permissions import Actor, can, warehouses_for
 from inventory.models import Category, Product
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
@@ -46,7 +46,7 @@ class ProductForm(forms.Form):
         help_text=_("One barcode a line, or separated by commas. Scan them here."),
     )
 
-    def __init__(self, *args, user, instance: Product | None = None, **kwargs):
+    def __init__(self, *args, user: Actor, instance: Product | None = None, **kwargs):
         """Prices appear only to those who may set them; minimum levels for the warehouses the
         user sees; the rest as the "product" layout says (`layouts`)."""
         self.instance = instance

@@ -25,7 +25,7 @@ from accounts.catalogue import (
     VIEW_PURCHASE_PRICE,
     VIEW_WAREHOUSE,
 )
-from accounts.permissions import can, require
+from accounts.permissions import Actor, can, require
 from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
 from inventory.validation import field_errors
@@ -53,7 +53,7 @@ class ProductInput:
 
 
 @transaction.atomic
-def create_product(*, by, data: ProductInput) -> Product:
+def create_product(*, by: Actor, data: ProductInput) -> Product:
     """Create a product with its barcodes and minimum stock per warehouse. Needs "Create
     products"; a purchase price needs "View purchase price", a selling price "Change selling
     price", a minimum level the warehouse."""
@@ -63,7 +63,7 @@ def create_product(*, by, data: ProductInput) -> Product:
 
 
 @transaction.atomic
-def update_product(product: Product, *, by, data: ProductInput) -> Product:
+def update_product(product: Product, *, by: Actor, data: ProductInput) -> Product:
     """Change a product (needs "Edit products"; prices and minimum levels as for `create_product`)."""
     require(by, CHANGE_PRODUCT)
     _check_rights(by, data)
@@ -76,7 +76,7 @@ def parse_barcodes(text: str) -> list[str]:
     return list(dict.fromkeys(code.strip() for code in codes if code.strip()))
 
 
-def _save(product: Product, data: ProductInput, *, by) -> Product:
+def _save(product: Product, data: ProductInput, *, by: Actor) -> Product:
     product.sku = (data.sku or "").strip()
     product.name = (data.name or "").strip()
     product.unit = data.unit or Unit.PIECE
@@ -102,7 +102,7 @@ def _save(product: Product, data: ProductInput, *, by) -> Product:
     return product
 
 
-def _check_rights(by, data: ProductInput) -> None:
+def _check_rights(by: Actor, data: ProductInput) -> None:
     if data.purchase_price is not None:
         require(by, VIEW_PURCHASE_PRICE)
     if data.selling_price is not None:
@@ -111,7 +111,7 @@ def _check_rights(by, data: ProductInput) -> None:
         require(by, VIEW_WAREHOUSE, warehouse)
 
 
-def _validate(product: Product, codes: list[str], minimums: Mapping, *, by) -> None:
+def _validate(product: Product, codes: list[str], minimums: Mapping, *, by: Actor) -> None:
     errors = field_errors(
         product,
         exclude=["category"],  # chosen from the categories that exist

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import document_right, negative_right
-from accounts.permissions import can, require
+from accounts.permissions import Actor, acting_user, can, require
 from crm.models import Company
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.errors import DocumentStateError
@@ -89,7 +89,7 @@ class Header:
     custom: dict | None = None  # custom field values (see `layouts`); None keeps the stored ones
 
 
-def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineInput]) -> StockDocument:
+def create_document(*, doc_type: str, by: Actor, header: Header, lines: Sequence[LineInput]) -> StockDocument:
     """Create a draft document with its lines.
 
     One statement writes everything (atomic by itself, so no transaction of its own; inside
@@ -98,7 +98,7 @@ def create_document(*, doc_type: str, by, header: Header, lines: Sequence[LineIn
     from it and inserts the lines. Its SQL is built once per type from the models' fields,
     and the values are what `save()` and `bulk_create()` would write (field defaults,
     `auto_now_add`/`auto_now`), without compiling two ORM queries per document."""
-    document = StockDocument(doc_type=doc_type, created_by=by, currency=settings.DEFAULT_CURRENCY)
+    document = StockDocument(doc_type=doc_type, created_by=acting_user(by), currency=settings.DEFAULT_CURRENCY)
     _set_header(document, header, by=by)
     require(by, document_right("edit", doc_type), document)
     _validate(document, lines)
@@ -152,7 +152,7 @@ def _create_sql(doc_type: str) -> tuple[str, tuple]:
 
 
 @transaction.atomic
-def update_document(document: StockDocument, *, by, header: Header, lines: Sequence[LineInput]) -> StockDocument:
+def update_document(document: StockDocument, *, by: Actor, header: Header, lines: Sequence[LineInput]) -> StockDocument:
     """Replace a draft's or cancelled document's header and lines. A processed document is
     refused: cancel it first."""
     document = lock_document(document.pk)
@@ -167,7 +167,7 @@ def update_document(document: StockDocument, *, by, header: Header, lines: Seque
     return document
 
 
-def process_document(document: StockDocument, *, by, won_deal=None) -> StockDocument:
+def process_document(document: StockDocument, *, by: Actor, won_deal=None) -> StockDocument:
     """Apply every line to the balances, or none of them: refused with `InsufficientStock`
     when an outgoing line asks for more than is available (unless negative stock is allowed
     for the type), with `DocumentStateError` when already processed or deleted.
@@ -179,7 +179,7 @@ def process_document(document: StockDocument, *, by, won_deal=None) -> StockDocu
     return run_with_retry(lambda: _process(document.pk, by=by, related=related, won_deal=won_deal))
 
 
-def cancel_document(document: StockDocument, *, by) -> StockDocument:
+def cancel_document(document: StockDocument, *, by: Actor) -> StockDocument:
     """Write movements that reverse the document's net effect; refused when the stock it
     brought in has already left (the reversal would take more than is available)."""
     related = _RELATIONS_READ.get(document.doc_type, ("warehouse",))
@@ -187,14 +187,14 @@ def cancel_document(document: StockDocument, *, by) -> StockDocument:
 
 
 @transaction.atomic
-def delete_document(document: StockDocument, *, by) -> StockDocument:
+def delete_document(document: StockDocument, *, by: Actor) -> StockDocument:
     """Delete a draft or cancelled document. It keeps its number and stays in the ledger's
     history (movements point at it); lists no longer show it."""
     document = lock_document(document.pk)
     require(by, document_right("delete", document.doc_type), document)
     _ensure_editable(document)
     document.deleted_at = timezone.now()
-    document.deleted_by = by
+    document.deleted_by = acting_user(by)
     document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     return document
 
@@ -210,7 +210,9 @@ _RELATIONS_READ = {
 
 
 @transaction.atomic
-def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATIONS, won_deal=None) -> StockDocument:
+def _process(
+    document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_RELATIONS, won_deal=None
+) -> StockDocument:
     document = lock_document(document_id, related=related)
     if won_deal is None or document.deal_id != won_deal.pk:
         require(by, document_right("process", document.doc_type), document)
@@ -233,7 +235,7 @@ def _process(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATI
 
 
 @transaction.atomic
-def _cancel(document_id: int, *, by, related: tuple[str, ...] = DOCUMENT_RELATIONS) -> StockDocument:
+def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_RELATIONS) -> StockDocument:
     document = lock_document(document_id, related=related)
     require(by, document_right("cancel", document.doc_type), document)
     if not document.can_be_cancelled:
@@ -298,7 +300,7 @@ def _net_movements(document: StockDocument) -> list[tuple[int, int, Decimal]]:
         return cursor.fetchall()
 
 
-def _set_status(document: StockDocument, status: str, *, at: str, by_field: str, by) -> None:
+def _set_status(document: StockDocument, status: str, *, at: str, by_field: str, by: Actor) -> None:
     """Save the document's new status, when and by whom, with one UPDATE (what
     `save(update_fields=[…])` writes, `updated_at` included, without compiling it each time)."""
     now = timezone.now()
@@ -316,7 +318,7 @@ def _set_status(document: StockDocument, status: str, *, at: str, by_field: str,
         )
 
 
-def _check_available_unless_negative_allowed(document, deltas, balances, *, by) -> None:
+def _check_available_unless_negative_allowed(document, deltas, balances, *, by: Actor) -> None:
     """Stock may go below what is available only where the settings allow negative stock for
     the document's type and the user holds "allow negative quantity" for it there.
 
@@ -347,7 +349,7 @@ def _ensure_editable(document: StockDocument) -> None:
         )
 
 
-def _set_header(document: StockDocument, header: Header, *, by) -> None:
+def _set_header(document: StockDocument, header: Header, *, by: Actor) -> None:
     document.warehouse = header.warehouse
     document.destination = header.destination if document.doc_type == DocumentType.TRANSFER else None
     document.supplier = header.supplier if document.doc_type == DocumentType.RECEIPT else None

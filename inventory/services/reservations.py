@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import RESERVE_IN_DEALS, RESERVE_IN_WAREHOUSE
-from accounts.permissions import require
+from accounts.permissions import Actor, acting_user, require
 from crm.models import Deal, DealRow
 from inventory.errors import InsufficientStock, Shortage
 from inventory.locks import LockedBalance, load_reserved, lock_balances, lock_deal, lock_reservations
@@ -66,7 +66,7 @@ def lock_open_row(row: DealRow) -> DealRow:
     return current
 
 
-def _check_rights(by, warehouse) -> None:
+def _check_rights(by: Actor, warehouse) -> None:
     require(by, RESERVE_IN_DEALS)
     require(by, RESERVE_IN_WAREHOUSE, warehouse)
 
@@ -91,7 +91,9 @@ def _available_to(current: Reservation | None, balance: LockedBalance, warehouse
     return balance.available + own
 
 
-def _store(row, warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by) -> Reservation:
+def _store(
+    row, warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by: Actor
+) -> Reservation:
     if current is not None:
         current.warehouse, current.quantity, current.reserved_until = warehouse, quantity, until
         current.save(update_fields=["warehouse", "quantity", "reserved_until"])
@@ -103,11 +105,11 @@ def _store(row, warehouse, current: Reservation | None, quantity: Decimal, until
         reserved_until=until,
         deal_row=row,
         deal_id=row.deal_id,
-        created_by=by,
+        created_by=acting_user(by),
     )
 
 
-def _reserve_what_is_available(row, warehouse, current, balance: LockedBalance, *, by) -> Reservation | None:
+def _reserve_what_is_available(row, warehouse, current, balance: LockedBalance, *, by: Actor) -> Reservation | None:
     quantity = min(row.quantity, _available_to(current, balance, warehouse))
     if quantity <= 0:
         if current is not None:
@@ -119,7 +121,9 @@ def _reserve_what_is_available(row, warehouse, current, balance: LockedBalance, 
 
 
 @retried
-def reserve_row(row: DealRow, *, by, quantity: Decimal | None = None, until: datetime | None = None) -> Reservation:
+def reserve_row(
+    row: DealRow, *, by: Actor, quantity: Decimal | None = None, until: datetime | None = None
+) -> Reservation:
     """Reserve `quantity` (default: the row's quantity) of the row's product in its warehouse
     until `until` (default: now + the reservation period), replacing the row's reservation.
     More than the row's quantity is refused (`ValidationError`); more than is available raises
@@ -148,7 +152,7 @@ def reserve_row(row: DealRow, *, by, quantity: Decimal | None = None, until: dat
 
 
 @retried
-def reserve_available(row: DealRow, *, by) -> Reservation | None:
+def reserve_available(row: DealRow, *, by: Actor) -> Reservation | None:
     """What "reserve on adding the product" does: reserve as much of the row's quantity as is
     available (nothing when none is); the user sees the reserved quantity beside the row."""
     row = lock_open_row(row)
@@ -159,7 +163,7 @@ def reserve_available(row: DealRow, *, by) -> Reservation | None:
 
 
 @retried
-def sync_row_reservation(row: DealRow, *, by) -> Reservation | None:
+def sync_row_reservation(row: DealRow, *, by: Actor) -> Reservation | None:
     """After a row changed: a reservation larger than the row shrinks to it; one in another
     warehouse than the row's is released. In the "on adding" mode the row is then reserved
     up to what is available."""
@@ -184,7 +188,7 @@ def sync_row_reservation(row: DealRow, *, by) -> Reservation | None:
 
 
 @retried
-def set_reserved_until(reservation: Reservation, *, by, until: datetime) -> Reservation:
+def set_reserved_until(reservation: Reservation, *, by: Actor, until: datetime) -> Reservation:
     """Move a reservation's end; it must lie in the future. An expired one counts again only
     if its quantity is still available (`InsufficientStock` otherwise)."""
     _check_rights(by, reservation.warehouse)
@@ -214,7 +218,7 @@ def set_reserved_until(reservation: Reservation, *, by, until: datetime) -> Rese
 
 
 @retried
-def release_row(row: DealRow, *, by) -> None:
+def release_row(row: DealRow, *, by: Actor) -> None:
     """End the row's reservation (the row is deleted or the user lets the stock go)."""
     row = lock_open_row(row)
     current = _active(row)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import CHANGE_RESERVATION_SETTINGS, MANAGE_INVENTORY_SETTINGS, NEGATIVE_TYPES
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from inventory.models import InventorySettings
 from inventory.models.settings import ReservationMode
 
@@ -13,7 +13,7 @@ MIN_DAYS, MAX_DAYS = 1, 365
 
 
 @transaction.atomic
-def update_reservation_settings(*, by, mode: str, days: int, sell_unshipped: bool) -> InventorySettings:
+def update_reservation_settings(*, by: Actor, mode: str, days: int, sell_unshipped: bool) -> InventorySettings:
     """Set how deals reserve stock (manually or on adding a product), for how many days, and
     whether winning a deal sells what is not yet shipped. Needs "Change reservation settings"."""
     require(by, CHANGE_RESERVATION_SETTINGS)
@@ -35,7 +35,7 @@ def update_reservation_settings(*, by, mode: str, days: int, sell_unshipped: boo
 
 
 @transaction.atomic
-def update_negative_stock_settings(*, by, allowed: dict[str, bool]) -> InventorySettings:
+def update_negative_stock_settings(*, by: Actor, allowed: dict[str, bool]) -> InventorySettings:
     """Allow negative stock, or not, on documents of each type `allowed` names (write-offs,
     transfers, sales orders); other types keep their setting. Needs "Inventory section settings"."""
     require(by, MANAGE_INVENTORY_SETTINGS)

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import MANAGE_WAREHOUSES
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from inventory.models import StockBalance, StockDocument, StockMove, Warehouse
 from inventory.validation import field_errors
 from layouts.services import set_custom
@@ -36,7 +36,7 @@ class WarehouseInput:
 
 
 @transaction.atomic
-def create_warehouse(*, by, data: WarehouseInput) -> Warehouse:
+def create_warehouse(*, by: Actor, data: WarehouseInput) -> Warehouse:
     """Create a warehouse (needs "Create, edit and delete warehouses" for all warehouses).
     The first warehouse becomes the default; making a new one the default takes the flag from
     the previous default."""
@@ -54,7 +54,7 @@ def create_warehouse(*, by, data: WarehouseInput) -> Warehouse:
 
 
 @transaction.atomic
-def update_warehouse(warehouse: Warehouse, *, by, data: WarehouseInput) -> Warehouse:
+def update_warehouse(warehouse: Warehouse, *, by: Actor, data: WarehouseInput) -> Warehouse:
     """Change a warehouse (needs the warehouse right on it; choosing the default, which concerns
     every warehouse, needs it for all). The default stays the default until another warehouse
     is made the default, and cannot be deactivated."""
@@ -86,7 +86,7 @@ def _set(warehouse: Warehouse, data: WarehouseInput) -> None:
 
 
 @transaction.atomic
-def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
+def deactivate_warehouse(warehouse: Warehouse, *, by: Actor) -> Warehouse:
     """Mark a warehouse inactive: it can no longer be chosen in new documents. Refused for the
     default warehouse."""
     require(by, MANAGE_WAREHOUSES, warehouse)
@@ -103,7 +103,7 @@ def deactivate_warehouse(warehouse: Warehouse, *, by) -> Warehouse:
 
 
 @transaction.atomic
-def delete_warehouse(warehouse: Warehouse, *, by) -> None:
+def delete_warehouse(warehouse: Warehouse, *, by: Actor) -> None:
     """Delete a warehouse that was never used. One with stock movements or documents is
     refused (deactivate it instead); the default only when it is the last warehouse."""
     require(by, MANAGE_WAREHOUSES, warehouse)

@@ -1,4 +1,4 @@
-"""`can`, `can_somewhere`, `warehouses_for` and `warehouse_scope`: global grants, chosen
+"""`can`, `can_somewhere`, `warehouses_for`, `warehouse_scope` and `acting_user`: global grants, chosen
 warehouses through a role or the user's own grants, and the menu built from them."""
 
 import pytest
@@ -9,7 +9,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
-from accounts.permissions import can, can_somewhere, warehouse_scope, warehouses_for
+from accounts.permissions import acting_user, can, can_somewhere, warehouse_scope, warehouses_for
 from accounts.roles import grant_on_warehouses, permissions_named
 from inventory.models import StockDocument
 from tests.factories import UserFactory, WarehouseFactory
@@ -82,6 +82,16 @@ def test_inactive_and_anonymous_users_may_do_nothing(warehouses):
     assert not can(admin, "inventory.view_inventory")
     assert not can(AnonymousUser(), "inventory.view_inventory")
     assert not warehouses_for(admin, "inventory.view_warehouse").exists()
+
+
+def test_the_acting_user_a_service_records_is_never_anonymous():
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    user = UserFactory(roles=[CLERK])
+    assert acting_user(user) is user
+    with pytest.raises(PermissionDenied):
+        acting_user(AnonymousUser())
 
 
 def test_answers_come_from_caches_after_the_first(warehouses):

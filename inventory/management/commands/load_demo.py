@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, STAFF, right
+from accounts.permissions import Actor
 from accounts.roles import grant_on_warehouses, permissions_named
 from crm.models import Company, Contact, Deal
 from crm.services.deals import DealInput, RowInput, add_row, create_deal, lose_deal, move_deal
@@ -530,7 +531,7 @@ class Command(BaseCommand):
                 return Decimal(rng.randint(low * 10, high * 10)) / 10
             return Decimal(rng.randint(low, high))
 
-        def post(doc_type, *, by, days_ago, header: dict, lines, process=True, comment=""):
+        def post(doc_type, *, by: Actor, days_ago, header: dict, lines, process=True, comment=""):
             document = create_document(
                 doc_type=doc_type,
                 by=by,
