@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from layouts.models import KEY_PATTERN, FieldType
+from web.fields import DecimalField, IntegerField
 
 TEXT_MAX = 255
 LONG_TEXT_MAX = 5000
@@ -32,9 +33,9 @@ def form_field(field_type: str, *, label, required: bool, help_text: str = "", c
     if field_type == FieldType.LONG_TEXT:
         return forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common)
     if field_type == FieldType.INTEGER:
-        return forms.IntegerField(min_value=-INTEGER_LIMIT, max_value=INTEGER_LIMIT, localize=True, **common)
+        return IntegerField(min_value=-INTEGER_LIMIT, max_value=INTEGER_LIMIT, localize=True, **common)
     if field_type == FieldType.DECIMAL:
-        return forms.DecimalField(
+        return DecimalField(
             max_digits=DECIMAL_DIGITS,
             decimal_places=DECIMAL_PLACES,
             localize=True,

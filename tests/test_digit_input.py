@@ -1,7 +1,7 @@
 """Numbers are typed with the digits 0–9: Arabic-Indic (٣) or full-width (３) digits and `_`
 separators (which Python's Decimal and int accept) are refused beside the field, in every
-quantity, price and number input of the inventory and CRM forms and in the line row's query
-parameters; "-0" is zero."""
+quantity, price and number input of the inventory and CRM forms (custom number fields too) and
+in the line row's query parameters; "-0" is zero."""
 
 from decimal import Decimal
 
@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from crm.models import Company, DealRow
 from inventory.models import InventorySettings, Product, StockDocument
+from layouts.models import FieldType
 from tests.crm.deal_helpers import deal_with_row
 from tests.factories import ProductFactory, WarehouseFactory
+from tests.layout_helpers import add_field
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,13 @@ def test_a_product_is_not_found_by_its_id_in_other_digits(client_logged_in, user
     assert response.context["formset"].forms[0].errors["product"]
     line = client_logged_in.get(reverse("inventory:document_line", args=["adjustment"]), {"product": arabic_indic})
     assert line.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("field_type", [FieldType.INTEGER, FieldType.DECIMAL])
+@pytest.mark.parametrize("value", ODD)
+def test_custom_number_fields_refuse_other_digits(client_logged_in, user, wh, field_type, value):
+    add_field(user, "product", "weight", field_type)
+    data = _product_data(wh, custom_weight=value)
+    errors = _errors(client_logged_in.post(reverse("inventory:product_create"), data))
+    assert errors["custom_weight"] == [DIGITS]
+    assert not Product.objects.exists()
