@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from crm.models import Company, DealRow
+from crm.models import Company, DealRow, Pipeline, Stage, StageKind
 from inventory.models import InventorySettings, Product, StockDocument
 from layouts.models import FieldType
 from tests.crm.deal_helpers import deal_with_row
@@ -115,7 +115,7 @@ def test_the_line_row_refuses_other_digits_in_its_parameters(client_logged_in, p
 
 
 def test_a_product_is_not_found_by_its_id_in_other_digits(client_logged_in, user, wh, product):
-    arabic_indic = str(product.pk).translate({ord(d): chr(0x660 + int(d)) for d in "0123456789"})
+    arabic_indic = _arabic_indic(product.pk)
     data = _document_data(user, wh, product=arabic_indic)
     response = client_logged_in.post(reverse("inventory:document_create", args=["adjustment"]), data)
     assert response.status_code == 200
@@ -132,3 +132,23 @@ def test_custom_number_fields_refuse_other_digits(client_logged_in, user, wh, fi
     errors = _errors(client_logged_in.post(reverse("inventory:product_create"), data))
     assert errors["custom_weight"] == [DIGITS]
     assert not Product.objects.exists()
+
+
+def _arabic_indic(number: int) -> str:
+    return str(number).translate({ord(d): chr(0x660 + int(d)) for d in "0123456789"})
+
+
+def test_the_board_takes_a_pipeline_id_in_the_digits_0_9_only(client_logged_in):
+    other = Pipeline.objects.create(name="Grosir", sort=20)
+    Stage.objects.create(pipeline=other, name="Kontak", sort=1)
+    assert client_logged_in.get(reverse("crm:deal_board"), {"pipeline": other.pk}).context["pipeline"] == other
+    response = client_logged_in.get(reverse("crm:deal_board"), {"pipeline": _arabic_indic(other.pk)})
+    assert response.context["pipeline"] != other
+
+
+def test_a_deal_moves_to_a_stage_given_in_the_digits_0_9_only(client_logged_in, user, wh, product):
+    deal, _row = deal_with_row(by=user, product=product, quantity=1, warehouse=wh)
+    later = deal.pipeline.stages.filter(kind=StageKind.OPEN).exclude(pk=deal.stage_id).first()
+    client_logged_in.post(reverse("crm:deal_move", args=[deal.pk]), {"stage": _arabic_indic(later.pk)})
+    deal.refresh_from_db()
+    assert deal.stage_id != later.pk

@@ -28,6 +28,11 @@ def ascii_digits(text: str) -> None:
         raise ValidationError(_("Use the digits 0–9."), code="digits")
 
 
+def is_id(text: str) -> bool:
+    """Whether `text` is an object id as pages send it: 1 to 18 of the digits 0–9 (a bigint)."""
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def query_text(request, name: str) -> str:
     """GET parameter `name`, stripped ("" when absent); `ValidationError` if it holds a NUL
     (the view answers with the message instead of querying)."""

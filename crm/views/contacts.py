@@ -23,6 +23,7 @@ from inventory.selectors.catalog import in_scope
 from inventory.selectors.documents import document_list
 from layouts.builder import load_layout
 from web.errors import add_service_errors
+from web.validators import is_id
 
 CONTACTS_PER_PAGE = 50
 COMPANY_PAGE_LIMIT = 50
@@ -85,7 +86,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @crm_view
 def contact_create(request: HttpRequest) -> HttpResponse:
     company = request.GET.get("company", "")  # from the company page's "New contact"
-    form = ContactForm(request.POST or None, initial={"company": company} if company.isdigit() else {})
+    form = ContactForm(request.POST or None, initial={"company": company} if is_id(company) else {})
     if request.method == "POST" and form.is_valid():
         try:
             contact = create_contact(by=request.user, data=form.to_input())

@@ -40,6 +40,7 @@ from inventory.services.reservations import release_row, reserve_row, set_reserv
 from layouts.builder import load_layout
 from web.errors import add_service_errors, run_reporting
 from web.redirects import safe_next
+from web.validators import is_id
 
 DEALS_PER_PAGE = 50
 CLOSED_ON_BOARD = 20  # the latest won / lost deals a board shows
@@ -86,7 +87,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 def deal_board(request: HttpRequest) -> HttpResponse:
     pipelines = list(Pipeline.objects.order_by("sort", "id"))
     wanted = request.GET.get("pipeline", "")
-    pipeline = next((p for p in pipelines if wanted.isdigit() and p.pk == int(wanted)), None)
+    pipeline = next((p for p in pipelines if is_id(wanted) and p.pk == int(wanted)), None)
     if pipeline is None:
         pipeline = next((p for p in pipelines if p.is_default), pipelines[0] if pipelines else None)
     columns = []
@@ -177,7 +178,7 @@ def deal_update(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal_or_404(pk)
     stage_id = request.POST.get("stage", "")
-    stage = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first() if stage_id.isdigit() else None
+    stage = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first() if is_id(stage_id) else None
     if stage is None:
         messages.error(request, _("Choose one of the stages of the deal's pipeline."))
     elif stage.pk != deal.stage_id:

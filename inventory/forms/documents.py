@@ -28,6 +28,7 @@ from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput
 from layouts.builder import FormLayoutView, apply_layout, load_layout
 from web.fields import DecimalField
+from web.validators import is_id
 
 LINE_PREFIX = "lines"
 EXTRA_LINES = 3  # empty rows for typing without JavaScript
@@ -72,11 +73,11 @@ class ProductResolver:
             for product in Product.objects.annotate(sku_upper=Upper("sku")).filter(sku_upper__in=upper):
                 found[upper[product.sku_upper]] = product
         rest = texts - set(found)
-        ids = {int(t) for t in rest if t.isascii() and t.isdigit() and len(t) < 19}
+        ids = {int(t) for t in rest if is_id(t)}
         if ids:
             by_id = Product.objects.in_bulk(ids)
             for text in rest:
-                if text.isascii() and text.isdigit() and int(text) in by_id:
+                if is_id(text) and int(text) in by_id:
                     found[text] = by_id[int(text)]
         rest = texts - set(found)
         if rest:

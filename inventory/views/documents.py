@@ -55,7 +55,7 @@ from inventory.services.documents import (
 )
 from layouts.builder import load_layout
 from web.errors import run_reporting
-from web.validators import query_text
+from web.validators import is_id, query_text
 
 PAGE_SIZE = 50
 
@@ -357,7 +357,7 @@ def document_line(request, doc_type):
     kind = _doc_type_or_404(doc_type)
     require_document_type_right(request.user, "edit", kind)
     index = request.GET.get("index", "0")
-    index = int(index) if _is_id(index) else -1
+    index = int(index) if is_id(index) else -1
     if not 0 <= index < 1000:
         return HttpResponse(_("Too many lines."), status=400, content_type="text/plain; charset=utf-8")
     product = None
@@ -367,7 +367,7 @@ def document_line(request, doc_type):
         return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
     if text:
         if request.GET.get("product"):  # the id of a chosen suggestion (always an active product)
-            product = Product.objects.filter(pk=text, is_active=True).first() if _is_id(text) else None
+            product = Product.objects.filter(pk=text, is_active=True).first() if is_id(text) else None
             if product is None:
                 message = _("That product is not available any more.")
                 return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
@@ -390,7 +390,7 @@ def document_line(request, doc_type):
     )
     if kind == DocumentType.STOCK_COUNT and product is not None:  # expected in the form's warehouse
         warehouse = request.GET.get("warehouse", "")
-        if _is_id(warehouse):
+        if is_id(warehouse):
             allowed = warehouses_for(request.user, document_right("edit", kind)).filter(pk=int(warehouse))
             form.expected = on_hand_in(allowed, [product.pk]).get(product.pk, Decimal(0))
             form.difference = form.initial["quantity"] - form.expected
@@ -399,10 +399,6 @@ def document_line(request, doc_type):
         "inventory/documents/_line_row.html",
         {"form": form, "columns": columns, **_type_context(request, kind)},
     )
-
-
-def _is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) < 19
 
 
 @require_GET
