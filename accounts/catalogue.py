@@ -7,8 +7,12 @@ permission on the warehouse), which is why those live on `inventory.Warehouse`.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_noop as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 DOCUMENT_TYPES = {
     "receipt": _("Stock receipts"),
@@ -116,7 +120,7 @@ RIGHTS: tuple[Right, ...] = (
 BY_NAME = {right.name: right for right in RIGHTS}
 
 
-def meta_permissions(app_label: str) -> list[tuple[str, str]]:
+def meta_permissions(app_label: str) -> "list[tuple[str, str | StrPromise]]":
     """`Meta.permissions` for the model that carries `app_label`'s rights (English names;
     the interface shows the translated labels from this catalogue)."""
     from django.utils.translation import override

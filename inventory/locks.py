@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
@@ -24,7 +26,18 @@ from crm.models import Deal
 from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument
 from inventory.models.reservations import counting, counting_sql
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 BalanceKey = tuple[int, int]  # (warehouse_id, product_id)
+
+
+class Counting(TypedDict):
+    is_counting: bool
+
+
+# A reservation from `lock_reservations`, with `is_counting`.
+LockedReservation: TypeAlias = "WithAnnotations[Reservation, Counting]"
 
 
 @dataclass
@@ -65,10 +78,19 @@ def lock_document(document_id: int, *, related: tuple[str, ...] = DOCUMENT_RELAT
         row = _fetch_one(sql, [document_id])
     if row is None:
         raise StockDocument.DoesNotExist("StockDocument matching query does not exist.")
-    document, *objects = instances_from_row(row, layout)
+    first, *objects = instances_from_row(row, layout)
+    document = cast(StockDocument, first)  # the row's first part, never NULL: the document itself
     for name, obj in zip(related, objects, strict=True):
-        StockDocument._meta.get_field(name).set_cached_value(document, obj)
+        _relation(name)[0].set_cached_value(document, obj)
     return document
+
+
+def _relation(name: str) -> tuple[models.ForeignKey, type[models.Model]]:
+    """The document's foreign key `name` and the model it points to."""
+    field = StockDocument._meta.get_field(name)
+    if not isinstance(field, models.ForeignKey) or not isinstance(field.related_model, type):
+        raise TypeError(f"StockDocument.{name} is not a foreign key")
+    return field, field.related_model
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,14 @@ def select_columns(model: type[models.Model], alias: str) -> str:
     return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """`model`'s field `name`, one with a column (`_meta.get_field` also finds reverse relations)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise FieldDoesNotExist(f"{model.__name__}.{name} has no column")
+    return field
+
+
 def row_layout(*models_: type[models.Model]) -> tuple[RowPart, ...]:
     """How `instances_from_row` splits a row of `select_columns(m1, …), select_columns(m2, …), …`."""
     parts, start = [], 0
@@ -112,7 +142,7 @@ def row_layout(*models_: type[models.Model]) -> tuple[RowPart, ...]:
 def instances_from_row(row: Sequence, layout: tuple[RowPart, ...]) -> list[models.Model | None]:
     """Model instances, as the ORM builds them, from one row laid out by `row_layout`; None
     for a LEFT JOINed model whose primary key is NULL."""
-    instances = []
+    instances: list[models.Model | None] = []
     for part in layout:
         values = list(row[part.start : part.start + len(part.names)])
         if values[part.pk_index] is None:
@@ -132,20 +162,20 @@ def _document_lock_sql(related: tuple[str, ...]) -> tuple[str, tuple[RowPart, ..
     quote = connection.ops.quote_name
     meta = StockDocument._meta
     aliases = [f"r{i}" for i in range(len(related))]
-    fields = [meta.get_field(name) for name in related]
+    relations = [_relation(name) for name in related]
     joins = "".join(
-        f" LEFT JOIN {quote(field.related_model._meta.db_table)} {alias} "
-        f"ON {alias}.{quote(field.related_model._meta.pk.column)} = d.{quote(field.column)}"
-        for alias, field in zip(aliases, fields, strict=True)
+        f" LEFT JOIN {quote(target._meta.db_table)} {alias} "
+        f"ON {alias}.{quote(target._meta.pk.column)} = d.{quote(field.column)}"
+        for alias, (field, target) in zip(aliases, relations, strict=True)
     )
-    models_ = (StockDocument, *(field.related_model for field in fields))
+    models_: tuple[type[models.Model], ...] = (StockDocument, *(target for _field, target in relations))
     columns = ", ".join(select_columns(model, alias) for model, alias in zip(models_, ("d", *aliases), strict=True))
     sql = f"SELECT {columns} FROM {quote(meta.db_table)} d{joins} WHERE d.{quote(meta.pk.column)} = %s FOR UPDATE OF d"
     layout = row_layout(*models_)
     document_names = layout[0].names
     checks = tuple(
         (document_names.index(field.attname), part.start + part.pk_index)
-        for field, part in zip(fields, layout[1:], strict=True)
+        for (field, _target), part in zip(relations, layout[1:], strict=True)
     )
     return sql, layout, checks
 
@@ -223,7 +253,7 @@ def load_reserved(
             balances[(warehouse_id, product_id)].reserved = quantity
 
 
-def lock_reservations(condition: Q) -> list[Reservation]:
+def lock_reservations(condition: Q) -> list[LockedReservation]:
     """Lock the active reservations matching `condition` with one SELECT … FOR UPDATE in id
     order, after the balances they draw on; each with `is_counting` (False once expired)."""
     return list(

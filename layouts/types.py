@@ -8,6 +8,7 @@ stored at all.
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.utils import formats
@@ -128,7 +129,7 @@ def _as_decimal(value) -> Decimal | None:
     if not number.is_finite():
         return None
     sign, digits, exponent = number.normalize().as_tuple()
-    places = max(0, -exponent)
+    places = max(0, -cast(int, exponent))  # finite: an int, never 'n', 'N' or 'F'
     if places > DECIMAL_PLACES or len(digits) - places > DECIMAL_DIGITS - DECIMAL_PLACES:
         return None
     return number

@@ -17,7 +17,7 @@ class DocumentType(models.TextChoices):
     STOCK_COUNT = "stock_count", _("Stock count")
 
 
-NUMBER_PREFIX = {
+NUMBER_PREFIX: dict[str, str] = {
     DocumentType.RECEIPT: "RC",
     DocumentType.ADJUSTMENT: "AJ",
     DocumentType.TRANSFER: "TR",

@@ -1,6 +1,7 @@
 """Shapes of the numbers stock is kept in, shared by every model and form."""
 
 from decimal import Decimal
+from typing import cast
 
 from django.db import models
 
@@ -36,7 +37,8 @@ def fits(value: Decimal, digits: int, decimals: int) -> bool:
     DecimalField(max_digits=digits, decimal_places=decimals) without rounding."""
     if not is_number(value):
         return False
-    _, figures, exponent = Decimal(value).normalize().as_tuple()
+    _, figures, finite_exponent = Decimal(value).normalize().as_tuple()
+    exponent = cast(int, finite_exponent)  # a number is finite: an int, never 'n', 'N' or 'F'
     places = max(0, -exponent)
     whole_digits = max(0, len(figures) + exponent)
     return places <= decimals and whole_digits <= digits - decimals

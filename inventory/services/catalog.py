@@ -7,7 +7,7 @@ same way as one found by them.
 """
 
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -149,7 +149,7 @@ def _validate(product: Product, codes: list[str], minimums: Mapping, *, by: Acto
             add("barcodes", f"{code[:20]}: {message}")
         if not problems:
             storable[code.upper()] = code
-    taken = []
+    taken: Iterable[Barcode] = []
     if storable:  # unique ignoring case, as the database's index is
         same = reduce(operator.or_, (Q(code__iexact=code) for code in storable.values()))
         taken = Barcode.objects.filter(same).exclude(product_id=product.pk or 0).select_related("product")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
@@ -22,13 +23,14 @@ from django.utils.translation import gettext as _
 
 from accounts.catalogue import document_right, negative_right
 from accounts.permissions import Actor, acting_user, can, require
-from crm.models import Company
+from crm.models import Company, Deal
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.errors import DocumentStateError
 from inventory.locks import (
     DOCUMENT_RELATIONS,
     BalanceKey,
     LockedBalance,
+    concrete_field,
     instances_from_row,
     load_reserved,
     lock_balances,
@@ -84,8 +86,8 @@ class Header:
     currency: str = ""
     comment: str = ""
     reason: str = ""
-    responsible: object = None
-    deal: object = None  # a sales order made from a deal (crm.Deal): it may take the deal's reservations
+    responsible: User | None = None
+    deal: Deal | None = None  # a sales order made from a deal: it may take the deal's reservations
     custom: dict | None = None  # custom field values (see `layouts`); None keeps the stored ones
 
 
@@ -103,7 +105,7 @@ def create_document(*, doc_type: str, by: Actor, header: Header, lines: Sequence
     require(by, document_right("edit", doc_type), document)
     _validate(document, lines)
     sql, fields = _create_sql(doc_type)
-    params = [doc_type]
+    params: list[Any] = [doc_type]  # what the fields prepare for the database
     params += [field.get_db_prep_save(field.pre_save(document, True), connection) for field in fields]
     params += [
         [line.product.pk for line in lines],
@@ -131,9 +133,9 @@ def _create_sql(doc_type: str) -> tuple[str, tuple]:
     # `{n:06d}` in SQL: at least six digits, more once the numbers outgrow them.
     number = f"'{NUMBER_PREFIX[doc_type]}-' || lpad(n::text, greatest(6, length(n::text)), '0')"
     line_columns = ", ".join(
-        quote(line.get_field(name).column) for name in ("document", "product", "quantity", "price")
+        quote(concrete_field(DocumentLine, name).column) for name in ("document", "product", "quantity", "price")
     )
-    array_types = [line.get_field(name).db_type(connection) for name in ("product", "quantity", "price")]
+    array_types = [concrete_field(DocumentLine, name).db_type(connection) for name in ("product", "quantity", "price")]
     sql = (
         f"WITH seq AS (INSERT INTO {seq_table} ({quote(sequence.get_field('doc_type').column)}, "
         f"{quote(sequence.get_field('last_number').column)}) VALUES (%s, 1) "
@@ -202,7 +204,7 @@ def delete_document(document: StockDocument, *, by: Actor) -> StockDocument:
 # The relations that processing a document of a type reads (its validation and the
 # permission check): only these are fetched with the locked document. Others are empty for
 # the type, or loaded on access if not (the type is the caller's copy's: it never changes).
-_RELATIONS_READ = {
+_RELATIONS_READ: dict[str, tuple[str, ...]] = {
     DocumentType.TRANSFER: ("warehouse", "destination"),
     DocumentType.RECEIPT: ("warehouse", "supplier"),
     DocumentType.SALES_ORDER: ("warehouse", "client"),
@@ -270,7 +272,8 @@ def _read_lines(document: StockDocument) -> list[_Line]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [document.pk])
         rows = cursor.fetchall()
-    return [_Line(instances_from_row(row, layout)[0], row[-2], row[-1]) for row in rows]
+    # The product part of a row is never NULL: the lines are joined to their products.
+    return [_Line(cast(Product, instances_from_row(row, layout)[0]), row[-2], row[-1]) for row in rows]
 
 
 @cache
@@ -278,7 +281,7 @@ def _lines_sql():
     quote = connection.ops.quote_name
     line, product = DocumentLine._meta, Product._meta
     product_id, document_id, quantity, price = (
-        quote(line.get_field(name).column) for name in ("product", "document", "quantity", "price")
+        quote(concrete_field(DocumentLine, name).column) for name in ("product", "document", "quantity", "price")
     )
     sql = (
         f"SELECT {select_columns(Product, 'p')}, l.{quantity}, l.{price} "
@@ -309,7 +312,7 @@ def _set_status(document: StockDocument, status: str, *, at: str, by_field: str,
     setattr(document, by_field, by)
     document.updated_at = now
     meta, quote = StockDocument._meta, connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in ("status", at, by_field, "updated_at")]
+    columns = [concrete_field(StockDocument, name).column for name in ("status", at, by_field, "updated_at")]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "
@@ -365,7 +368,7 @@ def _set_header(document: StockDocument, header: Header, *, by: Actor) -> None:
     if header.responsible is not None:
         document.responsible = header.responsible
     elif document.responsible_id is None:
-        document.responsible = by
+        document.responsible = acting_user(by)
     set_custom(document, header.custom, form=layout_key(document.doc_type))
 
 
@@ -380,7 +383,7 @@ def _validate(document: StockDocument, lines: Sequence) -> None:
     if document.warehouse_id is None or not document.warehouse.is_active:
         add("warehouse", _("Choose an active warehouse."))
     if document.doc_type == DocumentType.TRANSFER:
-        if document.destination_id is None or not document.destination.is_active:
+        if document.destination is None or not document.destination.is_active:
             add("destination", _("Choose an active destination warehouse."))
         elif document.destination_id == document.warehouse_id:
             add("destination", _("A transfer needs two different warehouses."))
@@ -459,7 +462,8 @@ def _deltas(
                 deltas[here] = -line.quantity
             case DocumentType.TRANSFER:
                 deltas[here] = -line.quantity
-                deltas[(document.destination_id, line.product_id)] = line.quantity
+                # A transfer has a destination: `_validate` refuses one without.
+                deltas[(cast(int, document.destination_id), line.product_id)] = line.quantity
             case DocumentType.STOCK_COUNT:
                 deltas[here] = line.quantity - balances[here].on_hand
     return deltas

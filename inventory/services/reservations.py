@@ -8,6 +8,7 @@ runs under the bounded retry (`inventory.retry.retried`). What is available is o
 counting reservations (`inventory.models.reservations.counting`).
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -20,7 +21,14 @@ from accounts.catalogue import RESERVE_IN_DEALS, RESERVE_IN_WAREHOUSE
 from accounts.permissions import Actor, acting_user, require
 from crm.models import Deal, DealRow
 from inventory.errors import InsufficientStock, Shortage
-from inventory.locks import LockedBalance, load_reserved, lock_balances, lock_deal, lock_reservations
+from inventory.locks import (
+    LockedBalance,
+    LockedReservation,
+    load_reserved,
+    lock_balances,
+    lock_deal,
+    lock_reservations,
+)
 from inventory.models import InventorySettings, Reservation, ReservationStatus, Warehouse
 from inventory.models.quantities import is_number
 from inventory.models.reservations import counting
@@ -28,9 +36,9 @@ from inventory.models.settings import ReservationMode
 from inventory.retry import retried
 
 
-def row_warehouse(row) -> Warehouse:
+def row_warehouse(row: DealRow) -> Warehouse:
     """The warehouse a deal row ships from: its own, else the default warehouse."""
-    if row.warehouse_id:
+    if row.warehouse is not None:  # no query when its foreign key is empty
         return row.warehouse
     warehouse = Warehouse.objects.filter(is_default=True, is_active=True).first()
     if warehouse is None:
@@ -66,7 +74,7 @@ def lock_open_row(row: DealRow) -> DealRow:
     return current
 
 
-def _check_rights(by: Actor, warehouse) -> None:
+def _check_rights(by: Actor, warehouse: Warehouse) -> None:
     require(by, RESERVE_IN_DEALS)
     require(by, RESERVE_IN_WAREHOUSE, warehouse)
 
@@ -79,12 +87,12 @@ def _locked_balance(warehouse_id: int, product_id: int) -> LockedBalance:
     return balances[key]
 
 
-def _active(row) -> Reservation | None:
+def _active(row: DealRow) -> "LockedReservation | None":
     """The row's active reservation, locked (after its balance)."""
     return next(iter(lock_reservations(Q(deal_row_id=row.pk))), None)
 
 
-def _available_to(current: Reservation | None, balance: LockedBalance, warehouse) -> Decimal:
+def _available_to(current: "LockedReservation | None", balance: LockedBalance, warehouse: Warehouse) -> Decimal:
     """What the locked balance has available to a row whose reservation is `current`: the
     reservation is about to be replaced, so what it holds there counts as available."""
     own = current.quantity if current and current.is_counting and current.warehouse_id == warehouse.pk else 0
@@ -92,7 +100,7 @@ def _available_to(current: Reservation | None, balance: LockedBalance, warehouse
 
 
 def _store(
-    row, warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by: Actor
+    row: DealRow, warehouse: Warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by: Actor
 ) -> Reservation:
     if current is not None:
         current.warehouse, current.quantity, current.reserved_until = warehouse, quantity, until
@@ -109,7 +117,9 @@ def _store(
     )
 
 
-def _reserve_what_is_available(row, warehouse, current, balance: LockedBalance, *, by: Actor) -> Reservation | None:
+def _reserve_what_is_available(
+    row: DealRow, warehouse: Warehouse, current: "LockedReservation | None", balance: LockedBalance, *, by: Actor
+) -> Reservation | None:
     quantity = min(row.quantity, _available_to(current, balance, warehouse))
     if quantity <= 0:
         if current is not None:
@@ -182,7 +192,7 @@ def sync_row_reservation(row: DealRow, *, by: Actor) -> Reservation | None:
         elif current.quantity > row.quantity:
             current.quantity = row.quantity
             current.save(update_fields=["quantity"])
-    if on_add:
+    if balance is not None:  # the "on adding" mode
         return _reserve_what_is_available(row, warehouse, current, balance, by=by)
     return current
 
@@ -247,7 +257,7 @@ def _end(reservation: Reservation, status: str) -> None:
     reservation.save(update_fields=["status", "ended_at"])
 
 
-def _end_all(reservations: list[Reservation], status: str) -> int:
+def _end_all(reservations: Iterable[Reservation], status: str) -> int:
     return Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
         status=status, ended_at=timezone.now()
     )

@@ -35,7 +35,7 @@ def check_available(deltas: dict[BalanceKey, Decimal], balances: dict[BalanceKey
     warehouses = Warehouse.objects.in_bulk({w for (w, _), _, _ in short})
     raise InsufficientStock(
         [
-            Shortage(product=products[p], warehouse=warehouses[w], asked=asked, available=max(available, 0))
+            Shortage(product=products[p], warehouse=warehouses[w], asked=asked, available=max(available, Decimal(0)))
             for (w, p), asked, available in short
         ]
     )

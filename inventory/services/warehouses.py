@@ -8,6 +8,7 @@ same time (or creating the first two warehouses at once) queue instead of collid
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ class WarehouseInput:
     name: str
     code: str
     address: str = ""
-    responsible: object = None
+    responsible: User | None = None
     is_active: bool = True
     is_default: bool = False
     custom: dict | None = None
