@@ -9,6 +9,8 @@ import ipaddress
 import math
 
 from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,6 +38,15 @@ def lockout_response(
     form = AuthenticationForm(request, initial={"username": username})
     context = {"form": form, "next": next_url, "lockout_message": lockout_message(request)}
     return render(request, "registration/login.html", context, status=429)
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username tried (from the credentials, else the form), as
+    axes reads it, cut to what it stores: Django's sign-in forms let a username longer than
+    any user's through, and storing it was a database error."""
+    data = credentials or getattr(request, "data", request.POST)
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[: AccessAttempt._meta.get_field("username").max_length] if username else username
 
 
 def client_ip_behind_proxy(request: HttpRequest) -> str | None:

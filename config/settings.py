@@ -139,6 +139,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind the TLS proxy every request comes from the proxy's address: take the client's address
 # from the X-Forwarded-For entry the proxy appended (the right-most one, which a client cannot forge).
