@@ -8,7 +8,7 @@ retry (`inventory.retry`).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -251,8 +251,8 @@ def _order_lines(rows: list[DealRow]) -> list[LineInput]:
         line = merged.get(row.product_id)
         if line is None:
             merged[row.product_id] = LineInput(product=row.product, quantity=row.quantity, price=row.net_price)
-        else:
-            line.quantity += row.quantity
+        else:  # a line is frozen: the merged one replaces it
+            merged[row.product_id] = replace(line, quantity=line.quantity + row.quantity)
     return list(merged.values())
 
 

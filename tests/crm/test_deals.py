@@ -152,6 +152,17 @@ def test_won_ships_the_rows_and_consumes_the_reservations(staff, wh, product):
     assert ledger_sum(wh, product) == 4 and ledger_sum(other_wh, product) == 3
 
 
+def test_won_merges_rows_of_one_product_in_one_warehouse_into_one_line(staff, wh, product):
+    deal, _ = deal_with_row(by=staff, product=product, quantity=3)  # the default warehouse
+    from crm.services.deals import add_row
+
+    add_row(deal, by=staff, row=RowInput(product=product, quantity=Decimal(2), warehouse=wh))
+    win_deal(deal, by=staff)
+    order = StockDocument.objects.get(deal=deal)
+    assert [(line.product, line.quantity) for line in order.lines.all()] == [(product, 5)]
+    assert on_hand(wh, product) == 5
+
+
 def test_won_short_changes_nothing(admin, staff, wh, product):
     deal, _ = deal_with_row(by=staff, product=product, quantity=12)  # 10 reserved, 2 short
     stage, moves, orders = deal.stage, StockMove.objects.count(), StockDocument.objects.count()
