@@ -7,7 +7,7 @@ from django.contrib.auth.admin import GroupAdmin  # noqa: F401  (registers Group
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -104,7 +104,7 @@ class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
         overview = path("overview/", self.admin_site.admin_view(self.overview_view), name="accounts_role_overview")
         return [overview, *super().get_urls()]
 
-    def overview_view(self, request):
+    def overview_view(self, request: HttpRequest) -> TemplateResponse:
         """Every catalogue right (rows, by section) against every role (columns): ✓ for a
         right held, "all" or the chosen warehouses' names for a per-warehouse one. Three
         queries whatever the number of roles."""

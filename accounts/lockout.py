@@ -8,9 +8,9 @@ the login page again, with the reason, answered 429 Too Many Requests.
 import ipaddress
 import math
 
+from axes.conf import settings as axes_settings  # Django's settings, with axes' defaults added
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -45,7 +45,7 @@ def client_username(request: HttpRequest, credentials: dict | None = None) -> st
     axes reads it, cut to what it stores: Django's sign-in forms let a username longer than
     any user's through, and storing it was a database error."""
     data = credentials or getattr(request, "data", request.POST)
-    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    username = data.get(axes_settings.AXES_USERNAME_FORM_FIELD)
     return username[: AccessAttempt._meta.get_field("username").max_length] if username else username
 
 

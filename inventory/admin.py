@@ -3,6 +3,8 @@ barcodes and minimum levels), warehouses and the settings are saved through the 
 the signed-in user, with the services' rights and rules; documents, balances, movements and
 reservations are read-only here (they change in the app, through the services)."""
 
+from decimal import Decimal
+
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -150,13 +152,13 @@ def _barcodes(product: Product, formset) -> list[str]:
     return [form.cleaned_data["code"] for form in kept if form.cleaned_data.get("code")]
 
 
-def _minimums(formset) -> dict:
+def _minimums(formset) -> dict[Warehouse, Decimal | None]:
     """The levels the minimum inline changes, warehouse → quantity (None: removed)."""
     if formset is None:
         return {}
     changed = [form for form in formset.forms if form.has_changed() or form in formset.deleted_forms]
     before = Warehouse.objects.in_bulk([form.initial["warehouse"] for form in changed if form.initial.get("warehouse")])
-    minimums = {}
+    minimums: dict[Warehouse, Decimal | None] = {}
     for form in changed:
         old = before.get(form.initial.get("warehouse"))
         if old is not None:

@@ -1,6 +1,8 @@
 """The inventory forms an administrator can shape (see `layouts`): products, warehouses and
 each document type (its header fields and its line columns)."""
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import CHANGE_FORM_LAYOUTS
@@ -55,7 +57,7 @@ for doc_type in DocumentType:
             # A receipt's supplier and an order's client are required by the database too.
             fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client"})
             + line_columns(doc_type),
-            objects=lambda doc_type=doc_type: StockDocument.objects.filter(doc_type=doc_type),
+            objects=partial(StockDocument.objects.filter, doc_type=doc_type),
             section=_("Documents"),
             groups={LINES: _("Lines")},
         )

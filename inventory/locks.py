@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
@@ -24,16 +24,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from crm.models import Deal
 from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument
-from inventory.models.reservations import counting, counting_sql
+from inventory.models.reservations import Counting, counting, counting_sql
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 BalanceKey = tuple[int, int]  # (warehouse_id, product_id)
-
-
-class Counting(TypedDict):
-    is_counting: bool
 
 
 # A reservation from `lock_reservations`, with `is_counting`.

@@ -108,8 +108,8 @@ class LayoutFieldInline(admin.TabularInline):
 class FormLayoutAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     list_display = ["form_label", "key", "updated_at", "updated_by"]
     list_select_related = ["updated_by"]
-    fields = ["form_label", "key", "updated_at", "updated_by"]
-    readonly_fields = fields
+    readonly_fields = ("form_label", "key", "updated_at", "updated_by")
+    fields = readonly_fields
     inlines = [LayoutFieldInline]
 
     @admin.display(description=_("name"))

@@ -7,7 +7,9 @@ user's language and gives the form a crispy `helper` that renders it. Views rend
 configurable form with `{% crispy form %}`; no template lists the fields by hand.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
@@ -41,6 +43,12 @@ class Entry:
     def help_text(self) -> str:
         return localized(self.custom.help_en, self.custom.help_id) if self.custom else ""
 
+
+class CustomEntry(Entry):
+    """The entry of a custom field: `custom` is its definition."""
+
+    custom: LayoutField
+
     def form_field(self) -> forms.Field:
         c = self.custom
         return types.form_field(
@@ -70,12 +78,13 @@ class FormLayoutView:
     def __init__(self, form_spec: FormSpec, rows: list[LayoutField]):
         self.spec = form_spec
         self.rows = rows
-        entries, seen = [], set()
+        entries: list[Entry] = []
+        seen = set()
         for row in rows:
             seen.add(row.key)
             if row.is_custom:
                 if not row.removed:
-                    entries.append(Entry(row.key, row.is_visible, custom_label(row), custom=row, wide=_wide(row)))
+                    entries.append(CustomEntry(row.key, row.is_visible, custom_label(row), custom=row, wide=_wide(row)))
                 continue
             standard = form_spec.standard(row.key)
             if standard is None:  # a field the form no longer has
@@ -88,23 +97,23 @@ class FormLayoutView:
                 entries.append(
                     Entry(standard.name, True, str(standard.label), standard.protected, standard.wide, standard.group)
                 )
-        self.entries: list[Entry] = entries
+        self.entries = entries
 
     def group(self, group: str = "") -> list[Entry]:
         return [e for e in self.entries if e.group == group]
 
     @property
-    def custom_entries(self) -> list[Entry]:
-        return [e for e in self.entries if e.custom]
+    def custom_entries(self) -> list[CustomEntry]:
+        return [e for e in self.entries if isinstance(e, CustomEntry)]
 
-    def visible_custom(self) -> list[Entry]:
+    def visible_custom(self) -> list[CustomEntry]:
         return [e for e in self.custom_entries if e.visible]
 
-    def list_columns(self) -> list[Entry]:
+    def list_columns(self) -> list[CustomEntry]:
         """Custom fields shown as list columns (visible ones that ask for it)."""
         return [e for e in self.visible_custom() if e.custom.in_list]
 
-    def list_filters(self) -> list[Entry]:
+    def list_filters(self) -> list[CustomEntry]:
         """Custom fields a list can be filtered by: visible choice and yes/no fields."""
         return [e for e in self.visible_custom() if e.custom.field_type in types.FILTERABLE]
 
@@ -124,7 +133,7 @@ class FormLayoutView:
         entries = self.custom_entries
         if all_stored:
             removed = [r for r in self.rows if r.is_custom and r.removed]
-            entries = entries + [Entry(r.key, False, custom_label(r), custom=r) for r in removed]
+            entries = entries + [CustomEntry(r.key, False, custom_label(r), custom=r) for r in removed]
         return [
             (e.label, e.display(stored, date_format="DATE_FORMAT"))
             for e in entries
@@ -142,14 +151,27 @@ def load_layout(key: str) -> FormLayoutView:
     return FormLayoutView(spec(key), rows)
 
 
+class LaidOutForm(forms.BaseForm):
+    """The base of a configurable form (before `forms.Form` or `forms.ModelForm`): what
+    `apply_layout` gives it."""
+
+    layout: FormLayoutView
+    layout_entries: list[Entry]  # the visible fields, in order
+    custom_values: Callable[[], dict]
+    helper: FormHelper
+
+
+LaidOut = TypeVar("LaidOut", bound=LaidOutForm)
+
+
 def apply_layout(
-    form: forms.BaseForm,
+    form: LaidOut,
     layout: FormLayoutView,
     *,
     stored: dict | None = None,
     column: str = "col-md-6",
     group: str = "",
-) -> forms.BaseForm:
+) -> LaidOut:
     """Shape `form` by `layout` (see the module's docstring). `stored`: the object's custom
     values. Fields the form itself left out (e.g. a price the user may not see) stay out.
     The form gets `layout` and `custom_values()` for saving."""
@@ -158,7 +180,7 @@ def apply_layout(
     ordered: dict[str, forms.Field] = {}
     shown: list[Entry] = []
     for entry in layout.group(group):
-        if entry.custom:
+        if isinstance(entry, CustomEntry):
             if entry.visible:
                 ordered[entry.form_name] = entry.form_field()
                 form.initial.setdefault(

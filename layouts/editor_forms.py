@@ -27,8 +27,8 @@ class OptionsField(forms.CharField):
         return self.to_python(initial or []) != self.to_python(data)
 
 
-def _length(name: str) -> int:
-    return LayoutField._meta.get_field(name).max_length
+def _length(name: str) -> int | None:
+    return next(f.max_length for f in LayoutField._meta.concrete_fields if f.name == name)
 
 
 class CustomFieldForm(forms.Form):

@@ -42,6 +42,8 @@ class CustomFieldFilters:
     """FilterSet mixin: `MyFilter(data, queryset=..., layout=load_layout(key))` adds the
     layout's custom field filters after the declared ones."""
 
+    filters: dict[str, django_filters.Filter]  # the FilterSet's
+
     def __init__(self, *args, layout: FormLayoutView | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if layout is not None:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+LABEL_MAX = 100  # characters of a field's label
 
 
 class FieldType(models.TextChoices):
@@ -54,8 +55,8 @@ class LayoutField(models.Model):
     key = models.CharField(_("key"), max_length=40)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_visible = models.BooleanField(_("visible"), default=True)
-    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
-    label_id = models.CharField(_("label (Indonesian)"), max_length=100, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=LABEL_MAX, blank=True)
+    label_id = models.CharField(_("label (Indonesian)"), max_length=LABEL_MAX, blank=True)
     is_custom = models.BooleanField(_("custom field"), default=False)
     field_type = models.CharField(_("type"), max_length=10, choices=FieldType.choices, blank=True)
     required = models.BooleanField(_("required"), default=False)

@@ -5,16 +5,20 @@ keep their custom values. The editor, the builder and the services read only thi
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from accounts.permissions import Actor, can
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class StandardField:
     name: str
-    label: object  # a lazy translation
+    label: "StrOrPromise"  # a lazy translation
     protected: bool = False
     wide: bool = False  # takes the whole row (long text)
     group: str = ""  # "" for the form itself; "lines" for a document's line columns
@@ -23,11 +27,11 @@ class StandardField:
 @dataclass(frozen=True)
 class FormSpec:
     key: str
-    label: object
+    label: "StrOrPromise"
     right: str  # `app_label.codename` of the right to change this layout
     fields: tuple[StandardField, ...]
     objects: Callable[[], QuerySet]  # the objects that keep this form's custom values
-    section: object = ""  # heading in the editor's list of forms
+    section: "StrOrPromise" = ""  # heading in the editor's list of forms
     groups: dict = field(default_factory=dict)  # group -> heading ("lines" -> "Lines")
 
     def standard(self, name: str) -> StandardField | None:

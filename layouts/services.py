@@ -13,11 +13,10 @@ from django.utils.translation import ngettext
 from accounts.permissions import Actor, acting_user, require
 from layouts import types
 from layouts.builder import FormLayoutView
-from layouts.models import FieldType, FormLayout, LayoutField
+from layouts.models import LABEL_MAX, FieldType, FormLayout, LayoutField
 from layouts.registry import all_specs, spec
 from web.validators import has_nul, no_nul
 
-LABEL_MAX = LayoutField._meta.get_field("label_en").max_length
 OPTIONS_MAX = 100
 
 

@@ -9,6 +9,7 @@ unsaved state; `static/js/form_editor.js` adds drag and drop and moves rows with
 
 import copy
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -23,10 +24,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require
-from layouts.builder import FormLayoutView, apply_layout, custom_label, load_layout
+from layouts.builder import FormLayoutView, LaidOutForm, apply_layout, custom_label, load_layout
 from layouts.editor_forms import CustomFieldForm
 from layouts.models import FormLayout, LayoutField
-from layouts.registry import FormSpec, editable_specs, spec_or_none
+from layouts.registry import FormSpec, StandardField, editable_specs, spec_or_none
 from layouts.services import (
     LABEL_MAX,
     EntryInput,
@@ -97,7 +98,8 @@ def _rows(view: FormLayoutView) -> list[Row]:
                 )
             )
             continue
-        standard = view.spec.standard(entry.key)
+        # FormLayoutView keeps a standard entry only for a field the form has.
+        standard = cast(StandardField, view.spec.standard(entry.key))
         row = stored.get(entry.key)
         rows.append(
             Row(
@@ -171,9 +173,13 @@ def _as_layout(form_spec: FormSpec, rows: list[Row]) -> FormLayoutView:
     return FormLayoutView(form_spec, fields)
 
 
-def _preview_form(layout: FormLayoutView, group: str) -> forms.Form:
+class _PreviewForm(LaidOutForm, forms.Form):
+    pass
+
+
+def _preview_form(layout: FormLayoutView, group: str) -> _PreviewForm:
     """A disabled form built from `layout` like the real one: standard fields as plain inputs."""
-    form = forms.Form(auto_id="preview_%s")
+    form = _PreviewForm(auto_id="preview_%s")
     for standard in layout.spec.fields:
         if standard.group == group:
             attrs = {"class": "form-control form-control-sm"} if group else {}

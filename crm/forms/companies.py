@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Company, Contact
 from crm.services.companies import CompanyInput
 from crm.services.contacts import ContactInput
-from layouts.builder import apply_layout, load_layout
+from layouts.builder import LaidOutForm, apply_layout, load_layout
 
 
 class HiddenFieldErrors:
@@ -23,7 +23,7 @@ class HiddenFieldErrors:
                 self.add_error(None, f"{label}: {message}")
 
 
-class LayoutModelForm(HiddenFieldErrors, forms.ModelForm):
+class LayoutModelForm(HiddenFieldErrors, LaidOutForm, forms.ModelForm):
     """A model form whose fields follow the layout `layout_key`."""
 
     layout_key = ""

@@ -1,6 +1,8 @@
 """Forms of the deal pages. They check shapes; `crm.services.deals` applies the rules, and its
 `ValidationError` is shown beside the fields (see `add_service_errors`)."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,14 +14,11 @@ from crm.forms.companies import HiddenFieldErrors
 from crm.models import Company, Contact, Deal
 from crm.services.deals import DealInput, RowInput
 from inventory.currencies import CurrencyField
-from inventory.forms.documents import ProductTextField
+from inventory.forms.documents import ProductTextField, UserChoiceField
+from inventory.models import Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
-from layouts.builder import apply_layout, load_layout
+from layouts.builder import LaidOutForm, apply_layout, load_layout
 from web.fields import DecimalField
-
-
-def _person(user: Actor) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _plain(number) -> str:
@@ -31,15 +30,18 @@ def _decimal_input():
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
-class DealForm(HiddenFieldErrors, forms.Form):
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.company})" if obj.company else str(obj)
+
+
+class DealForm(HiddenFieldErrors, LaidOutForm, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     company = forms.ModelChoiceField(
         label=_("Company"), queryset=Company.objects.filter(is_client=True), required=False
     )
-    contact = forms.ModelChoiceField(
-        label=_("Contact"), queryset=Contact.objects.select_related("company"), required=False
-    )
-    responsible = forms.ModelChoiceField(
+    contact = ContactChoiceField(label=_("Contact"), queryset=Contact.objects.select_related("company"), required=False)
+    responsible = UserChoiceField(
         label=_("Responsible"), queryset=get_user_model().objects.filter(is_active=True).order_by("username")
     )
     currency = CurrencyField()
@@ -61,8 +63,6 @@ class DealForm(HiddenFieldErrors, forms.Form):
         else:
             kwargs.setdefault("initial", {"responsible": user.pk, "currency": settings.DEFAULT_CURRENCY})
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].label_from_instance = _person
-        self.fields["contact"].label_from_instance = lambda c: f"{c} ({c.company})" if c.company else str(c)
         apply_layout(self, load_layout("deal"), stored=deal.custom if deal else {})
         if self.fields["responsible"].disabled and deal is not None and not deal.responsible.is_active:
             # Hidden, so nobody could choose another: whoever saves the deal takes it over.
@@ -109,7 +109,7 @@ class RowForm(forms.Form):
         decimal_places=2,
         widget=_decimal_input(),
     )
-    warehouse = forms.ModelChoiceField(
+    warehouse: "forms.ModelChoiceField[Warehouse]" = forms.ModelChoiceField(
         label=_("Warehouse"), queryset=None, required=False, empty_label=_("Default warehouse")
     )
 
@@ -126,8 +126,9 @@ class RowForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = warehouses_for(user, VIEW_WAREHOUSE).filter(is_active=True)
-        self.fields["warehouse"].widget.attrs["class"] = "form-select"
+        warehouse = cast(forms.ModelChoiceField, self.fields["warehouse"])  # as declared above
+        warehouse.queryset = warehouses_for(user, VIEW_WAREHOUSE).filter(is_active=True)
+        warehouse.widget.attrs["class"] = "form-select"
         self.may_price = can(user, CHANGE_DEAL_PRICES)
         if not self.may_price:
             del self.fields["price"]

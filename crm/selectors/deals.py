@@ -2,6 +2,7 @@
 with their reservations, and what is available for those rows (one query for all of them)."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from django.db.models import (
     BooleanField,
@@ -20,9 +21,23 @@ from django.db.models.functions import Coalesce
 
 from crm.models import Deal, DealRow
 from inventory.models import Reservation, ReservationStatus, StockBalance, Warehouse
-from inventory.models.reservations import counting
+from inventory.models.reservations import Counting, counting
 
-AMOUNT = DecimalField(max_digits=30, decimal_places=6)
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+AMOUNT: DecimalField = DecimalField(max_digits=30, decimal_places=6)
+
+
+class RowState(TypedDict):
+    active_reservations: "list[WithAnnotations[Reservation, Counting]]"
+    active_reservation: "WithAnnotations[Reservation, Counting] | None"
+    shown_warehouse: Warehouse | None
+    available: Decimal | None
+
+
+# A deal row from `deal_rows`, with its reservation, warehouse and what is available there.
+ShownRow: TypeAlias = "WithAnnotations[DealRow, RowState]"
 
 
 def deal_amount():
@@ -43,7 +58,7 @@ def deals_with_amount() -> QuerySet[Deal]:
     )
 
 
-def deal_rows(deal: Deal) -> list[DealRow]:
+def deal_rows(deal: Deal) -> list[ShownRow]:
     """The deal's rows, each with `active_reservation` (or None; with `is_counting`: False once
     expired), `shown_warehouse` (its own or the default one) and `available` (on hand −
     counting reservations of that balance). A fixed number of queries, whatever the number of
@@ -53,10 +68,14 @@ def deal_rows(deal: Deal) -> list[DealRow]:
         .annotate(is_counting=ExpressionWrapper(counting(), output_field=BooleanField()))
         .order_by("-id")
     )
-    rows = list(
-        deal.rows.select_related("product", "warehouse")
-        .prefetch_related(Prefetch("reservations", queryset=active, to_attr="active_reservations"))
-        .order_by("id")
+    # The loop below gives every row the other attributes of `RowState`.
+    rows = cast(
+        "list[ShownRow]",
+        list(
+            deal.rows.select_related("product", "warehouse")
+            .prefetch_related(Prefetch("reservations", queryset=active, to_attr="active_reservations"))
+            .order_by("id")
+        ),
     )
     default = None
     if any(row.warehouse_id is None for row in rows):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +56,7 @@ class DealInput:
     title: str
     company: Company | None = None
     contact: Contact | None = None
-    responsible: object = None
+    responsible: User | None = None
     currency: str = ""
     comment: str = ""
     custom: dict | None = None  # custom field values (see `layouts`); None keeps the stored ones
@@ -66,7 +67,7 @@ class RowInput:
     product: Product
     quantity: Decimal
     price: Decimal | None = None  # None: the product's selling price
-    discount: Decimal = Decimal(0)
+    discount: Decimal | None = Decimal(0)  # None: none given (zero)
     warehouse: Warehouse | None = None
 
 
@@ -259,7 +260,7 @@ def _order_lines(rows: list[DealRow]) -> list[LineInput]:
 def _set(deal: Deal, data: DealInput, *, by: Actor) -> None:
     deal.title = (data.title or "").strip()
     deal.company, deal.contact = data.company, data.contact
-    deal.responsible = data.responsible or getattr(deal, "responsible", None) or by
+    deal.responsible = data.responsible or getattr(deal, "responsible", None) or acting_user(by)
     deal.currency = (data.currency or deal.currency or settings.DEFAULT_CURRENCY).strip().upper()
     deal.comment = (data.comment or "").strip()
     set_custom(deal, data.custom, form="deal")

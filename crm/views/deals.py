@@ -311,7 +311,9 @@ def reservation_until(request: HttpRequest, pk: int, row_pk: int) -> HttpRespons
     if reservation is None:
         messages.error(request, _("“%(product)s” has no reservation to change.") % {"product": row.product})
     elif not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reserved_until", [_("Enter a valid date and time.")])))
+        # An ErrorList yields its messages (str); the stubs type its items as ValidationError | str.
+        errors = form.errors.get("reserved_until", [_("Enter a valid date and time.")])
+        messages.error(request, " ".join(errors))  # type: ignore[arg-type]
     else:
         run_reporting(
             request,

@@ -37,7 +37,7 @@ class DocumentFilter(CustomFieldFilters, django_filters.FilterSet):
 
     class Meta:
         model = StockDocument
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, doc_type: str, warehouses=None, **kwargs):
         """`warehouses`: the choices of the warehouse filter (those the user may see)."""

@@ -7,6 +7,7 @@ service) and puts its `ValidationError` back onto the fields.
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import document_right
-from accounts.permissions import warehouses_for
+from accounts.permissions import Actor, warehouses_for
 from crm.models import Company
 from inventory.access import UNPRICED_TYPES, shows_document_prices
 from inventory.currencies import CurrencyField
@@ -26,7 +27,7 @@ from inventory.models.documents import layout_key
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput
-from layouts.builder import FormLayoutView, apply_layout, load_layout
+from layouts.builder import FormLayoutView, LaidOutForm, apply_layout, load_layout
 from web.fields import DecimalField
 from web.validators import is_id
 
@@ -183,7 +184,7 @@ class LineForm(forms.Form):
         `line_columns`); without it the form's own."""
         super().__init__(*args, **kwargs)
         self.doc_type = doc_type
-        self.fields["product"].resolver = resolver
+        cast(ProductTextField, self.fields["product"]).resolver = resolver
         if doc_type == DocumentType.STOCK_COUNT:
             self.fields["quantity"].label = _("Counted quantity")
         if doc_type in UNPRICED_TYPES or not show_prices:
@@ -272,7 +273,7 @@ class BaseLineFormSet(forms.BaseFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
-    def clean(self):
+    def clean(self) -> None:
         """Merge rows of the same product (a barcode scanned twice is one line of 2)."""
         if any(self.errors):
             return
@@ -308,14 +309,17 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
-LineFormSet = forms.formset_factory(
-    LineForm,
-    formset=BaseLineFormSet,
-    extra=EXTRA_LINES,
-    can_delete=True,
-    max_num=MAX_LINES,
-    absolute_max=MAX_LINES,
-    validate_max=True,
+LineFormSet = cast(  # the stubs' formset_factory returns the base class, not `formset`
+    type[BaseLineFormSet],
+    forms.formset_factory(
+        LineForm,
+        formset=BaseLineFormSet,
+        extra=EXTRA_LINES,
+        can_delete=True,
+        max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
+        validate_max=True,
+    ),
 )
 
 
@@ -342,8 +346,8 @@ def with_lines(data, formset: BaseLineFormSet, rows: Iterable[tuple[Product, Dec
         "MIN_NUM_FORMS": 0,
         "MAX_NUM_FORMS": MAX_LINES,
     }
-    for name, value in management.items():
-        result[f"{LINE_PREFIX}-{name}"] = str(value)
+    for name, count in management.items():
+        result[f"{LINE_PREFIX}-{name}"] = str(count)
     for index, values in enumerate(kept):
         for name, value in values.items():
             result[f"{LINE_PREFIX}-{index}-{name}"] = value
@@ -432,7 +436,7 @@ def _choices_with_current(queryset, current_id):
 WAREHOUSE_GONE = _("That warehouse is not available any more; choose an active warehouse.")
 
 
-class DocumentHeaderForm(forms.Form):
+class DocumentHeaderForm(LaidOutForm, forms.Form):
     """Fields every document has; subclasses add their type's fields in front."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -450,7 +454,8 @@ class DocumentHeaderForm(forms.Form):
             warehouses if warehouses is not None else Warehouse.objects.all()
         )
         users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        self.fields["responsible"].queryset = _choices_with_current(users, document and document.responsible_id)
+        responsible = cast(UserChoiceField, self.fields["responsible"])  # as declared above
+        responsible.queryset = _choices_with_current(users, document and document.responsible_id)
         if "currency" in self.fields:
             self.fields["currency"].initial = settings.DEFAULT_CURRENCY
         self.fields["date"].initial = timezone.localdate
@@ -504,7 +509,9 @@ class AdjustmentHeaderForm(DocumentHeaderForm):
 class TransferHeaderForm(DocumentHeaderForm):
     warehouse = _warehouse_field(_("From warehouse"))
     destination = _warehouse_field(_("To warehouse"))
-    currency = None  # no prices: the document keeps the currency it has
+    # No prices: the document keeps the currency it has. (None removes an inherited form field,
+    # which the stubs cannot express.)
+    currency = None  # type: ignore[assignment]
 
     def clean(self):
         cleaned = super().clean()
@@ -530,7 +537,7 @@ class SalesOrderHeaderForm(DocumentHeaderForm):
 
 class StockCountHeaderForm(DocumentHeaderForm):
     warehouse = _warehouse_field(_("Warehouse"))
-    currency = None  # no prices: the document keeps the currency it has
+    currency = None  # type: ignore[assignment]  # as a transfer's
 
 
 HEADER_FORMS: dict[str, type[DocumentHeaderForm]] = {
@@ -563,7 +570,7 @@ def header_initial(document: StockDocument) -> dict:
 class DocumentForms:
     """A document's header form and line formset, validated and saved together."""
 
-    def __init__(self, doc_type: str, *, user, data=None, document: StockDocument | None = None):
+    def __init__(self, doc_type: str, *, user: Actor, data=None, document: StockDocument | None = None):
         self.doc_type = doc_type
         self.user = user
         self.document = document
@@ -616,4 +623,5 @@ class DocumentForms:
 
     @property
     def all_line_errors(self) -> list[str]:
-        return list(self.lines.non_form_errors()) + self.line_errors
+        # An ErrorList yields its messages (str); the stubs type its items as ValidationError | str.
+        return list(self.lines.non_form_errors()) + self.line_errors  # type: ignore[return-value]

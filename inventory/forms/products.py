@@ -11,7 +11,7 @@ from inventory.models import Category, Product
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.catalog import ProductInput, parse_barcodes
-from layouts.builder import apply_layout, load_layout
+from layouts.builder import LaidOutForm, apply_layout, load_layout
 from web.fields import DecimalField
 
 MINIMUM_PREFIX = "min_"
@@ -28,7 +28,7 @@ def _plain(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-class ProductForm(forms.Form):
+class ProductForm(LaidOutForm, forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=Product._meta.get_field("sku").max_length)
     name = forms.CharField(label=_("Name"), max_length=Product._meta.get_field("name").max_length)
     unit = forms.ChoiceField(label=_("Unit of measure"), choices=Unit.choices, initial=Unit.PIECE)
@@ -68,7 +68,8 @@ class ProductForm(forms.Form):
                 },
                 **initial,
             }
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         if not can(user, VIEW_PURCHASE_PRICE):
             del self.fields["purchase_price"]
         if not can(user, CHANGE_SELLING_PRICE):

@@ -1,18 +1,21 @@
 """The warehouse form, shaped by its layout (`layouts`). It only checks shapes; the rules (one
 default, unique code) live in the service."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from inventory.forms.documents import UserChoiceField
 from inventory.models import Warehouse
 from inventory.services.warehouses import WarehouseInput
-from layouts.builder import apply_layout, load_layout
+from layouts.builder import LaidOutForm, apply_layout, load_layout
 
 STANDARD = ("name", "code", "address", "responsible", "is_active", "is_default")
 
 
-class WarehouseForm(forms.Form):
+class WarehouseForm(LaidOutForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=Warehouse._meta.get_field("name").max_length)
     code = forms.CharField(
         label=_("Code"),
@@ -20,7 +23,7 @@ class WarehouseForm(forms.Form):
         help_text=_("A short unique code, such as JKT-1."),
     )
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    responsible = forms.ModelChoiceField(
+    responsible = UserChoiceField(
         label=_("Responsible employee"), queryset=get_user_model().objects.none(), required=False
     )
     is_active = forms.BooleanField(
@@ -53,8 +56,8 @@ class WarehouseForm(forms.Form):
         users = get_user_model().objects.filter(is_active=True)
         if instance is not None and instance.responsible_id:
             users = get_user_model().objects.filter(pk=instance.responsible_id) | users
-        self.fields["responsible"].queryset = users.order_by("first_name", "last_name", "username")
-        self.fields["responsible"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        responsible = cast(UserChoiceField, self.fields["responsible"])  # as declared above
+        responsible.queryset = users.order_by("first_name", "last_name", "username")
         apply_layout(self, load_layout("warehouse"), stored=instance.custom if instance else {}, column="col-12")
 
     def to_input(self) -> WarehouseInput:

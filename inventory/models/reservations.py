@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 from functools import cache
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import connection, models
@@ -21,6 +22,12 @@ def counting(at: datetime | None = None) -> Q:
     expired at `at` (default: now). "Now" is the application's clock, passed into the query (as
     every expiry comparison does)."""
     return Q(status=ReservationStatus.ACTIVE, reserved_until__gt=at or timezone.now())
+
+
+class Counting(TypedDict):
+    """What a reservation annotated with `is_counting=ExpressionWrapper(counting(), …)` has."""
+
+    is_counting: bool
 
 
 class ReservationQuerySet(models.QuerySet):

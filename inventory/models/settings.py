@@ -48,11 +48,9 @@ class InventorySettings(models.Model):
         if not cls.has_negative_setting(doc_type):
             return False
         quote = connection.ops.quote_name
+        column = next(f.column for f in cls._meta.concrete_fields if f.name == f"allow_negative_{doc_type}")
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote(cls._meta.get_field(f'allow_negative_{doc_type}').column)} "
-                f"FROM {quote(cls._meta.db_table)} WHERE id = 1"
-            )
+            cursor.execute(f"SELECT {quote(column)} FROM {quote(cls._meta.db_table)} WHERE id = 1")
             row = cursor.fetchone()
         return bool(row[0]) if row is not None else cls.load().allows_negative(doc_type)
 

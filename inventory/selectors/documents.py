@@ -25,7 +25,7 @@ from inventory.models import Barcode, DocumentStatus, DocumentType, Product, Sto
 from inventory.models.quantities import MONEY_DECIMALS, QUANTITY_DIGITS
 
 # quantity (15,3) × price (14,2) needs room for both.
-TOTAL_FIELD = DecimalField(max_digits=QUANTITY_DIGITS + 14, decimal_places=MONEY_DECIMALS + 3)
+TOTAL_FIELD: DecimalField = DecimalField(max_digits=QUANTITY_DIGITS + 14, decimal_places=MONEY_DECIMALS + 3)
 
 
 def document_list(*, doc_type: str, warehouse_ids: Collection[int] | None = None) -> QuerySet[StockDocument]:

@@ -1,6 +1,8 @@
 """Read side of stock balances: the stock page."""
 
 from collections.abc import Collection
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
@@ -8,6 +10,23 @@ from django.db.models.functions import Coalesce
 
 from inventory.models import Barcode, MinimumStock, Product, StockBalance
 from inventory.models.stock import ZERO, annotate_available, annotate_minimum
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class AsBalance(TypedDict):
+    """What `stock_rows` gives a minimum level so that it reads like a balance."""
+
+    on_hand: Decimal
+    reserved: Decimal
+    available: Decimal
+    minimum: Decimal | None
+    is_below_minimum: bool
+
+
+# The rows of the stock page: balances, or (below minimum) minimum levels read like balances.
+StockRows: TypeAlias = "QuerySet[StockBalance] | QuerySet[WithAnnotations[MinimumStock, AsBalance]]"
 
 
 class _AnyOf(Func):
@@ -35,7 +54,7 @@ def stock_rows(
     category=None,
     non_zero: bool = False,
     below_minimum: bool = False,
-) -> QuerySet[StockBalance]:
+) -> StockRows:
     """Balances with their product and warehouse, annotated with `reserved`, `available` (on
     hand − reserved), `minimum` (the product's minimum level in that warehouse, or None) and
     `is_below_minimum`. One query, whatever the number of rows.
@@ -45,7 +64,7 @@ def stock_rows(
     rows below their minimum level: every such pair has one, so they are read from the minimum
     levels, with on hand zero where the warehouse has no balance row of the product yet.
     """
-    rows = _below_minimum_rows() if below_minimum else StockBalance.objects.with_available().with_minimum()
+    rows: StockRows = _below_minimum_rows() if below_minimum else StockBalance.objects.with_available().with_minimum()
     # SKU is unique (indexed) and balances are indexed by (product, warehouse): a page
     # is read by walking both indexes instead of sorting every balance.
     rows = rows.select_related("product", "warehouse").order_by("product__sku", "warehouse__name", "warehouse_id")
@@ -65,11 +84,11 @@ def stock_rows(
         ids = ArraySubquery(matching_products(search).order_by().values("pk"))
         rows = rows.filter(_AnyOf(F("product_id"), ids))
     if non_zero:
-        rows = rows.exclude(on_hand=0)
+        rows = rows.exclude(on_hand=Decimal(0))
     return rows
 
 
-def _below_minimum_rows() -> QuerySet[MinimumStock]:
+def _below_minimum_rows() -> "QuerySet[WithAnnotations[MinimumStock, AsBalance]]":
     """The minimum levels that what is available is below, annotated as the balances of
     `stock_rows` are."""
     balance = StockBalance.objects.filter(

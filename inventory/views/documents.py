@@ -17,7 +17,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.catalogue import DOCUMENT_TYPES, VIEW_PRODUCT, document_right
-from accounts.permissions import can, can_somewhere, require, warehouse_of, warehouse_scope, warehouses_for
+from accounts.permissions import (
+    Actor,
+    can,
+    can_somewhere,
+    require,
+    warehouse_of,
+    warehouse_scope,
+    warehouses_for,
+)
 from inventory.access import (
     UNPRICED_TYPES,
     check_document_visible,
@@ -122,7 +130,7 @@ def document_list(request, doc_type):
     )
 
 
-def _may_process(user, kind: DocumentType, document: StockDocument | None) -> bool:
+def _may_process(user: Actor, kind: DocumentType, document: StockDocument | None) -> bool:
     """Whether the form offers "Save and process": with the right on the draft's warehouses,
     or for a new document (its warehouse is chosen in the form) on at least one."""
     if document is None:
@@ -154,7 +162,8 @@ def _form_lines(forms: DocumentForms) -> list:
     """The lines the form holds: as posted once they are valid, else as saved."""
     if forms.lines.is_bound:
         return getattr(forms.lines, "lines", [])
-    return [LineInput(product=x["product_obj"], quantity=x["quantity"], price=x["price"]) for x in forms.lines.initial]
+    initial = forms.lines.initial or []
+    return [LineInput(product=x["product_obj"], quantity=x["quantity"], price=x["price"]) for x in initial]
 
 
 def _expect_counts(forms: DocumentForms) -> None:

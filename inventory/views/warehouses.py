@@ -1,5 +1,7 @@
 """Warehouse pages: list, create, edit, deactivate, delete. Every write goes through the service."""
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +23,9 @@ from inventory.services.warehouses import (
 from layouts.builder import load_layout
 from web.errors import add_service_errors
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def _warehouse_or_404(request, pk: int) -> Warehouse:
     """A warehouse the user may see (else 404) and manage (else 403)."""
@@ -29,12 +34,19 @@ def _warehouse_or_404(request, pk: int) -> Warehouse:
     return warehouse
 
 
+class _Listed(TypedDict):
+    manageable: bool  # whether the user may change it
+
+
 @inventory_view(VIEW_WAREHOUSE)
 def warehouse_list(request: HttpRequest) -> HttpResponse:
-    warehouses = list(
-        warehouses_for(request.user, VIEW_WAREHOUSE)
-        .select_related("responsible")
-        .order_by("-is_active", "-is_default", "name", "id")
+    warehouses = cast(  # each gets `manageable` below
+        "list[WithAnnotations[Warehouse, _Listed]]",
+        list(
+            warehouses_for(request.user, VIEW_WAREHOUSE)
+            .select_related("responsible")
+            .order_by("-is_active", "-is_default", "name", "id")
+        ),
     )
     for warehouse in warehouses:
         warehouse.manageable = can(request.user, MANAGE_WAREHOUSES, warehouse)

@@ -489,7 +489,7 @@ class Command(BaseCommand):
             for product, quantity in zip(products[i * 7 :: 11], quantities, strict=False):
                 add_row(deal, by=staff, row=RowInput(product=product, quantity=Decimal(quantity)))
             made.append(deal)
-        in_progress = made[0].pipeline.stages.filter(kind="open").order_by("-sort").first()
+        in_progress = made[0].pipeline.stages.filter(kind="open").order_by("-sort")[0]
         move_deal(made[1], by=staff, stage=in_progress)
         lose_deal(made[-1], by=staff)
         self.stdout.write(f"Deals: {len(made)} created ({len(made) - 1} open with reservations, 1 lost)")
