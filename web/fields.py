@@ -21,3 +21,9 @@ class IntegerField(forms.IntegerField):
         if isinstance(value, str):
             ascii_digits(value)
         return super().to_python(value)
+
+
+def decimal_input() -> forms.TextInput:
+    """The box of a typed quantity or price: a phone shows its number pad, the browser offers
+    no earlier entries."""
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})

@@ -18,16 +18,12 @@ from inventory.forms.documents import ProductTextField, UserChoiceField
 from inventory.models import Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from layouts.builder import LaidOutForm, apply_layout, load_layout
-from web.fields import DecimalField
+from web.fields import DecimalField, decimal_input
 
 
 def _plain(number) -> str:
     """A decimal as typed: 3.000 → "3", 100 → "100", 12.50 → "12.5"."""
     return format(number.normalize(), "f")
-
-
-def _decimal_input():
-    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -89,7 +85,7 @@ class RowForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("Name, barcode, SKU or ID")}),
     )
     quantity = DecimalField(
-        label=_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS, widget=_decimal_input()
+        label=_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_DECIMALS, widget=decimal_input()
     )
     price = DecimalField(
         label=_("Price"),
@@ -97,7 +93,7 @@ class RowForm(forms.Form):
         min_value=0,
         max_digits=MONEY_DIGITS,
         decimal_places=MONEY_DECIMALS,
-        widget=_decimal_input(),
+        widget=decimal_input(),
         help_text=_("Empty: the product's selling price."),
     )
     discount = DecimalField(
@@ -107,7 +103,7 @@ class RowForm(forms.Form):
         max_value=100,
         max_digits=5,
         decimal_places=2,
-        widget=_decimal_input(),
+        widget=decimal_input(),
     )
     warehouse: "forms.ModelChoiceField[Warehouse]" = forms.ModelChoiceField(
         label=_("Warehouse"), queryset=None, required=False, empty_label=_("Default warehouse")

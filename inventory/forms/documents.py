@@ -28,7 +28,7 @@ from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_D
 from inventory.selectors.documents import product_matches
 from inventory.services.documents import Header, LineInput
 from layouts.builder import FormLayoutView, LaidOutForm, apply_layout, load_layout
-from web.fields import DecimalField
+from web.fields import DecimalField, decimal_input
 from web.validators import is_id
 
 LINE_PREFIX = "lines"
@@ -160,7 +160,7 @@ class LineForm(forms.Form):
         required=False,
         max_digits=QUANTITY_DIGITS,
         decimal_places=QUANTITY_DECIMALS,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=decimal_input(),
     )
     price = DecimalField(
         label=_("Price"),
@@ -168,7 +168,7 @@ class LineForm(forms.Form):
         min_value=0,
         max_digits=MONEY_DIGITS,
         decimal_places=MONEY_DECIMALS,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=decimal_input(),
     )
 
     def __init__(
