@@ -166,6 +166,39 @@ CURRENCIES: dict[str, str] = {
     "ZMW": "Zambian Kwacha",
     "ZWG": "Zimbabwe Gold",
 }
+# ISO 4217 minor units where they are not 2 (the rupiah's 2 are never shown: see
+# inventory.formatting.format_amount).
+MINOR_UNITS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+}
+
+
+def minor_units(code: str) -> int:
+    """How many decimals amounts in `code` have: 2 unless ISO 4217 says otherwise."""
+    return MINOR_UNITS.get(code, 2)
+
+
 NOT_A_CURRENCY = _("Choose a currency by its ISO 4217 code, such as IDR.")
 
 

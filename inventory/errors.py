@@ -28,11 +28,12 @@ class Shortage:
     available: Decimal
 
     def __str__(self) -> str:
+        unit = getattr(self.product, "unit", None)
         return _("Not enough “%(product)s” in “%(warehouse)s”: asked %(asked)s, available %(available)s.") % {
             "product": self.product,
             "warehouse": self.warehouse,
-            "asked": format_quantity(self.asked),
-            "available": format_quantity(self.available),
+            "asked": format_quantity(self.asked, unit),
+            "available": format_quantity(self.available, unit),
         }
 
 

@@ -231,17 +231,13 @@ def _save_row(request, deal, form, save, row=None):
     reservation = saved.reservations.filter(status="active").first()
     if reservation is not None:
         reserved = _("%(quantity)s reserved in %(warehouse)s.") % {
-            "quantity": _quantity(reservation.quantity),
+            "quantity": format_quantity(reservation.quantity, saved.product.unit),
             "warehouse": reservation.warehouse,
         }
     else:
         reserved = _("Nothing is reserved for it.")
     messages.success(request, _("Row “%(product)s” saved.") % {"product": saved.product} + " " + reserved)
     return redirect(deal_url(deal))
-
-
-def _quantity(value) -> str:
-    return format_quantity(value)
 
 
 @require_http_methods(["GET", "POST"])
@@ -285,7 +281,8 @@ def deal_row_reserve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse
     run_reporting(
         request,
         lambda: reserve_row(row, by=request.user),
-        _("%(quantity)s of “%(product)s” reserved.") % {"quantity": _quantity(row.quantity), "product": row.product},
+        _("%(quantity)s of “%(product)s” reserved.")
+        % {"quantity": format_quantity(row.quantity, row.product.unit), "product": row.product},
     )
     return redirect(deal_url(row.deal))
 

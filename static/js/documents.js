@@ -8,6 +8,8 @@
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue (base.html loads it before this file) translates.
+  var gettext = window.gettext || function (text) { return text; };
   var form = document.getElementById("document-form");
   if (!form) {
     return;
@@ -24,6 +26,12 @@
   var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, {
     maximumFractionDigits: 3,
     signDisplay: "exceptZero",
+  });
+  var separators = { decimal: ".", group: "," };
+  new Intl.NumberFormat(document.documentElement.lang || undefined).formatToParts(1234.5).forEach(function (part) {
+    if (part.type === "decimal" || part.type === "group") {
+      separators[part.type] = part.value;
+    }
   });
   var focusAdded = false; // the next row htmx brings came from "Add line": put the cursor in it
   var queue = Promise.resolve(); // adds run one after another, so two scans never race
@@ -76,12 +84,38 @@
   }
 
   // Adds one to a decimal written with a dot ("2" -> "3", "1.5" -> "2.5"); exact for big values.
+  // A typed quantity as the page's locale writes it ("1.234,5" in Indonesian): its whole and
+  // decimal digits, or null. The server reads numbers the same way (web.fields.read_number).
+  function digits(text) {
+    var plain = (text || "").replace(/\s/g, "");
+    var cut = plain.lastIndexOf(separators.decimal);
+    var whole = cut < 0 ? plain : plain.slice(0, cut);
+    var decimals = cut < 0 ? "" : plain.slice(cut + 1);
+    var groups = whole.split(separators.group);
+    if (groups.length > 1) {
+      var grouped = groups[0].length <= 3 && groups.slice(1).every(function (g) { return g.length === 3; });
+      if (grouped) {
+        whole = groups.join("");
+      } else if (cut < 0 && groups.length === 2) {
+        whole = groups[0]; // a single other mark is a decimal point: "1.5" and "1,5" are 1.5
+        decimals = groups[1];
+      } else {
+        return null;
+      }
+    }
+    if (!/^\d*$/.test(whole) || !/^\d*$/.test(decimals) || !(whole || decimals)) {
+      return null;
+    }
+    return { whole: whole || "0", decimals: decimals };
+  }
+
   function plusOne(text) {
-    var match = /^(\d*)(\.\d*)?$/.exec((text || "").trim());
-    if (!match) {
+    var number = digits(text);
+    if (!number) {
       return "1";
     }
-    return (BigInt(match[1] || "0") + 1n).toString() + (match[2] && match[2] !== "." ? match[2] : "");
+    var whole = (BigInt(number.whole) + 1n).toString();
+    return number.decimals ? whole + separators.decimal + number.decimals : whole;
   }
 
   function flash(row) {
@@ -100,10 +134,13 @@
     return fetch(lineUrl + "?" + query.toString(), {
       headers: { "HX-Request": "true" },
       credentials: "same-origin",
+    }).catch(function () {
+      throw new Error(gettext("The server cannot be reached. Check the connection and try again."));
     }).then(function (response) {
       return response.text().then(function (text) {
         if (!response.ok) {
-          throw new Error(text || response.statusText);
+          // The server says why in the user's language; without a reason, say what failed.
+          throw new Error(text.trim() || gettext("The line could not be added. Try again."));
         }
         var template = document.createElement("template");
         template.innerHTML = text.trim();
@@ -299,9 +336,11 @@
     if (!cell || !quantity) {
       return;
     }
-    var counted = quantity.value.trim();
-    var ok = row.dataset.expected !== undefined && /^\d+(\.\d*)?$|^\.\d+$/.test(counted);
-    cell.textContent = ok ? numbers.format(Number(counted) - Number(row.dataset.expected)) : "—";
+    var counted = digits(quantity.value);
+    var ok = row.dataset.expected !== undefined && counted;
+    cell.textContent = ok
+      ? numbers.format(Number(counted.whole + "." + counted.decimals) - Number(row.dataset.expected))
+      : "—";
   }
 
   rows.addEventListener("input", function (event) {

@@ -83,7 +83,7 @@ def test_list_board_and_detail_show_the_deal(web, staff, product, company):
     listing = web.get(reverse("crm:deal_list"))
     assert listing.status_code == 200
     text = listing.content.decode()
-    assert "Pesanan kopi" in text and "Toko Sejahtera" in text and "150,000.00" in text
+    assert "Pesanan kopi" in text and "Toko Sejahtera" in text and "IDR\xa0150,000" in text
 
     board = web.get(reverse("crm:deal_board"))
     text = board.content.decode()
@@ -163,7 +163,7 @@ def test_add_edit_and_delete_a_row_with_its_reservation(web, staff, wh, product,
     row = DealRow.objects.get(deal=deal, product=product)
     assert active_reservation(row).quantity == 4
     assert available(wh, product) == 6
-    assert "4 reserved in Gudang Jakarta" in messages_of(response)
+    assert "4\xa0pcs reserved in Gudang Jakarta" in messages_of(response)
 
     response = follow(
         web,

@@ -58,8 +58,10 @@ def test_formset_resolves_all_products_in_a_few_queries(django_assert_max_num_qu
         ("999999999999.999", True),
         ("0", False),
         ("-1", False),
-        ("1,5", False),
-        ("1e3", True),
+        ("1,5", True),  # a decimal comma is read as such when it does not group thousands
+        ("1,500", True),  # grouped thousands in English: 1500
+        ("1.234,5", False),  # the Indonesian way, in English: refused, not misread
+        ("1e3", False),  # nobody types an exponent; a typo is not read as 1000
         ("1000000000000", False),
         ("0.0001", False),
         ("", False),

@@ -1,17 +1,14 @@
 """Template helpers shared by every page: `{% load gudang_tags %}`."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.http import QueryDict
-from django.utils.formats import number_format
 
-from inventory.formatting import format_quantity
+from inventory.formatting import format_amount, format_quantity
 from web.menu import menu_for
 
 register = template.Library()
-
-CENT = Decimal("0.01")
 
 
 def _to_decimal(value) -> Decimal | None:
@@ -47,21 +44,23 @@ def page_range(page_obj):
 
 
 @register.filter
-def qty(value) -> str:
-    """A quantity without trailing zeros, localized: 5.000 -> "5", 1250.500 -> "1.250,5" in id."""
+def qty(value, unit=None) -> str:
+    """A quantity without trailing zeros, localized, with its unit if given:
+    `{{ line.quantity|qty:line.product.unit }}` -> "1.250,5 kg" in Indonesian."""
     number = _to_decimal(value)
     if number is None:
         return "" if value is None else value
-    return format_quantity(number)
+    return format_quantity(number, unit)
 
 
 @register.filter
-def money(value) -> str:
-    """An amount rounded to 2 decimals with localized thousands separators."""
+def money(value, currency=None) -> str:
+    """An amount in `currency` (the default currency when omitted):
+    `{{ document.total|money:document.currency }}` -> "Rp 2.590.500" in Indonesian."""
     number = _to_decimal(value)
     if number is None:
         return "" if value is None else value
-    return number_format(number.quantize(CENT, rounding=ROUND_HALF_UP), decimal_pos=2, force_grouping=True)
+    return format_amount(number, currency)
 
 
 @register.simple_tag(takes_context=True)

@@ -17,7 +17,7 @@ from tests.stock_helpers import make_document
 
 pytestmark = pytest.mark.django_db
 
-COST = "12345.67"  # a purchase price no other number on the pages resembles
+COST = "12345.00"  # a purchase price no other number on the pages resembles (whole rupiah: pages show no sen)
 
 
 @pytest.fixture
