@@ -9,9 +9,10 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
 from accounts.permissions import can, warehouses_for
-from crm.models import Company
+from crm.models import Company, Deal
 from inventory.models import (
     Barcode,
+    Category,
     DocumentStatus,
     DocumentType,
     MinimumStock,
@@ -35,9 +36,9 @@ DEMO_LOGINS = {
 }
 
 
-def load_demo(*args) -> str:
+def load_demo(*args, language: str = "en") -> str:
     out = StringIO()
-    call_command("load_demo", *args, stdout=out)
+    call_command("load_demo", *args, f"--language={language}", stdout=out)
     return out.getvalue()
 
 
@@ -169,7 +170,6 @@ def test_passwords_are_kept_unless_reset_is_asked(demo, client):
 
 
 def test_demo_deals_hold_reservations(demo):
-    from crm.models import Deal
     from inventory.models import Reservation, ReservationStatus
 
     assert Deal.objects.count() == 4
@@ -187,3 +187,24 @@ def test_products_have_a_halal_field_that_stays_removed_once_removed(demo):
     remove_custom_field(by=admin, key="product", field_key="halal")
     load_demo()
     assert load_layout("product").custom_entries == []
+
+
+def test_the_demo_is_written_in_the_language_asked():
+    output = load_demo(language="id")
+    assert set(Category.objects.values_list("name", flat=True)) == {
+        "Makanan & Minuman",
+        "Perlengkapan Rumah Tangga",
+        "Elektronik",
+        "Alat Tulis Kantor",
+        "Perkakas & Bangunan",
+        "Perawatan Pribadi",
+    }
+    assert Deal.objects.filter(title="Restock toko Januari").exists()
+    assert "Data demo siap." in output
+
+
+def test_loading_it_again_in_another_language_keeps_its_categories(demo):
+    categories = sorted(Category.objects.values_list("id", "name"))
+    load_demo(language="id")
+    assert sorted(Category.objects.values_list("id", "name")) == categories
+    assert not Category.objects.filter(products__isnull=True).exists()

@@ -5,6 +5,9 @@ Idempotent: warehouses, products, companies and users are matched by their natur
 only when the database holds no stock document yet. Running it twice changes nothing.
 Existing users keep their passwords unless `--reset-passwords` is given.
 
+The prose of the demo (categories, deal titles, comments, contacts' positions) is written in the
+language of `--language` (the site's default language unless given); names stay as they are.
+
 Every document is written through `inventory.services.documents`, like a clerk would, so
 balances and the ledger agree by construction.
 """
@@ -14,12 +17,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, STAFF, right
 from accounts.permissions import Actor
@@ -51,16 +57,16 @@ VAT = Decimal("11")  # PPN, Indonesia's VAT
 
 # first name, last name, position: people at the client companies
 CONTACTS = [
-    ("Andi", "Wijaya", "Purchasing"),
-    ("Rina", "Kusuma", "Owner"),
-    ("Yusuf", "Hakim", "Store manager"),
+    ("Andi", "Wijaya", _("Purchasing")),
+    ("Rina", "Kusuma", _("Owner")),
+    ("Yusuf", "Hakim", _("Store manager")),
 ]
 # title, quantities of its product rows
 DEALS = [
-    ("Restock toko Januari / January restock", [6, 4, 10]),
-    ("Pesanan kantor / office supplies order", [3, 12]),
-    ("Grosir mingguan / weekly wholesale", [20, 5, 8]),
-    ("Penawaran hotel / hotel quotation", [2, 2]),
+    (_("January restock"), [6, 4, 10]),
+    (_("Office supplies order"), [3, 12]),
+    (_("Weekly wholesale"), [20, 5, 8]),
+    (_("Hotel quotation"), [2, 2]),
 ]
 
 SURABAYA_CLERK = "Warehouse clerk, Surabaya"  # a demo role: the clerk's rights on one warehouse
@@ -168,9 +174,19 @@ COMPANIES = [
     ("Warung Bu Sri", "", "Jl. Kebon Jeruk Raya No. 4, Jakarta Barat", "+62 857 1234 9876", "", False, True),
 ]
 
-# category: [(name, unit, selling price in IDR)]
+# SKU prefix: category
+CATEGORIES = {
+    "MKN": _("Food & Drinks"),
+    "RMT": _("Household Supplies"),
+    "ELK": _("Electronics"),
+    "ATK": _("Office Stationery"),
+    "BGN": _("Tools & Building"),
+    "PRW": _("Personal Care"),
+}
+FOOD = "MKN"
+# SKU prefix: [(name, unit, selling price in IDR)]
 CATALOG = {
-    "Makanan & Minuman": [
+    "MKN": [
         ("Beras Pandan Wangi 5 kg", Unit.PACK, 78000),
         ("Beras Curah Medium", Unit.KILOGRAM, 13500),
         ("Minyak Goreng Sawit 2 L", Unit.PACK, 36500),
@@ -183,7 +199,7 @@ CATALOG = {
         ("Susu UHT Full Cream 1 L", Unit.PIECE, 19500),
         ("Sambal Bawang Botol 340 ml", Unit.PIECE, 27000),
     ],
-    "Perlengkapan Rumah Tangga": [
+    "RMT": [
         ("Deterjen Bubuk 1,8 kg", Unit.PACK, 42000),
         ("Sabun Cuci Piring Jeruk Nipis 750 ml", Unit.PIECE, 16500),
         ("Pembersih Lantai Wangi Sereh 800 ml", Unit.PIECE, 18000),
@@ -195,7 +211,7 @@ CATALOG = {
         ("Obat Nyamuk Bakar isi 10", Unit.BOX, 9000),
         ("Pewangi Pakaian Refill 900 ml", Unit.PACK, 21000),
     ],
-    "Elektronik": [
+    "ELK": [
         ("Lampu LED 12 W E27", Unit.PIECE, 32000),
         ("Stop Kontak 4 Lubang + Kabel 3 m", Unit.PIECE, 68000),
         ("Kabel Listrik NYM 2x1,5 mm", Unit.METRE, 9500),
@@ -207,7 +223,7 @@ CATALOG = {
         ("Flashdisk 32 GB USB 3.0", Unit.PIECE, 79000),
         ("Senter LED Isi Ulang", Unit.PIECE, 55000),
     ],
-    "Alat Tulis Kantor": [
+    "ATK": [
         ("Kertas HVS A4 70 gsm (rim)", Unit.PACK, 52000),
         ("Kertas HVS F4 80 gsm (rim)", Unit.PACK, 64000),
         ("Pulpen Gel Hitam 0,5 mm (lusin)", Unit.BOX, 36000),
@@ -219,7 +235,7 @@ CATALOG = {
         ("Lakban Bening 48 mm x 100 yard", Unit.PIECE, 14500),
         ("Tinta Printer Hitam 70 ml", Unit.PIECE, 98000),
     ],
-    "Perkakas & Bangunan": [
+    "BGN": [
         ("Semen Portland 40 kg", Unit.PIECE, 62000),
         ("Cat Tembok Putih 5 kg", Unit.PIECE, 135000),
         ("Paku Beton 5 cm", Unit.KILOGRAM, 28000),
@@ -231,7 +247,7 @@ CATALOG = {
         ("Tali Tambang Plastik 10 mm", Unit.METRE, 4500),
         ("Lem Pipa PVC 100 g", Unit.PIECE, 16000),
     ],
-    "Perawatan Pribadi": [
+    "PRW": [
         ("Sabun Mandi Batang 85 g (isi 4)", Unit.PACK, 17000),
         ("Sampo Lidah Buaya 340 ml", Unit.PIECE, 32500),
         ("Pasta Gigi Herbal 190 g", Unit.PIECE, 14000),
@@ -244,21 +260,13 @@ CATALOG = {
         ("Deodoran Roll-On 50 ml", Unit.PIECE, 21500),
     ],
 }
-SKU_PREFIX = {
-    "Makanan & Minuman": "MKN",
-    "Perlengkapan Rumah Tangga": "RMT",
-    "Elektronik": "ELK",
-    "Alat Tulis Kantor": "ATK",
-    "Perkakas & Bangunan": "BGN",
-    "Perawatan Pribadi": "PRW",
-}
 # Units sold in fractions: quantities get decimals.
 FRACTIONAL_UNITS = {Unit.KILOGRAM, Unit.LITRE, Unit.METRE}
 
 WRITE_OFF_REASONS = [
-    "Rusak saat pengiriman / damaged in transit",
-    "Kedaluwarsa / expired",
-    "Kemasan bocor / leaking package",
+    _("Damaged in transit"),
+    _("Past its expiry date"),
+    _("Leaking package"),
 ]
 
 
@@ -278,20 +286,36 @@ class Counts:
     existing: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.existing} already there"
+        return gettext("%(created)d created, %(existing)d already there") % {
+            "created": self.created,
+            "existing": self.existing,
+        }
 
 
 class Command(BaseCommand):
-    help = "Load demo warehouses, catalog, companies, users and stock documents (safe to run again)."
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        """Translated when the parser is made: argparse takes no lazy text."""
+        return gettext("Load demo warehouses, catalog, companies, users and stock documents (safe to run again).")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help="Set the demo users' passwords back to the demo passwords even if the users exist.",
+            help=gettext("Set the demo users' passwords back to the demo passwords even if the users exist."),
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help=gettext("The language of the demo's texts (categories, deals, comments); default: %(default)s."),
         )
 
-    def handle(self, *args, reset_passwords: bool = False, **options):
+    def handle(self, *args, reset_passwords: bool = False, language: str = settings.LANGUAGE_CODE, **options):
+        with translation.override(language):
+            self._load(reset_passwords)
+
+    def _load(self, reset_passwords: bool) -> None:
         self.rng = random.Random(SEED)
         with transaction.atomic():
             users = self._users(reset_passwords)
@@ -302,18 +326,24 @@ class Command(BaseCommand):
             self._minimum_stock(products, warehouses)
             self._custom_fields(users, products)
             if StockDocument.objects.exists():
-                self.stdout.write("Documents: the database already has stock documents; no demo documents added.")
+                self.stdout.write(
+                    gettext("Documents: the database already has stock documents; no demo documents added.")
+                )
             else:
                 self._documents(users, warehouses, suppliers, clients, products)
             if Deal.objects.exists():
-                self.stdout.write("Deals: the database already has deals; no demo deals added.")
+                self.stdout.write(gettext("Deals: the database already has deals; no demo deals added."))
             else:
                 self._deals(users, clients, products)
 
         examples = Barcode.objects.filter(product__in=products[:2]).select_related("product").order_by("code")
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(self.style.SUCCESS(gettext("Demo data ready.")))
         for barcode in examples:
-            self.stdout.write(f"  Barcode to scan: {barcode.code}  ({barcode.product})")
+            self.stdout.write(
+                "  "
+                + gettext("Barcode to scan: %(code)s (%(product)s)")
+                % {"code": barcode.code, "product": barcode.product}
+            )
 
     # -- users ---------------------------------------------------------------------------------
     def _users(self, reset_passwords: bool) -> dict:
@@ -342,8 +372,10 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save(update_fields=["password"])
             users[username] = user
-        note = " (passwords reset)" if reset_passwords else ""
-        self.stdout.write(f"Users: {counts}{note}")
+        if reset_passwords:
+            self.stdout.write(gettext("Users: %(counts)s (passwords reset)") % {"counts": counts})
+        else:
+            self.stdout.write(gettext("Users: %(counts)s") % {"counts": counts})
         return users
 
     def _roles(self, users, warehouses) -> None:
@@ -361,7 +393,14 @@ class Command(BaseCommand):
             if not user.groups.exists():
                 user.groups.add(Group.objects.get(name=role))
                 assigned += 1
-        self.stdout.write(f"Roles: {assigned} demo users put in their roles")
+        self.stdout.write(
+            ngettext(
+                "Roles: %(count)d demo user put in their role",
+                "Roles: %(count)d demo users put in their roles",
+                assigned,
+            )
+            % {"count": assigned}
+        )
 
     # -- warehouses and companies --------------------------------------------------------------
     def _warehouses(self, users) -> list[Warehouse]:
@@ -382,7 +421,7 @@ class Command(BaseCommand):
             else:
                 counts.existing += 1
             result.append(warehouse)
-        self.stdout.write(f"Warehouses: {counts}")
+        self.stdout.write(gettext("Warehouses: %(counts)s") % {"counts": counts})
         return result
 
     def _companies(self) -> tuple[list[Company], list[Company]]:
@@ -407,21 +446,27 @@ class Command(BaseCommand):
                 suppliers.append(company)
             if company.is_client:
                 clients.append(company)
-        self.stdout.write(f"Companies: {counts} ({len(suppliers)} suppliers, {len(clients)} clients)")
+        self.stdout.write(
+            gettext("Companies: %(counts)s; suppliers: %(suppliers)d, clients: %(clients)d")
+            % {"counts": counts, "suppliers": len(suppliers), "clients": len(clients)}
+        )
         return suppliers, clients
 
     # -- catalog -------------------------------------------------------------------------------
     def _catalog(self) -> list[Product]:
         counts = Counts()
-        existing = {p.sku: p for p in Product.objects.filter(sku__in=self._all_skus())}
+        existing = {p.sku: p for p in Product.objects.filter(sku__in=self._all_skus()).select_related("category")}
         taken_codes = set(Barcode.objects.values_list("code", flat=True))
         products = []
         item = 0
-        for category_name, rows in CATALOG.items():
-            category, _ = Category.objects.get_or_create(name=category_name)
-            for number, (name, unit, selling) in enumerate(rows, start=1):
+        for prefix, rows in CATALOG.items():
+            skus = [f"{prefix}-{number:03d}" for number in range(1, len(rows) + 1)]
+            # Loaded before (perhaps in another language): its products keep their category.
+            category = next((existing[s].category for s in skus if s in existing and existing[s].category), None)
+            if category is None:
+                category, _created = Category.objects.get_or_create(name=str(CATEGORIES[prefix]))
+            for sku, (name, unit, selling) in zip(skus, rows, strict=True):
                 item += 1
-                sku = f"{SKU_PREFIX[category_name]}-{number:03d}"
                 # Purchase margin drawn every time, so the sequence of draws does not depend on
                 # what already exists.
                 margin = Decimal(self.rng.choice(["0.70", "0.75", "0.78", "0.80", "0.85"]))
@@ -444,12 +489,14 @@ class Command(BaseCommand):
                     Barcode.objects.create(product=product, code=code)
                     taken_codes.add(code)
                 products.append(product)
-        self.stdout.write(f"Products: {counts} in {len(CATALOG)} categories")
+        self.stdout.write(
+            gettext("Products: %(counts)s; categories: %(categories)d") % {"counts": counts, "categories": len(CATALOG)}
+        )
         return products
 
     @staticmethod
     def _all_skus() -> list[str]:
-        return [f"{SKU_PREFIX[c]}-{n:03d}" for c, rows in CATALOG.items() for n in range(1, len(rows) + 1)]
+        return [f"{prefix}-{n:03d}" for prefix, rows in CATALOG.items() for n in range(1, len(rows) + 1)]
 
     def _minimum_stock(self, products, warehouses) -> None:
         rng = random.Random(SEED + 1)
@@ -464,7 +511,8 @@ class Command(BaseCommand):
         )
         new = [MinimumStock(product=p, warehouse=w, quantity=q) for p, w, q in wanted if (p.pk, w.pk) not in have]
         MinimumStock.objects.bulk_create(new)
-        self.stdout.write(f"Minimum stock levels: {len(new)} created, {len(wanted) - len(new)} already there")
+        counts = Counts(created=len(new), existing=len(wanted) - len(new))
+        self.stdout.write(gettext("Minimum stock levels: %(counts)s") % {"counts": counts})
 
     # -- CRM -----------------------------------------------------------------------------------
     def _deals(self, users, clients, products) -> None:
@@ -476,7 +524,11 @@ class Command(BaseCommand):
             contact = Contact.objects.filter(first_name=first, last_name=last).first()
             if contact is None:
                 contact = Contact.objects.create(
-                    first_name=first, last_name=last, position=position, company=company, phone="+62 812 0000 0000"
+                    first_name=first,
+                    last_name=last,
+                    position=str(position),
+                    company=company,
+                    phone="+62 812 0000 0000",
                 )
             contacts.append(contact)
         made = []
@@ -484,7 +536,7 @@ class Command(BaseCommand):
             company = clients[i % len(clients)]
             deal = create_deal(
                 by=staff,
-                data=DealInput(title=title, company=company, contact=contacts[i] if i < len(contacts) else None),
+                data=DealInput(title=str(title), company=company, contact=contacts[i] if i < len(contacts) else None),
             )
             for product, quantity in zip(products[i * 7 :: 11], quantities, strict=False):
                 add_row(deal, by=staff, row=RowInput(product=product, quantity=Decimal(quantity)))
@@ -492,14 +544,17 @@ class Command(BaseCommand):
         in_progress = made[0].pipeline.stages.filter(kind="open").order_by("-sort")[0]
         move_deal(made[1], by=staff, stage=in_progress)
         lose_deal(made[-1], by=staff)
-        self.stdout.write(f"Deals: {len(made)} created ({len(made) - 1} open with reservations, 1 lost)")
+        self.stdout.write(
+            gettext("Deals: %(created)d created; open with reservations: %(open)d, lost: 1")
+            % {"created": len(made), "open": len(made) - 1}
+        )
 
     # -- configurable forms ----------------------------------------------------------------------
     def _custom_fields(self, users, products) -> None:
         """A "Halal certified" yes/no on products (a list column and filter), answered for the
         food and drink; added once: a field an administrator removed stays removed."""
         if LayoutField.objects.filter(layout__key="product", key="halal").exists():
-            self.stdout.write("Custom fields: already set up.")
+            self.stdout.write(gettext("Custom fields: already set up."))
             return
         halal = CustomFieldInput(
             key="halal",
@@ -511,11 +566,13 @@ class Command(BaseCommand):
             in_list=True,
         )
         add_custom_field(by=users["admin"], key="product", data=halal)
-        food = [p for p in products if p.sku.startswith(SKU_PREFIX["Makanan & Minuman"])]
+        food = [p for p in products if p.sku.startswith(f"{FOOD}-")]
         for product in food:
             product.custom = {**product.custom, "halal": True}
         Product.objects.bulk_update(food, ["custom"])
-        self.stdout.write(f"Custom fields: “Halal certified” on products ({len(food)} answered)")
+        self.stdout.write(
+            gettext("Custom fields: “Halal certified” on products, answered for %(count)d") % {"count": len(food)}
+        )
 
     # -- documents -----------------------------------------------------------------------------
     def _documents(self, users, warehouses, suppliers, clients, products) -> None:
@@ -565,7 +622,7 @@ class Command(BaseCommand):
                 days_ago=days_ago,
                 header={"warehouse": warehouse},
                 lines=[(p, qty(p, 20, 120), p.purchase_price) for p in chosen],
-                comment="Saldo awal / opening balance",
+                comment=gettext("Opening balance"),
             )
 
         # Receipts from suppliers, each supplier delivering its own categories.
@@ -586,7 +643,7 @@ class Command(BaseCommand):
                     (p, qty(p, 10, 60), money(p.purchase_price * Decimal(rng.choice(["0.97", "1", "1.03"]))))
                     for p in sorted(goods, key=lambda p: p.sku)
                 ],
-                comment=f"Faktur / invoice INV/2026/{101 + i:04d}",
+                comment=gettext("Invoice %(number)s") % {"number": f"INV/2026/{101 + i:04d}"},
             )
 
         # Transfers between the warehouses.
@@ -596,8 +653,8 @@ class Command(BaseCommand):
                 by=clerk,
                 days_ago=20 - i * 2,
                 header={"warehouse": source, "destination": target},
-                lines=[(p, q, p.purchase_price) for p, q, _ in outgoing(source, 6, 5, 20)],
-                comment="Pengisian stok cabang / branch replenishment",
+                lines=[(p, q, p.purchase_price) for p, q, _price in outgoing(source, 6, 5, 20)],
+                comment=gettext("Branch replenishment"),
             )
 
         # Sales orders to clients.
@@ -609,7 +666,7 @@ class Command(BaseCommand):
                 days_ago=13 - i,
                 header={"warehouse": warehouse, "client": clients[i % len(clients)]},
                 lines=outgoing(warehouse, rng.randint(2, 6), 1, 15),
-                comment=f"PO pelanggan / customer PO {7700 + i}",
+                comment=gettext("Customer PO %(number)s") % {"number": 7700 + i},
             )
 
         # Write-offs.
@@ -618,8 +675,8 @@ class Command(BaseCommand):
                 DocumentType.WRITE_OFF,
                 by=clerk,
                 days_ago=4 - i,
-                header={"warehouse": warehouse, "reason": WRITE_OFF_REASONS[i]},
-                lines=[(p, q, p.purchase_price) for p, q, _ in outgoing(warehouse, 2, 1, 4)],
+                header={"warehouse": warehouse, "reason": str(WRITE_OFF_REASONS[i])},
+                lines=[(p, q, p.purchase_price) for p, q, _price in outgoing(warehouse, 2, 1, 4)],
             )
 
         # A stock count in Bandung: counted quantities close to what the books say.
@@ -634,7 +691,7 @@ class Command(BaseCommand):
             days_ago=1,
             header={"warehouse": bdg},
             lines=counted,
-            comment="Stok opname bulanan / monthly stock count",
+            comment=gettext("Monthly stock count"),
         )
 
         # A receipt entered twice by mistake: processed, then its processing cancelled.
@@ -645,7 +702,7 @@ class Command(BaseCommand):
             days_ago=1,
             header={"warehouse": jkt, "supplier": supplier},
             lines=[(p, Decimal(12), p.purchase_price) for p in categories[0][:3]],
-            comment="Salah input, faktur ganda / duplicate invoice, cancelled",
+            comment=gettext("Entered twice by mistake: a duplicate invoice, cancelled"),
         )
         cancel_document(duplicate, by=admin)
         self._track(stock, duplicate, [], reverse=True)
@@ -658,7 +715,7 @@ class Command(BaseCommand):
             header={"warehouse": sby, "supplier": suppliers[1 % len(suppliers)]},
             lines=[(p, qty(p, 10, 30), p.purchase_price) for p in categories[2][:4]],
             process=False,
-            comment="Menunggu barang datang / waiting for delivery",
+            comment=gettext("Waiting for the delivery"),
         )
         post(
             DocumentType.SALES_ORDER,
@@ -667,11 +724,13 @@ class Command(BaseCommand):
             header={"warehouse": jkt, "client": clients[0]},
             lines=outgoing(jkt, 3, 1, 5),
             process=False,
-            comment="Draf pesanan / draft order",
+            comment=gettext("Draft order"),
         )
 
         summary = ", ".join(f"{t.label}: {n}" for t, n in made.items())
-        self.stdout.write(f"Documents processed: {summary} (one receipt since cancelled); 2 drafts")
+        self.stdout.write(
+            gettext("Documents processed: %(summary)s (one receipt since cancelled); 2 drafts") % {"summary": summary}
+        )
 
     @staticmethod
     def _track(stock, document, lines, *, reverse=False) -> None:
@@ -681,7 +740,7 @@ class Command(BaseCommand):
                 key = (move.warehouse_id, move.product_id)
                 stock[key] = stock.get(key, Decimal(0)) + move.quantity
             return
-        for product, quantity, _ in lines:
+        for product, quantity, _price in lines:
             here = (document.warehouse_id, product.pk)
             match document.doc_type:
                 case DocumentType.RECEIPT | DocumentType.ADJUSTMENT:

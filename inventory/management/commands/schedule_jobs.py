@@ -2,13 +2,20 @@
 db_worker` then runs them, and each run queues its next one."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from inventory.tasks import schedule_release
 
 
 class Command(BaseCommand):
-    help = "Queue the recurring background jobs (the release of expired reservations) unless queued."
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        """Translated when the parser is made: argparse takes no lazy text."""
+        return gettext("Queue the recurring background jobs (the release of expired reservations) unless queued.")
 
     def handle(self, *args, **options):
         queued = schedule_release()
-        self.stdout.write("Release of expired reservations: " + ("queued." if queued else "already queued."))
+        if queued:
+            self.stdout.write(gettext("Release of expired reservations: queued."))
+        else:
+            self.stdout.write(gettext("Release of expired reservations: already queued."))
