@@ -97,7 +97,10 @@ class RoleForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["members"].initial = list(self.instance.user_set.values_list("pk", flat=True))
         for right in RIGHTS:
-            label = f"{gettext(right.section)}: {gettext(right.label)}"
+            label = gettext("%(section)s: %(right)s") % {
+                "section": gettext(right.section),
+                "right": gettext(right.label),
+            }
             if not right.per_warehouse:
                 self.fields[field_name(right)] = forms.BooleanField(
                     label=label,
@@ -114,7 +117,7 @@ class RoleForm(forms.ModelForm):
                 widget=forms.Select(attrs={"data-role-mode": "", "aria-label": label}),
             )
             self.fields[warehouses_field_name(right)] = forms.MultipleChoiceField(
-                label=f"{label} ({gettext('chosen warehouses')})",
+                label=gettext("%(right)s (chosen warehouses)") % {"right": label},
                 choices=self.warehouse_choices,
                 required=False,
                 initial=[str(pk) for pk in sorted(chosen.get(right.name, ()))],

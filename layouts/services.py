@@ -89,7 +89,8 @@ def save_layout(*, by: Actor, key: str, entries: Sequence[EntryInput]) -> FormLa
         if len(entry.label_en) > LABEL_MAX or len(entry.label_id) > LABEL_MAX:
             errors.append(_("A label can have at most %(max)d characters.") % {"max": LABEL_MAX})
         if has_nul((entry.label_en, entry.label_id)):
-            errors.append(f"{known[entry.key].label if entry.key in known else entry.key}: {no_nul.message}")
+            label = known[entry.key].label if entry.key in known else entry.key
+            errors.append(_("%(field)s: %(error)s") % {"field": label, "error": no_nul.message})
         seen.add(entry.key)
     if errors:
         raise ValidationError(errors)

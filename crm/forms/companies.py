@@ -1,6 +1,7 @@
 """CRM forms, shaped by their layouts (`layouts`). They check shapes; the service applies the rules."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company, Contact
@@ -20,7 +21,7 @@ class HiddenFieldErrors:
         for name in [n for n in self.errors if n in self.fields and self.fields[n].disabled]:
             label = self.fields[name].label or name
             for message in self.errors.pop(name):
-                self.add_error(None, f"{label}: {message}")
+                self.add_error(None, gettext("%(field)s: %(error)s") % {"field": label, "error": message})
 
 
 class LayoutModelForm(HiddenFieldErrors, LaidOutForm, forms.ModelForm):
