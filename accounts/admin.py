@@ -1,10 +1,11 @@
 """The role editor: roles (Django groups) with the permission catalogue as a matrix, and an
 overview of every role's grants. Only users who may manage roles (`MANAGE_ROLES`)
-open these pages; the writes go through the services in `accounts.roles`."""
+open these pages; the writes go through the services in `accounts.roles`. Django's user admin
+shows each user's interface language too."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import GroupAdmin  # noqa: F401  (registers Group, unregistered below)
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.admin import UserAdmin  # (importing it registers Group and User, replaced below)
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponseRedirect
@@ -16,13 +17,41 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import SaveRefusedAsMessage
 from accounts.catalogue import MANAGE_ROLES, RIGHTS
 from accounts.forms import RoleForm
-from accounts.models import Role, WarehouseGroupPermission
+from accounts.models import Profile, Role, WarehouseGroupPermission
 from accounts.permissions import can
 from accounts.roles import check_administrators_remain, delete_role, save_role_grants
 
 # Roles are edited in one place: here, with the catalogue, not in the stock group admin.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+
+
+class ProfileInline(admin.StackedInline):
+    """The user's profile (the interface language) on the user's page: whoever may see or
+    change the user may see or change it."""
+
+    model = Profile
+    fields = ["language"]
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("auth.view_user") or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("auth.change_user")
+
+
+class GudangUserAdmin(UserAdmin):
+    """Django's user admin, with the user's profile."""
+
+    inlines = [ProfileInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, GudangUserAdmin)
 
 
 def may_manage_roles(request) -> bool:

@@ -1,5 +1,7 @@
-"""Roles, and django-guardian's per-warehouse permissions with direct foreign keys for fast joins."""
+"""Roles, users' profiles, and django-guardian's per-warehouse permissions with direct foreign
+keys for fast joins."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,23 @@ class Role(Group):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         permissions = meta_permissions("accounts")
+
+
+class Profile(models.Model):
+    """A user's own preferences: the interface language (blank until the first sign-in). Made
+    when first needed (`accounts.services.profiles.profile_of`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class WarehouseUserPermission(UserObjectPermissionBase):

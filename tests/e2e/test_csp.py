@@ -77,6 +77,7 @@ def test_the_main_pages_break_no_rule_of_the_policy(page, login, live_url, shop)
         reverse("crm:deal_row_add", args=[deal.pk]),
         reverse("layouts:form_list"),
         reverse("layouts:field_create", args=["product"]),
+        reverse("my_account"),
         reverse("password_change"),
         reverse("admin:index"),
         reverse("admin:accounts_role_changelist"),

@@ -22,6 +22,7 @@ def no_store(response) -> bool:
         reverse("inventory:stock"),
         reverse("crm:deal_board"),
         reverse("layouts:editor", args=["product"]),
+        reverse("my_account"),
         reverse("password_change"),
     ],
 )

@@ -1,0 +1,1 @@
+"""Accounts services: a user's own profile and preferences."""
