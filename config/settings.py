@@ -124,11 +124,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user, every page needs login
 
+# Django's four checks, saying their messages in Gudang's words (accounts.passwords).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
 
 # Sign-in lockout (django-axes): 5 failed sign-ins for one username from one address lock that

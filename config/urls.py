@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
+from accounts.passwords import PasswordChangeForm, SignInForm
 from accounts.views.account import my_account, set_language
 from web.views import home
 
@@ -9,10 +11,10 @@ urlpatterns = [
     path("", home, name="home"),
     # Sign-in, sign-out and changing one's password; no self-service reset by e-mail (an
     # administrator sets a forgotten password in the admin).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/me/", my_account, name="my_account"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm), name="password_change"),
     path(
         "accounts/password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -20,6 +22,8 @@ urlpatterns = [
     ),
     # Django's language switch, which also stores a signed-in user's choice on the profile.
     path("i18n/setlang/", set_language, name="set_language"),
+    # The texts of static/js/ in the user's language (gettext() in the scripts).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("inventory/", include("inventory.urls")),
     path("crm/", include("crm.urls")),

@@ -66,6 +66,7 @@ MATRIX = {
     "home": Entry(get="any", get_ok=302),
     "logout": Entry(get=None, post="any"),
     "my_account": Entry(get="any", post="any"),
+    "javascript-catalog": Entry(get="any"),
     "password_change": Entry(get="any", post="any", post_ok=200),
     "password_change_done": Entry(get="any"),
     "inventory:warehouse_list": Entry(get="inventory.view_warehouse"),
