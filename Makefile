@@ -14,13 +14,15 @@ PORT   ?= 8000
 # Two workers: the suite takes about half the time it takes in one process.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help run test lint typecheck bench check-deploy chromium clean
+.PHONY: help run test lint typecheck translations messages bench check-deploy chromium clean
 
 help:
 	@echo "make run           install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test          install test tools and Chromium, run the whole suite"
-	@echo "make lint          ruff check + ruff format --check + make typecheck"
+	@echo "make lint          ruff check + ruff format --check + make typecheck + make translations"
 	@echo "make typecheck     mypy (django-stubs) over the apps"
+	@echo "make translations  the translation gate: every string of the code in the catalogues, translated, compiled"
+	@echo "make messages      update the catalogues (locale/) from the code and compile them"
 	@echo "make bench         run bench/run.py"
 	@echo "make check-deploy  Django's deployment checks with a production-like environment"
 
@@ -71,11 +73,30 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory translations
 
 # The django-stubs plugin loads the settings: a DATABASE_URL that is only parsed (no server is
 # started or reached) and a key, both dummies. What to check is in pyproject.toml ([tool.mypy]).
 typecheck: $(VENV)/.installed-dev
 	DATABASE_URL=postgres://mypy@127.0.0.1:1/mypy SECRET_KEY=mypy-only $(VENV)/bin/mypy
+
+# The translation gate (.ci/check_translations.py, needs GNU gettext): fails while a string of the
+# code is missing from a catalogue, untranslated or fuzzy, or a .po is stale or its .mo is.
+translations: $(VENV)/.installed
+	$(PY) .ci/check_translations.py
+
+# After adding or changing strings: the catalogues from the code (no obsolete entries kept), then
+# compiled; translate what is new (empty or fuzzy) and run it again. makemessages reads the apps,
+# templates and static/js, not the tests, the benchmark or the vendored JavaScript; it only loads
+# the settings, so the database URL is a dummy (never connected to). I18N_IGNORE is the gate's
+# IGNORE list; compilemessages walks the whole folder, so '.*' keeps it out of .venv.
+I18N_IGNORE := --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/vendor/*'
+messages: export DEBUG = 1
+messages: export DATABASE_URL = postgres://i18n@127.0.0.1:1/i18n
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -a -d django --no-obsolete $(I18N_IGNORE)
+	$(PY) manage.py makemessages -a -d djangojs --no-obsolete $(I18N_IGNORE)
+	$(PY) manage.py compilemessages --ignore '.*'
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
