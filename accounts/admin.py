@@ -62,7 +62,7 @@ def may_manage_roles(request) -> bool:
 class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     form = RoleForm
     fieldsets = [(None, {"fields": ["name", "members"]})]
-    list_display = ["name", "member_count"]
+    list_display = ["__str__", "member_count"]
     search_fields = ["name"]
     ordering = ["name"]
 

@@ -136,10 +136,11 @@ def right(name: str) -> Right:
     return BY_NAME[name]
 
 
-# The three roles created on install, with the grants of the product's access table.
-ADMINISTRATOR = "Online store administrator"
-STAFF = "Online store staff"
-CLERK = "Warehouse clerk"
+# The three roles created on install, with the grants of the product's access table. Their names
+# are stored as written here and shown translated (Role.__str__).
+ADMINISTRATOR = _("Online store administrator")
+STAFF = _("Online store staff")
+CLERK = _("Warehouse clerk")
 
 
 def _documents(*actions: str, types=tuple(DOCUMENT_TYPES)) -> set[str]:

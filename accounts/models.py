@@ -4,6 +4,7 @@ keys for fast joins."""
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -18,6 +19,9 @@ class Role(Group):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         permissions = meta_permissions("accounts")
+
+    def __str__(self) -> str:
+        return gettext(self.name)  # the default roles' names (accounts.catalogue) are translated
 
 
 class Profile(models.Model):

@@ -14,7 +14,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/me/", my_account, name="my_account"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm), name="password_change"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "accounts/password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

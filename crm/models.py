@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import meta_permissions
@@ -75,7 +76,7 @@ class Pipeline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # the default names (crm.pipelines) are translated
 
 
 class StageKind(models.TextChoices):
@@ -107,7 +108,7 @@ class Stage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # the default names (crm.pipelines) are translated
 
     @property
     def is_closed(self) -> bool:

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from accounts.catalogue import ADMINISTRATOR
 from tests.factories import UserFactory
@@ -11,6 +12,15 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Each test starts in the default language: a page rendered in Indonesian leaves the
+    thread's language active (the locale middleware never resets it), and the next test's
+    service messages would be Indonesian."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,14 @@ def _select(**kwargs):
     return forms.Select(attrs={"class": "form-select"}, **kwargs)
 
 
+class OldestFirst(django_filters.OrderingFilter):
+    """Newest first (the list's own order, the empty choice) or oldest first. django-filter's
+    own "… (descending)" labels are built once, in the language active at import."""
+
+    def build_choices(self, fields, labels):
+        return [("created", _("Oldest first"))]
+
+
 class DealFilter(CustomFieldFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Title"),
@@ -39,12 +47,7 @@ class DealFilter(CustomFieldFilters, django_filters.FilterSet):
         choices=[("open", _("Open")), ("closed", _("Closed"))],
         widget=_select(),
     )
-    sort = django_filters.OrderingFilter(
-        label=_("Sort"),
-        fields=[("created_at", "created")],
-        field_labels={"created_at": _("Created")},
-        empty_label=_("Newest first"),
-    )
+    sort = OldestFirst(label=_("Sort"), fields=[("created_at", "created")], empty_label=_("Newest first"))
 
     class Meta:
         model = Deal
@@ -53,7 +56,7 @@ class DealFilter(CustomFieldFilters, django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stages = self.filters["stage"].field
-        stages.label_from_instance = lambda stage: f"{stage.pipeline} · {_(stage.name)}"
+        stages.label_from_instance = lambda stage: f"{stage.pipeline} · {stage}"
         users = self.filters["responsible"].field
         users.label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
