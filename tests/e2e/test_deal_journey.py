@@ -44,7 +44,7 @@ def test_staff_reserves_in_a_deal_and_wins_it(page, login, live_url, shop):
     form.get_by_label("Product").fill("KOPI-01")
     form.get_by_label("Quantity").fill("5")
     form.get_by_role("button", name="Add").click()
-    expect(page.get_by_role("alert").first).to_contain_text("5 reserved in Gudang Jakarta")
+    expect(page.get_by_role("alert").first).to_contain_text("5 pcs reserved in Gudang Jakarta")
     row = page.locator("#deal-rows tr.deal-row", has_text="Kopi Toraja 250 g")
     expect(row.locator(".row-reserved")).to_have_text("5")
     expect(row.locator(".row-available")).to_have_text("7")
