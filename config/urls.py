@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.passwords import PasswordChangeForm, SignInForm
 from accounts.views.account import my_account, set_language
 from web.views import home
+
+# The admin's titles in the user's language ("Django administration" otherwise).
+admin.site.site_header = _("Gudang administration")
+admin.site.site_title = _("Gudang administration")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -44,6 +44,10 @@ class DocumentSequence(models.Model):
     doc_type = models.CharField(max_length=20, choices=DocumentType.choices, primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+
     def __str__(self) -> str:
         return f"{self.doc_type}: {self.last_number}"
 

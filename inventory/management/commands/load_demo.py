@@ -24,7 +24,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, STAFF, right
@@ -69,7 +69,7 @@ DEALS = [
     (_("Hotel quotation"), [2, 2]),
 ]
 
-SURABAYA_CLERK = "Warehouse clerk, Surabaya"  # a demo role: the clerk's rights on one warehouse
+SURABAYA_CLERK = gettext_noop("Warehouse clerk, Surabaya")  # a demo role (its name shown translated: Role.__str__)
 
 # username, password, role, first name, last name. The administrator is also a superuser (Django
 # admin in full); `clerk.sby` works in the Surabaya warehouse only.

@@ -50,11 +50,11 @@ def test_a_draft_count_expects_the_current_on_hand(client_logged_in, user, wh, g
     count = make_document(DocumentType.STOCK_COUNT, by=user, warehouse=wh, lines=[(coffee, 7), (tea, 4)])
     html = detail(client_logged_in, count)
     assert ">Expected<" in html and ">Counted quantity<" in html and ">Difference<" in html
-    assert cells(html, "KOPI-01")[:3] == ["10", "7 pcs", "-3"]
-    assert cells(html, "TEH-01")[:3] == ["4", "4 pcs", "0"]
+    assert cells(html, "KOPI-01")[:3] == ["10 pcs", "7 pcs", "-3"]
+    assert cells(html, "TEH-01")[:3] == ["4 pcs", "4 pcs", "0"]
 
     stock_in(by=user, warehouse=wh, product=coffee, quantity=2)
-    assert cells(detail(client_logged_in, count), "KOPI-01")[:3] == ["12", "7 pcs", "-5"]
+    assert cells(detail(client_logged_in, count), "KOPI-01")[:3] == ["12 pcs", "7 pcs", "-5"]
 
 
 def test_a_processed_count_shows_what_the_ledger_said_then(client_logged_in, user, wh, goods):
@@ -63,8 +63,8 @@ def test_a_processed_count_shows_what_the_ledger_said_then(client_logged_in, use
     process_document(count, by=user)
     stock_in(by=user, warehouse=wh, product=coffee, quantity=5)  # later: 12 on hand
     html = detail(client_logged_in, count)
-    assert cells(html, "KOPI-01")[:3] == ["10", "7 pcs", "-3"]
-    assert cells(html, "TEH-01")[:3] == ["4", "4 pcs", "0"]  # no movement: as counted
+    assert cells(html, "KOPI-01")[:3] == ["10 pcs", "7 pcs", "-3"]
+    assert cells(html, "TEH-01")[:3] == ["4 pcs", "4 pcs", "0"]  # no movement: as counted
 
 
 def test_a_count_processed_again_shows_its_last_processing(client_logged_in, user, wh, goods):
@@ -74,7 +74,7 @@ def test_a_count_processed_again_shows_its_last_processing(client_logged_in, use
     cancel_document(count, by=user)  # back to 10
     stock_in(by=user, warehouse=wh, product=coffee, quantity=2)  # 12
     process_document(count, by=user)  # 12 -> 7
-    assert cells(detail(client_logged_in, count), "KOPI-01")[:3] == ["12", "7 pcs", "-5"]
+    assert cells(detail(client_logged_in, count), "KOPI-01")[:3] == ["12 pcs", "7 pcs", "-5"]
 
 
 def test_the_form_shows_expected_and_difference(client_logged_in, user, wh, goods):
