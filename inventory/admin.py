@@ -26,16 +26,20 @@ from inventory.access import shows_document_prices, shows_purchase_price
 from inventory.models import (
     Barcode,
     Category,
+    CostLayer,
     DocumentLine,
     DocumentSequence,
     DocumentType,
     InventorySettings,
+    LayerTake,
     MinimumStock,
+    MoveCost,
     Product,
     Reservation,
     StockBalance,
     StockDocument,
     StockMove,
+    ValueAdjustment,
     Warehouse,
 )
 from inventory.services.catalog import ProductInput, create_product, update_product
@@ -287,6 +291,46 @@ class StockMoveAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     search_fields = ["document__number", "product__sku", "product__name"]
     list_select_related = ["document", "product", "warehouse"]
     show_full_result_count = False
+
+
+class CostAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Costing rows: view only, for those who may see purchase prices."""
+
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None):
+        return shows_purchase_price(request.user) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return shows_purchase_price(request.user) and super().has_module_permission(request)
+
+
+@admin.register(CostLayer)
+class CostLayerAdmin(CostAdmin):
+    list_display = ["id", "document", "product", "warehouse", "quantity", "value", "remaining", "remaining_value"]
+    list_filter = ["warehouse"]
+    search_fields = ["document__number", "product__sku", "product__name"]
+    list_select_related = ["document", "product", "warehouse"]
+
+
+@admin.register(LayerTake)
+class LayerTakeAdmin(CostAdmin):
+    warehouse_field = "layer__warehouse_id"
+    list_display = ["id", "move", "layer", "quantity", "value"]
+    list_select_related = ["move__document", "move__product", "move__warehouse"]
+
+
+@admin.register(MoveCost)
+class MoveCostAdmin(CostAdmin):
+    warehouse_field = "move__warehouse_id"
+    list_display = ["move", "value"]
+    list_select_related = ["move__document", "move__product", "move__warehouse"]
+
+
+@admin.register(ValueAdjustment)
+class ValueAdjustmentAdmin(CostAdmin):
+    list_display = ["created_at", "move", "product", "warehouse", "quantity", "value"]
+    list_select_related = ["move__document", "move__product", "move__warehouse", "product", "warehouse"]
 
 
 @admin.register(InventorySettings)

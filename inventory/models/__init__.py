@@ -1,4 +1,5 @@
 from inventory.models.catalog import Barcode, Category, MinimumStock, Product
+from inventory.models.costing import CostingMethod, CostLayer, LayerTake, MoveCost, ValueAdjustment
 from inventory.models.documents import (
     DocumentLine,
     DocumentSequence,
@@ -14,17 +15,22 @@ from inventory.models.warehouse import Warehouse
 __all__ = [
     "Barcode",
     "Category",
+    "CostLayer",
+    "CostingMethod",
     "DocumentLine",
     "DocumentSequence",
     "DocumentStatus",
     "DocumentType",
     "InventorySettings",
+    "LayerTake",
     "MinimumStock",
+    "MoveCost",
     "Product",
     "Reservation",
     "ReservationStatus",
     "StockBalance",
     "StockDocument",
     "StockMove",
+    "ValueAdjustment",
     "Warehouse",
 ]

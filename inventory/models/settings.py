@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from inventory.models.costing import CostingMethod
+
 
 class ReservationMode(models.TextChoices):
     MANUAL = "manual", _("manually")
@@ -23,6 +25,9 @@ class InventorySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     sell_unshipped_on_won = models.BooleanField(_("sell unshipped products when the deal is won"), default=True)
+    costing_method = models.CharField(
+        _("costing method"), max_length=8, choices=CostingMethod.choices, default=CostingMethod.FIFO
+    )
 
     class Meta:
         verbose_name = _("inventory settings")
@@ -53,6 +58,15 @@ class InventorySettings(models.Model):
             cursor.execute(f"SELECT {quote(column)} FROM {quote(cls._meta.db_table)} WHERE id = 1")
             row = cursor.fetchone()
         return bool(row[0]) if row is not None else cls.load().allows_negative(doc_type)
+
+    @classmethod
+    def current_costing_method(cls) -> str:
+        """The costing method in one plain single-column read."""
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {quote('costing_method')} FROM {quote(cls._meta.db_table)} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row is not None else cls.load().costing_method
 
     def allows_negative(self, doc_type: str) -> bool:
         return bool(getattr(self, f"allow_negative_{doc_type}", False))

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models.catalog import MinimumStock
+from inventory.models.costing import value_field
 from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS, quantity_field
 from inventory.models.reservations import Reservation
 
@@ -79,6 +80,8 @@ class StockBalance(models.Model):
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="balances")
     product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="balances")
     on_hand = quantity_field(_("on hand"), default=0)
+    # What it is worth (inventory.services.costing): the sum of its layers' remaining values.
+    value = value_field(_("stock value"), default=0)
 
     objects = StockBalanceQuerySet.as_manager()
 

@@ -62,6 +62,7 @@ from inventory.models.quantities import (
     is_number,
 )
 from inventory.retry import run_with_retry
+from inventory.services.costing import check_currency, plan_cancellation, plan_processing, save_posting
 from inventory.services.stock import apply_movements, check_available, shortages
 from inventory.validation import field_errors
 from layouts.services import set_custom
@@ -223,10 +224,12 @@ def _process(
     if not lines:
         raise ValidationError({"lines": _("Add at least one line before processing.")})
     _validate(document, lines)
+    check_currency(document, lines)
     balances = lock_balances(_balance_keys(document, lines))
     deltas = _deltas(document, lines, balances)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
-    apply_movements(document, deltas, balances)
+    posting = plan_processing(document, lines, deltas)
+    save_posting(posting, apply_movements(document, deltas, balances, values=posting.value_changes()))
     if document.deal_id is not None:  # a deal's sales order ships what the deal reserved
         taken = [reservation.pk for reservation in lock_reservations(Q(deal_id=document.deal_id))]
         Reservation.objects.filter(pk__in=taken).update(status=ReservationStatus.CONSUMED, ended_at=timezone.now())
@@ -247,7 +250,9 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
     deltas = {(w, p): -total for w, p, total in _net_movements(document) if total}
     balances = lock_balances(deltas)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
-    apply_movements(document, deltas, balances, is_reversal=True)
+    posting = plan_cancellation(document, by=by)
+    moves = apply_movements(document, deltas, balances, is_reversal=True, values=posting.value_changes())
+    save_posting(posting, moves)
     _set_status(document, DocumentStatus.CANCELLED, at="cancelled_at", by_field="cancelled_by", by=by)
     return document
 

@@ -85,33 +85,39 @@ def apply_movements(
     balances: dict[BalanceKey, LockedBalance],
     *,
     is_reversal: bool = False,
-) -> int:
-    """Add `deltas` to the locked `balances` (relative, `on_hand + delta`) and record one
-    movement per changed balance, with the balance it left, in one statement: an UPDATE whose
-    RETURNING rows feed the movements' INSERT. Zero deltas are skipped; a balance or movement
-    beyond what the columns hold is refused first (`check_limits`). Returns the number of
-    movements written."""
+    values: dict[BalanceKey, Decimal] | None = None,
+) -> dict[BalanceKey, int]:
+    """Add `deltas` to the locked `balances` (relative, `on_hand + delta`), and `values` (the
+    change of each balance's stock value, from `inventory.services.costing`) to their values,
+    and record one movement per changed balance, with the balance it left, in one statement:
+    an UPDATE whose RETURNING rows feed the movements' INSERT. Zero deltas are skipped; a
+    balance or movement beyond what the columns hold is refused first (`check_limits`).
+    Returns the id of each balance's new movement."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
-        return 0
+        return {}
     check_limits(changes, balances)
-    balance_ids, quantities = [], []
+    values = values or {}
+    balance_ids, quantities, value_changes = [], [], []
     for key, delta in changes:
         balance = balances[key]
         balance.on_hand += delta
         balance_ids.append(balance.id)
         quantities.append(delta)
+        value_changes.append(values.get(key, Decimal(0)))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH changed AS (UPDATE {StockBalance._meta.db_table} AS b SET on_hand = b.on_hand + v.delta "
-            "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, delta) WHERE b.id = v.id "
+            f"WITH changed AS (UPDATE {StockBalance._meta.db_table} AS b "
+            "SET on_hand = b.on_hand + v.delta, value = b.value + v.value "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, delta, value) WHERE b.id = v.id "
             "RETURNING b.warehouse_id, b.product_id, v.delta, b.on_hand) "
             f"INSERT INTO {StockMove._meta.db_table} "
             "(document_id, warehouse_id, product_id, quantity, balance_after, is_reversal, created_at) "
             "SELECT %s, warehouse_id, product_id, delta, on_hand, %s, now() FROM changed "
-            "ORDER BY warehouse_id, product_id",
-            [balance_ids, quantities, document.pk, is_reversal],
+            "ORDER BY warehouse_id, product_id RETURNING id, warehouse_id, product_id",
+            [balance_ids, quantities, value_changes, document.pk, is_reversal],
         )
-        if cursor.rowcount != len(changes):  # every balance was locked by the caller: cannot happen
-            raise RuntimeError(f"{len(changes)} balances to change, {cursor.rowcount} changed")
-    return len(changes)
+        moves = {(w, p): move_id for move_id, w, p in cursor.fetchall()}
+    if len(moves) != len(changes):  # every balance was locked by the caller: cannot happen
+        raise RuntimeError(f"{len(changes)} balances to change, {len(moves)} changed")
+    return moves

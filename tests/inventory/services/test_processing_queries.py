@@ -36,4 +36,6 @@ def test_process_and_cancel_query_counts_do_not_grow_with_lines(user, doc_type):
 
     one, hundred = queries(1), queries(100)
     assert one == hundred
-    assert one[0] <= 12, one
+    # The stock's own (lock, lines, balances, movements…) and costing's: the method, the
+    # open layers, new layers, takes, values and changed layers, one statement each.
+    assert one[0] <= 17, one

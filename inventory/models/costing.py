@@ -1,0 +1,109 @@
+"""What stock is worth: per (warehouse, product), FIFO cost layers or one moving-average pool.
+
+The ledger (`StockMove`) says how much moved; these tables say at what cost. They are written
+by `inventory.services.costing` under the balance locks, in the transaction that writes the
+movements, and can be rebuilt from the ledger at any time (a change of method does that):
+unlike the movements, they are not history but a valuation of it.
+
+- `CostLayer`: what is left of one incoming movement (FIFO), or the pool (average); a layer
+  with a negative remainder is a shortfall: stock sold that was not there (negative stock),
+  booked at the last unit cost until stock arrives to cover it.
+- `LayerTake`: one movement's change of one layer (an outgoing movement takes quantity and
+  value; an incoming one adds to the average pool or covers a shortfall).
+- `MoveCost`: the value of a movement (negative when stock leaves: its cost of goods).
+- `ValueAdjustment`: a change of value without quantity: when stock covers a shortfall, the
+  difference between what the shortfall was booked at and what the stock that covered it cost.
+
+Values are amounts of the default currency, to the cent; unit costs are derived, never stored
+rounded: a take of part of a layer is worth `remaining value × quantity ÷ remaining`, rounded
+half up to the cent, and the last take of a layer gets exactly what is left of its value.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models.quantities import quantity_field
+
+VALUE_DIGITS = 26  # quantity (15 digits) × price (14 digits) would not fit a money field
+VALUE_DECIMALS = 2
+
+
+def value_field(verbose_name, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMALS, **kwargs)
+
+
+class CostingMethod(models.TextChoices):
+    FIFO = "fifo", _("FIFO (first in, first out)")
+    AVERAGE = "average", _("moving average")
+
+
+class CostLayer(models.Model):
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="cost_layers")
+    # The movement that made the layer: the incoming one, or the outgoing one of a shortfall.
+    move = models.ForeignKey("inventory.StockMove", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "inventory.StockDocument", on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
+    )
+    quantity = quantity_field(_("quantity"))
+    value = value_field(_("value"))
+    remaining = quantity_field(_("remaining quantity"))
+    remaining_value = value_field(_("remaining value"))
+
+    class Meta:
+        verbose_name = _("cost layer")
+        verbose_name_plural = _("cost layers")
+        ordering = ["warehouse_id", "product_id", "id"]
+        indexes = [
+            models.Index(fields=["warehouse", "product", "id"], condition=~Q(remaining=0), name="open_cost_layers"),
+            models.Index(fields=["product", "warehouse", "-id"], name="cost_layer_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.warehouse_id}: {self.remaining} / {self.remaining_value}"
+
+
+class LayerTake(models.Model):
+    move = models.ForeignKey("inventory.StockMove", on_delete=models.PROTECT, related_name="layer_takes")
+    layer = models.ForeignKey(CostLayer, on_delete=models.CASCADE, related_name="takes")
+    quantity = quantity_field(_("quantity"))  # the change of the layer's remainder
+    value = value_field(_("value"))  # the change of its value
+
+    class Meta:
+        verbose_name = _("layer take")
+        verbose_name_plural = _("layer takes")
+        indexes = [models.Index(fields=["layer", "id"], name="takes_of_layer")]
+
+    def __str__(self) -> str:
+        return f"{self.move_id} → {self.layer_id}: {self.quantity} / {self.value}"
+
+
+class MoveCost(models.Model):
+    move = models.OneToOneField("inventory.StockMove", on_delete=models.PROTECT, primary_key=True, related_name="cost")
+    value = value_field(_("value"))
+
+    class Meta:
+        verbose_name = _("movement value")
+        verbose_name_plural = _("movement values")
+
+    def __str__(self) -> str:
+        return f"{self.move_id}: {self.value}"
+
+
+class ValueAdjustment(models.Model):
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    # The movement whose stock covered the shortfall (or the reversal that undid the cover).
+    move = models.ForeignKey("inventory.StockMove", on_delete=models.PROTECT, related_name="+")
+    layer = models.ForeignKey(CostLayer, on_delete=models.CASCADE, related_name="adjustments")
+    quantity = quantity_field(_("quantity"))  # of the shortfall covered (negative: uncovered again)
+    value = value_field(_("value"))  # the change of stock value
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("value adjustment")
+        verbose_name_plural = _("value adjustments")
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.warehouse_id}: {self.value}"

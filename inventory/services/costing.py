@@ -1,0 +1,313 @@
+"""Costing of the documents the stock services process and cancel: the values of their
+movements and the cost layers they change (the rules: `inventory.valuation`).
+
+Called by `inventory.services.documents` under the balance locks, in the transaction that
+writes the movements: `plan_processing` / `plan_cancellation` before `apply_movements` (which
+adds the value changes to the balances), `save_posting` after it, with the new movements' ids.
+A constant number of queries whatever the number of lines.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.catalogue import document_right
+from accounts.permissions import Actor, can
+from inventory.errors import DocumentStateError
+from inventory.models import (
+    CostLayer,
+    DocumentType,
+    InventorySettings,
+    LayerTake,
+    MoveCost,
+    StockDocument,
+    StockMove,
+    ValueAdjustment,
+)
+from inventory.valuation import BalanceKey, Book, Change, Layer, Plan, to_cent
+
+LAYER_COLUMNS = "id, warehouse_id, product_id, document_id, quantity, value, remaining, remaining_value"
+
+
+class PricedLine(Protocol):
+    """A document line as processing reads it."""
+
+    @property
+    def product_id(self) -> int: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def price(self) -> Decimal: ...
+    @property
+    def product(self) -> object: ...
+
+
+@dataclass
+class Posting:
+    """The costing of one processing or cancellation: a plan per balance."""
+
+    plans: dict[BalanceKey, Plan] = field(default_factory=dict)
+
+    def value_changes(self) -> dict[BalanceKey, Decimal]:
+        return {key: plan.value_change for key, plan in self.plans.items()}
+
+
+def check_currency(document: StockDocument, lines: Sequence[PricedLine]) -> None:
+    """Stock is valued in the default currency: a receipt priced in another cannot be processed."""
+    if (
+        document.doc_type == DocumentType.RECEIPT
+        and document.currency != settings.DEFAULT_CURRENCY
+        and any(line.price for line in lines)
+    ):
+        raise ValidationError(
+            {
+                "currency": _(
+                    "Stock is valued in %(default)s: a receipt priced in %(currency)s cannot be processed. "
+                    "Enter its prices in %(default)s."
+                )
+                % {"default": settings.DEFAULT_CURRENCY, "currency": document.currency}
+            }
+        )
+
+
+def plan_processing(document: StockDocument, lines: Sequence[PricedLine], deltas: dict[BalanceKey, Decimal]) -> Posting:
+    """The values of the movements processing `document` makes (`deltas`, as the stock service
+    computed them): outgoing ones first, so that a transfer's destination gets exactly what
+    left its source."""
+    book = load_book(InventorySettings.current_costing_method(), deltas)
+    by_product = {line.product_id: line for line in lines}
+    posting = Posting()
+    for key, delta in sorted(deltas.items()):
+        if delta < 0:
+            posting.plans[key] = book.take_out(key, -delta, document_id=document.pk)
+    for key, delta in sorted(deltas.items()):
+        if delta > 0:
+            value = _incoming_value(document, book, posting, key, delta, by_product[key[1]])
+            posting.plans[key] = book.bring_in(key, delta, value, document_id=document.pk)
+    return posting
+
+
+def _incoming_value(
+    document: StockDocument, book: Book, posting: Posting, key: BalanceKey, quantity: Decimal, line: PricedLine
+) -> Decimal:
+    match document.doc_type:
+        case DocumentType.RECEIPT:
+            return to_cent(quantity * line.price)
+        case DocumentType.TRANSFER:
+            return -posting.plans[(document.warehouse_id, key[1])].value
+        case _:  # an adjustment or a count's gain: at the current unit cost
+            purchase_price = getattr(line.product, "purchase_price", Decimal(0))
+            return to_cent(quantity * book.current_unit_cost(key, lambda: purchase_price))
+
+
+def load_book(method: str, keys: Iterable[BalanceKey]) -> Book:
+    """A book of the balances of `keys` (locked by the caller): their open layers and their
+    newest layers' unit costs, in one query."""
+    keys = sorted(set(keys))
+    layers: dict[BalanceKey, list[Layer]] = defaultdict(list)
+    last: dict[BalanceKey, Decimal] = {}
+    if not keys:
+        return Book(method, layers, last)
+    table = CostLayer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH k(w, p) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
+            f"SELECT {LAYER_COLUMNS}, false FROM {table} l JOIN k ON l.warehouse_id = k.w AND l.product_id = k.p "
+            "WHERE l.remaining <> 0 "
+            f"UNION ALL SELECT * FROM (SELECT DISTINCT ON (warehouse_id, product_id) {LAYER_COLUMNS}, true "
+            f"FROM {table} l JOIN k ON l.warehouse_id = k.w AND l.product_id = k.p "
+            "ORDER BY warehouse_id, product_id, id DESC) newest ORDER BY 1",
+            [[w for w, _ in keys], [p for _, p in keys]],
+        )
+        for row in cursor.fetchall():
+            layer = _layer(row)
+            if row[-1]:
+                if layer.quantity:
+                    last[layer.key] = layer.value / layer.quantity
+            else:
+                layers[layer.key].append(layer)
+    return Book(method, layers, last)
+
+
+def _layer(row) -> Layer:
+    id_, w, p, document_id, quantity, value, remaining, remaining_value = row[:8]
+    return Layer((w, p), document_id, quantity, value, remaining, remaining_value, id=id_, order=id_)
+
+
+def plan_cancellation(document: StockDocument, *, by: Actor) -> Posting:
+    """The reversal of the costs the document's last processing posted: the layers it took
+    from get back what it took, the layers it made are emptied. Refused (`DocumentStateError`,
+    naming them) when other documents have taken from the layers it made, or from an average
+    pool after it added to it."""
+    moves = _last_processing_moves(document)
+    if not moves:
+        return Posting()
+    own, takes, adjustments, take_ids = _load_posted(moves)
+    _refuse_if_used(document, own, takes, take_ids, by=by)
+    book = Book(InventorySettings.current_costing_method(), {}, {})
+    posting = Posting()
+    for move_id, key in moves.items():
+        posting.plans[key] = book.undo(takes[move_id], adjustments[move_id], own[move_id])
+    return posting
+
+
+def _last_processing_moves(document: StockDocument) -> dict[int, BalanceKey]:
+    """The movements of the document's last processing (after its last reversal, if any)."""
+    table = StockMove._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, warehouse_id, product_id FROM {table} WHERE document_id = %s AND NOT is_reversal "
+            f"AND id > COALESCE((SELECT max(id) FROM {table} WHERE document_id = %s AND is_reversal), 0)",
+            [document.pk, document.pk],
+        )
+        return {move_id: (w, p) for move_id, w, p in cursor.fetchall()}
+
+
+def _load_posted(moves: dict[int, BalanceKey]):
+    """The layers the movements made, and their takes and adjustments, on shared Layer objects."""
+    layers: dict[int, Layer] = {}
+    own: dict[int, list[Layer]] = defaultdict(list)
+    takes: dict[int, list[Change]] = defaultdict(list)
+    adjustments: dict[int, list[Change]] = defaultdict(list)
+    take_ids: dict[int, int] = {}  # id() of a take's Change → its row id
+    ids = list(moves)
+    layer_table, take_table, adjustment_table = (
+        CostLayer._meta.db_table,
+        LayerTake._meta.db_table,
+        ValueAdjustment._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {LAYER_COLUMNS}, move_id FROM {layer_table} WHERE move_id = ANY(%s) OR id IN ("
+            f"SELECT layer_id FROM {take_table} WHERE move_id = ANY(%s) "
+            f"UNION SELECT layer_id FROM {adjustment_table} WHERE move_id = ANY(%s)) ORDER BY id",
+            [ids, ids, ids],
+        )
+        for row in cursor.fetchall():
+            layer = layers[row[0]] = _layer(row)
+            if row[-1] in moves:
+                own[row[-1]].append(layer)
+        cursor.execute(
+            f"SELECT id, move_id, layer_id, quantity, value FROM {take_table} WHERE move_id = ANY(%s) ORDER BY id",
+            [ids],
+        )
+        for take_id, move_id, layer_id, quantity, value in cursor.fetchall():
+            change = Change(layers[layer_id], quantity, value)
+            takes[move_id].append(change)
+            take_ids[id(change)] = take_id
+        cursor.execute(
+            f"SELECT move_id, layer_id, quantity, value FROM {adjustment_table} WHERE move_id = ANY(%s) ORDER BY id",
+            [ids],
+        )
+        for move_id, layer_id, quantity, value in cursor.fetchall():
+            adjustments[move_id].append(Change(layers[layer_id], quantity, value))
+    return own, takes, adjustments, take_ids
+
+
+def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
+    """Refuse cancelling when other documents' movements still hold what this one brought in:
+    net takes of the layers it made (or covers of a shortfall it made), or net takes of an
+    average pool after it added to it."""
+    own_ids = [layer.id for layers in own.values() for layer in layers]
+    added = [
+        (take.layer.id, take_ids[id(take)])
+        for changes in takes.values()
+        for take in changes
+        if take.quantity > 0 and take.layer.id not in own_ids
+    ]
+    take_table, move_table = LayerTake._meta.db_table, StockMove._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.document_id FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
+            "WHERE t.layer_id = ANY(%s) AND m.document_id <> %s "
+            "GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) <> 0 "
+            f"UNION SELECT m.document_id FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
+            "JOIN unnest(%s::bigint[], %s::bigint[]) AS a(layer, after) ON t.layer_id = a.layer AND t.id > a.after "
+            "WHERE m.document_id <> %s GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) < 0",
+            [own_ids, document.pk, [layer for layer, _ in added], [after for _, after in added], document.pk],
+        )
+        users = sorted({row[0] for row in cursor.fetchall()})
+    if not users:
+        return
+    documents = StockDocument.objects.filter(pk__in=users).order_by("pk")
+    visible = [d.number for d in documents if can(by, document_right("view", d.doc_type), d)]
+    hidden = len(users) - len(visible)
+    names = ", ".join(visible)
+    if hidden:
+        others = ngettext("%(count)d other document", "%(count)d other documents", hidden) % {"count": hidden}
+        names = f"{names}, {others}" if names else others
+    raise DocumentStateError(
+        _("%(number)s cannot be cancelled: the stock it brought in has been used by %(documents)s. Cancel those first.")
+        % {"number": document.number, "documents": names}
+    )
+
+
+def save_posting(posting: Posting, moves: dict[BalanceKey, int]) -> None:
+    """Write what `posting` planned, for the movements `apply_movements` made (`moves`)."""
+    new_layers = [(plan.new_layer, key) for key, plan in sorted(posting.plans.items()) if plan.new_layer is not None]
+    created = CostLayer.objects.bulk_create(
+        [
+            CostLayer(
+                warehouse_id=key[0],
+                product_id=key[1],
+                move_id=moves[key],
+                document_id=layer.document_id,
+                quantity=layer.quantity,
+                value=layer.value,
+                remaining=layer.remaining,
+                remaining_value=layer.remaining_value,
+            )
+            for layer, key in new_layers
+        ]
+    )
+    for (layer, _key), row in zip(new_layers, created, strict=True):
+        layer.id = layer.order = row.pk
+    takes = [(moves[key], change) for key, plan in sorted(posting.plans.items()) for change in plan.takes]
+    LayerTake.objects.bulk_create(
+        [LayerTake(move_id=move, layer_id=_saved(c.layer), quantity=c.quantity, value=c.value) for move, c in takes]
+    )
+    _update_layers({change.layer for _, change in takes})
+    ValueAdjustment.objects.bulk_create(
+        [
+            ValueAdjustment(
+                warehouse_id=key[0],
+                product_id=key[1],
+                move_id=moves[key],
+                layer_id=_saved(a.layer),
+                quantity=a.quantity,
+                value=a.value,
+            )
+            for key, plan in sorted(posting.plans.items())
+            for a in plan.adjustments
+        ]
+    )
+    MoveCost.objects.bulk_create(
+        [MoveCost(move_id=moves[key], value=plan.value) for key, plan in sorted(posting.plans.items())]
+    )
+
+
+def _saved(layer: Layer) -> int:
+    """The id of a layer that is in the database: loaded, or made by this posting and saved."""
+    if layer.id is None:
+        raise RuntimeError("a change of a layer that was never saved")
+    return layer.id
+
+
+def _update_layers(layers: set[Layer]) -> None:
+    if not layers:
+        return
+    ordered = sorted(layers, key=lambda layer: layer.order)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {CostLayer._meta.db_table} AS l SET remaining = v.remaining, remaining_value = v.value "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, remaining, value) WHERE l.id = v.id",
+            [[x.id for x in ordered], [x.remaining for x in ordered], [x.remaining_value for x in ordered]],
+        )
