@@ -6,6 +6,7 @@ messages, e-mails and exports format them.
   currency's minor unit; the rupiah shows none.
 - `format_quantity(Decimal("1.500"), "kg")`: "1,5 kg" / "1.5 kg": no trailing zeros, grouped
   thousands, the unit's symbol after a no-break space.
+- `format_percent(Decimal("42.18"))`: "42,2%" / "42.2%": one decimal.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -68,3 +69,13 @@ def format_amount(value: Decimal | None, currency: str | None = None) -> str:
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     return f"{sign}{currency_symbol(code)}{NBSP}{_grouped(abs(rounded), places)}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    """A percentage to one decimal, rounded half up: "42.2%" / "42,2%"."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        rounded = Decimal("0.0")  # never "-0.0%"
+    return f"{_grouped(rounded, 1)}%"

@@ -3,6 +3,7 @@
 from collections.abc import Collection
 
 from django.db.models import (
+    ExpressionWrapper,
     F,
     FilteredRelation,
     OuterRef,
@@ -14,8 +15,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from inventory.models import Barcode, Product, StockBalance, StockMove, Warehouse
+from inventory.models import Barcode, CostLayer, Product, StockBalance, StockMove, Warehouse
 from inventory.models.stock import ZERO, annotate_available, annotate_minimum, minimum_level
+from inventory.selectors.costing import UNIT_COST_FIELD, ZERO_VALUE, unit_cost
 
 
 def search_products(queryset: QuerySet[Product], search: str) -> QuerySet[Product]:
@@ -55,13 +57,15 @@ def product_list(*, search: str = "", warehouse_ids: Collection[int] | None = No
 
 def product_balances(product: Product, *, warehouse_ids: Collection[int] | None = None) -> list[Warehouse]:
     """Each active warehouse of `warehouse_ids` (None: all), and any inactive one that holds a
-    balance row of the product, with `on_hand`, `reserved` and `available` of the product there
-    (zero when none), its `minimum` level there (or None) and `is_below_minimum`."""
+    balance row of the product, with `on_hand`, `reserved`, `available` and `value` of the
+    product there (zero when none), `unit_cost` (value ÷ on hand, None unless on hand is above
+    zero), its `minimum` level there (or None) and `is_below_minimum`."""
     queryset = (
         in_scope(Warehouse.objects.all(), warehouse_ids, "pk")
         .annotate(balance=FilteredRelation("balances", condition=Q(balances__product=product)))
         .filter(Q(is_active=True) | Q(balance__isnull=False))
-        .annotate(on_hand=Coalesce(F("balance__on_hand"), ZERO))
+        .annotate(on_hand=Coalesce(F("balance__on_hand"), ZERO), value=Coalesce(F("balance__value"), ZERO_VALUE))
+        .annotate(unit_cost=unit_cost("value", "on_hand"))
     )
     queryset = annotate_available(queryset, warehouse=OuterRef("pk"), product=product.pk)
     queryset = annotate_minimum(queryset, minimum_level(OuterRef("pk"), product.pk))
@@ -73,3 +77,16 @@ def product_moves(product: Product, *, warehouse_ids: Collection[int] | None = N
     document and warehouse."""
     moves = in_scope(StockMove.objects.filter(product=product), warehouse_ids)
     return moves.select_related("document", "warehouse").order_by("-id")
+
+
+def open_layers(product: Product, *, warehouse_ids: Collection[int] | None = None) -> QuerySet[CostLayer]:
+    """The product's open cost layers in `warehouse_ids` (None: all): FIFO, what is left of each
+    incoming movement; average, the pool; a negative remainder is stock sold that was not
+    there. Per warehouse in the order of `product_balances`, oldest first, with their warehouse
+    and document and `unit_cost` (remaining value ÷ remaining)."""
+    layers = in_scope(CostLayer.objects.filter(product=product).exclude(remaining=0), warehouse_ids)
+    return (
+        layers.select_related("warehouse", "document")
+        .annotate(unit_cost=ExpressionWrapper(F("remaining_value") / F("remaining"), output_field=UNIT_COST_FIELD))
+        .order_by("-warehouse__is_default", "warehouse__name", "warehouse_id", "id")
+    )

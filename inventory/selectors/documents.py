@@ -121,6 +121,21 @@ def on_hand_in(warehouse, product_ids: Collection[int]) -> dict[int, Decimal]:
     return dict(balances.values_list("product_id", "on_hand"))
 
 
+def document_moves(document: StockDocument) -> QuerySet[StockMove]:
+    """The document's movements in the order they were made, with their warehouse, product and
+    `value` (None for a movement not valued yet)."""
+    return document.moves.select_related("warehouse", "product").annotate(value=F("cost__value")).order_by("id")
+
+
+def last_processing_moves(document: StockDocument) -> QuerySet[StockMove]:
+    """The movements of the document's last processing: those after its last reversal, if any
+    (one per warehouse and product, `inventory.services.stock.apply_movements`)."""
+    last_reversal = StockMove.objects.filter(document=document, is_reversal=True).order_by("-id").values("id")[:1]
+    return StockMove.objects.filter(document=document, is_reversal=False).filter(
+        id__gt=Coalesce(Subquery(last_reversal), Value(0))
+    )
+
+
 def count_expectations(document: StockDocument, lines: Collection) -> None:
     """Give each line of a stock count its `expected` quantity and `difference` (counted −
     expected). A processed count expected what the ledger said when it was last processed
@@ -128,10 +143,7 @@ def count_expectations(document: StockDocument, lines: Collection) -> None:
     movement was as counted); any other the warehouse's current on hand. One query."""
     product_ids = [line.product_id for line in lines]
     if document.status == DocumentStatus.PROCESSED:
-        last_reversal = StockMove.objects.filter(document=document, is_reversal=True).order_by("-id").values("id")[:1]
-        moves = StockMove.objects.filter(document=document, is_reversal=False, product_id__in=product_ids).filter(
-            id__gt=Coalesce(Subquery(last_reversal), Value(0))
-        )
+        moves = last_processing_moves(document).filter(product_id__in=product_ids)
         before = {
             product: after - quantity
             for product, after, quantity in moves.values_list("product_id", "balance_after", "quantity")

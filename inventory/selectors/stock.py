@@ -5,11 +5,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from inventory.models import Barcode, MinimumStock, Product, StockBalance
 from inventory.models.stock import ZERO, annotate_available, annotate_minimum
+from inventory.selectors.costing import ZERO_VALUE, unit_cost
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -19,6 +20,7 @@ class AsBalance(TypedDict):
     """What `stock_rows` gives a minimum level so that it reads like a balance."""
 
     on_hand: Decimal
+    value: Decimal
     reserved: Decimal
     available: Decimal
     minimum: Decimal | None
@@ -56,8 +58,9 @@ def stock_rows(
     below_minimum: bool = False,
 ) -> StockRows:
     """Balances with their product and warehouse, annotated with `reserved`, `available` (on
-    hand − reserved), `minimum` (the product's minimum level in that warehouse, or None) and
-    `is_below_minimum`. One query, whatever the number of rows.
+    hand − reserved), `minimum` (the product's minimum level in that warehouse, or None),
+    `is_below_minimum` and `unit_cost` (value ÷ on hand, None unless on hand is above zero).
+    One query, whatever the number of rows.
 
     `warehouse_ids` limits the rows to these warehouses (None: all). `search` matches the
     product's name or SKU (contains) or one of its barcodes (exact). `below_minimum` keeps the
@@ -85,7 +88,12 @@ def stock_rows(
         rows = rows.filter(_AnyOf(F("product_id"), ids))
     if non_zero:
         rows = rows.exclude(on_hand=Decimal(0))
-    return rows
+    return rows.annotate(unit_cost=unit_cost("value", "on_hand"))
+
+
+def stock_value(rows: StockRows) -> Decimal:
+    """The total value of `rows` (all of them, not a page of them): one aggregate query."""
+    return rows.aggregate(total=Coalesce(Sum("value"), ZERO_VALUE))["total"]
 
 
 def _below_minimum_rows() -> "QuerySet[WithAnnotations[MinimumStock, AsBalance]]":
@@ -94,5 +102,8 @@ def _below_minimum_rows() -> "QuerySet[WithAnnotations[MinimumStock, AsBalance]]
     balance = StockBalance.objects.filter(
         warehouse_id=OuterRef("warehouse_id"), product_id=OuterRef("product_id")
     ).order_by()
-    levels = MinimumStock.objects.annotate(on_hand=Coalesce(Subquery(balance.values("on_hand")[:1]), ZERO))
+    levels = MinimumStock.objects.annotate(
+        on_hand=Coalesce(Subquery(balance.values("on_hand")[:1]), ZERO),
+        value=Coalesce(Subquery(balance.values("value")[:1]), ZERO_VALUE),
+    )
     return annotate_minimum(annotate_available(levels), F("quantity")).filter(is_below_minimum=True)

@@ -6,6 +6,7 @@ Every change goes through `inventory.services.documents`; a refusal (`StockError
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -33,6 +34,7 @@ from inventory.access import (
     inventory_view,
     require_document_type_right,
     shows_document_prices,
+    shows_purchase_price,
 )
 from inventory.errors import StockError
 from inventory.filters.documents import DocumentFilter
@@ -45,8 +47,10 @@ from inventory.forms.documents import (
 )
 from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
 from inventory.models.documents import layout_key
+from inventory.selectors.costing import sales_profits
 from inventory.selectors.documents import (
     count_expectations,
+    document_moves,
     on_hand_in,
     product_suggestions,
     stock_to_count,
@@ -309,7 +313,8 @@ def document_detail(request, doc_type, pk):
     lines = list(document.lines.select_related("product").order_by("id"))
     if kind == DocumentType.STOCK_COUNT:
         count_expectations(document, lines)
-    moves = document.moves.select_related("warehouse", "product").order_by("id")
+    moves = document_moves(document)
+    show_costs = shows_purchase_price(request.user)
     # A processed or cancelled document shows every value it was saved with, whatever the
     # layout has become since; a draft shows what its form shows.
     custom_values = load_layout(layout_key(kind)).detail_values(
@@ -324,6 +329,9 @@ def document_detail(request, doc_type, pk):
             "lines": lines,
             "total": sum((line.amount for line in lines), 0),
             "moves": moves,
+            "show_costs": show_costs,
+            "profit": sales_profits(document, lines) if show_costs else None,
+            "stock_currency": settings.DEFAULT_CURRENCY,
             "custom_values": custom_values,
             "may": document_actions(request.user, document),
             "unpriced": unpriced_lines(kind, lines) if document.can_be_processed else [],

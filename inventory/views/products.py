@@ -14,8 +14,8 @@ from accounts.permissions import can, warehouse_scope
 from inventory.access import inventory_view, shows_purchase_price
 from inventory.filters.products import ProductFilter
 from inventory.forms.products import ProductForm
-from inventory.models import Product
-from inventory.selectors.catalog import product_balances, product_list, product_moves
+from inventory.models import CostingMethod, InventorySettings, Product
+from inventory.selectors.catalog import open_layers, product_balances, product_list, product_moves
 from inventory.services.catalog import create_product, update_product
 from layouts.builder import load_layout
 from web.errors import add_service_errors
@@ -73,6 +73,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
     moves = Paginator(product_moves(product, warehouse_ids=scope), MOVES_PER_PAGE).get_page(request.GET.get("page"))
     balances = product_balances(product, warehouse_ids=scope)
+    show_costs = shows_purchase_price(request.user)
     return render(
         request,
         "inventory/products/detail.html",
@@ -81,7 +82,9 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "balances": balances,
             "page_obj": moves,
             "moves": moves.object_list,
-            "show_purchase_price": shows_purchase_price(request.user),
+            "show_purchase_price": show_costs,
+            "layers": list(open_layers(product, warehouse_ids=scope)) if show_costs else [],
+            "costing_method": CostingMethod(InventorySettings.current_costing_method()) if show_costs else None,
             "custom_values": load_layout("product").detail_values(product.custom),
             "can_edit": can(request.user, CHANGE_PRODUCT),
         },

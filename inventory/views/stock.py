@@ -1,4 +1,4 @@
-"""The stock page: balances per product and warehouse."""
+"""The stock page: balances per product and warehouse, and (with "View purchase price") their values."""
 
 from django import forms
 from django.core.paginator import Paginator
@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.catalogue import VIEW_WAREHOUSE
 from accounts.permissions import warehouse_scope, warehouses_for
-from inventory.access import inventory_view
+from inventory.access import inventory_view, shows_purchase_price
 from inventory.models import Category, Warehouse
-from inventory.selectors.stock import stock_rows
+from inventory.selectors.stock import stock_rows, stock_value
 
 PAGE_SIZE = 50
 
@@ -60,4 +60,15 @@ def stock(request):
         below_minimum=bool(filters.get("below_minimum")),
     )
     page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inventory/stock.html", {"form": form, "page_obj": page_obj, "rows": page_obj.object_list})
+    show_costs = shows_purchase_price(request.user)
+    return render(
+        request,
+        "inventory/stock.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "rows": page_obj.object_list,
+            "show_costs": show_costs,
+            "total_value": stock_value(rows) if show_costs and page_obj.object_list else None,
+        },
+    )

@@ -1,5 +1,6 @@
 """Purchase prices are absent for users without "View purchase price": product pages and
-forms, the cost prices of documents (all but sales orders), and the admin."""
+forms, the cost prices of documents (all but sales orders), what stock cost (values, unit
+costs, cost layers, a sales order's COGS and profit), and the admin."""
 
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from accounts.catalogue import ADMINISTRATOR
 from accounts.roles import permissions_named
 from inventory.models import DocumentType
 from inventory.services.catalog import ProductInput, create_product
+from inventory.services.documents import process_document
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.stock_helpers import make_document
 
@@ -51,6 +53,11 @@ def user_client(client, site):
 def cost_shown(response) -> bool:
     text = response.content.decode()
     return "12345" in text.replace(".", "").replace(",", "")
+
+
+def shown(response, number: str) -> bool:
+    """Whether `number` (digits only) is on the page, whatever its grouping."""
+    return number in response.content.decode().replace(".", "").replace(",", "")
 
 
 def page(client, url: str):
@@ -154,3 +161,26 @@ def test_holders_of_the_right_see_it(client, site):
     assert cost_shown(page(client, reverse("inventory:product_update", args=[site["product"].pk])))
     assert cost_shown(page(client, reverse("inventory:document_detail", args=["receipt", site["receipt"].pk])))
     assert cost_shown(page(client, reverse("inventory:document_update", args=["receipt", site["receipt"].pk])))
+
+
+def test_what_stock_cost_is_hidden(user_client, site, client):
+    """The receipt's 5 @ 12,345 is worth 61,725; a sale of 2 of them costs 24,690."""
+    process_document(site["receipt"], by=site["admin"])
+    order = make_document(
+        DocumentType.SALES_ORDER, by=site["admin"], warehouse=site["warehouse"], lines=[(site["product"], 2, "20000")]
+    )
+    process_document(order, by=site["admin"])
+    pages = {
+        reverse("inventory:stock"): "37035",  # the 3 left
+        reverse("inventory:product_detail", args=[site["product"].pk]): "37035",
+        reverse("inventory:document_detail", args=["receipt", site["receipt"].pk]): "61725",
+        reverse("inventory:document_detail", args=["sales_order", order.pk]): "24690",
+    }
+    for url, number in pages.items():
+        response = page(user_client, url)
+        assert not shown(response, number) and not cost_shown(response), url
+        for word in ("Unit cost", "Cost layers", "Total value", "COGS", "Gross profit", "Margin", "Markup"):
+            assert word not in response.content.decode(), (url, word)
+    client.force_login(site["admin"])
+    for url, number in pages.items():
+        assert shown(page(client, url), number), url
