@@ -13,8 +13,11 @@ from crm.models import Company, Deal
 from inventory.models import (
     Barcode,
     Category,
+    CostingMethod,
+    CostLayer,
     DocumentStatus,
     DocumentType,
+    InventorySettings,
     MinimumStock,
     Product,
     StockBalance,
@@ -53,7 +56,8 @@ def snapshot() -> dict:
         "minimums": MinimumStock.objects.count(),
         "documents": sorted(StockDocument.objects.values_list("number", "status")),
         "moves": StockMove.objects.count(),
-        "balances": sorted(StockBalance.objects.values_list("warehouse_id", "product_id", "on_hand")),
+        "balances": sorted(StockBalance.objects.values_list("warehouse_id", "product_id", "on_hand", "value")),
+        "layers": CostLayer.objects.count(),
         "custom": sorted(Product.objects.values_list("sku", "custom")),
         "layout": sorted(LayoutField.objects.values_list("layout__key", "key", "removed")),
     }
@@ -148,6 +152,19 @@ def test_ledger_matches_every_balance(demo):
     # the ledger has no movement without a balance row either
     keys = set(StockMove.objects.values_list("warehouse_id", "product_id").distinct())
     assert keys <= {(b.warehouse_id, b.product_id) for b in balances}
+
+
+def test_deliveries_at_different_prices_leave_fifo_layers_at_different_costs(demo):
+    assert InventorySettings.current_costing_method() == CostingMethod.FIFO
+    costs: dict[tuple[int, int], set] = {}
+    for layer in CostLayer.objects.filter(remaining__gt=0):
+        costs.setdefault((layer.warehouse_id, layer.product_id), set()).add(layer.value / layer.quantity)
+    assert any(len(unit_costs) >= 2 for unit_costs in costs.values())
+    # the stock value is what the layers hold, balance by balance
+    held = CostLayer.objects.values("warehouse", "product").annotate(total=Sum("remaining_value"))
+    assert {(r["warehouse"], r["product"]): r["total"] for r in held if r["total"]} == {
+        (b.warehouse_id, b.product_id): b.value for b in StockBalance.objects.exclude(value=0)
+    }
 
 
 def test_running_it_again_changes_nothing(demo):

@@ -9,7 +9,9 @@ The prose of the demo (categories, deal titles, comments, contacts' positions) i
 language of `--language` (the site's default language unless given); names stay as they are.
 
 Every document is written through `inventory.services.documents`, like a clerk would, so
-balances and the ledger agree by construction.
+balances, the ledger and the costing agree by construction. Each product's stock comes in at
+prices a few percent apart (the opening balance, then two deliveries), so that FIFO and the
+moving average give it, and the sales, visibly different values.
 """
 
 import random
@@ -262,6 +264,9 @@ CATALOG = {
 }
 # Units sold in fractions: quantities get decimals.
 FRACTIONAL_UNITS = {Unit.KILOGRAM, Unit.LITRE, Unit.METRE}
+
+# How far a delivery's price strays from its round's increase (each product on its own).
+DRIFT = [Decimal("-0.01"), Decimal("0"), Decimal("0.01")]
 
 WRITE_OFF_REASONS = [
     _("Damaged in transit"),
@@ -625,26 +630,38 @@ class Command(BaseCommand):
                 comment=gettext("Opening balance"),
             )
 
-        # Receipts from suppliers, each supplier delivering its own categories.
+        # Deliveries from suppliers, each delivering its own categories: two rounds to every
+        # warehouse, each a few percent dearer than the stock before it, so that FIFO (the oldest
+        # first) and the moving average value the stock and the sales' cost of goods differently.
         by_category: dict[int, list[Product]] = {}
         for product in products:
             by_category.setdefault(product.category_id, []).append(product)
         categories = list(by_category.values())
-        for i in range(8):
-            supplier = suppliers[i % len(suppliers)]
-            warehouse = warehouses[i % 3] if i % 4 else jkt
-            goods = rng.sample(categories[i % len(categories)], 5)
-            post(
-                DocumentType.RECEIPT,
-                by=clerk,
-                days_ago=36 - i * 2,
-                header={"warehouse": warehouse, "supplier": supplier},
-                lines=[
-                    (p, qty(p, 10, 60), money(p.purchase_price * Decimal(rng.choice(["0.97", "1", "1.03"]))))
-                    for p in sorted(goods, key=lambda p: p.sku)
-                ],
-                comment=gettext("Invoice %(number)s") % {"number": f"INV/2026/{101 + i:04d}"},
-            )
+        invoice = 100
+        for days_ago, increase in ((32, Decimal("0.03")), (24, Decimal("0.06"))):
+            for w, warehouse in enumerate(warehouses):
+                for s, supplier in enumerate(suppliers):
+                    goods = [
+                        p
+                        for c, category in enumerate(categories)
+                        if c % len(suppliers) == s
+                        for p in category
+                        if (warehouse.pk, p.pk) in stock
+                    ]
+                    if not goods:
+                        continue
+                    invoice += 1
+                    post(
+                        DocumentType.RECEIPT,
+                        by=clerk,
+                        days_ago=days_ago - w,
+                        header={"warehouse": warehouse, "supplier": supplier},
+                        lines=[
+                            (p, qty(p, 10, 40), money(p.purchase_price * (1 + increase + rng.choice(DRIFT))))
+                            for p in sorted(goods, key=lambda p: p.sku)
+                        ],
+                        comment=gettext("Invoice %(number)s") % {"number": f"INV/2026/{invoice:04d}"},
+                    )
 
         # Transfers between the warehouses.
         for i, (source, target) in enumerate(((jkt, sby), (jkt, bdg), (sby, bdg), (jkt, sby))):
