@@ -1,9 +1,16 @@
 """Fast preload of a consistent ledger with COPY (not what is measured).
 
 - 3 warehouses, `products` products (each with a barcode and one of 20 categories);
-- one receipt line per (warehouse, product) bringing in OPENING units (1,000,000), in receipts
-  of up to 1,000 lines;
-- the rest of `moves` as processed 10-line sales orders of 1–5 units, spread over the past year;
+- per (warehouse, product), in receipts of up to 1,000 lines at prices a few percent apart
+  (RECEIPT_PRICES): an opening receipt a year ago of what the history below sells of it plus
+  half a unit, RECENT receipts of one unit in the last weeks, and a stock receipt yesterday of
+  OPENING units (1,000,000);
+- the rest of `moves` as processed 10-line sales orders of 1–5 units, spread over the eleven
+  months after the opening;
+- the costing of all of it under FIFO, by the app's own rules (`inventory.valuation.Book`):
+  cost layers, layer takes, movement values, balance values. So each balance starts the
+  measured runs with 2 + RECENT open layers (half a unit, RECENT single units, the stock) and a
+  sale of one unit takes from two layers until the single units are gone;
 - balances equal to the sum of their movements, every movement's `balance_after` the running
   sum, document sequences continued after the preloaded numbers.
 
@@ -16,6 +23,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
@@ -27,19 +35,31 @@ from crm.models import Company
 from inventory.models import (
     Barcode,
     Category,
+    CostingMethod,
+    CostLayer,
     DocumentLine,
     DocumentSequence,
     DocumentStatus,
     DocumentType,
+    InventorySettings,
+    LayerTake,
+    MoveCost,
     Product,
     StockBalance,
     StockDocument,
     StockMove,
+    ValueAdjustment,
     Warehouse,
 )
 from inventory.models.documents import NUMBER_PREFIX
+from inventory.valuation import Book, Layer, to_cent
 
 OPENING = Decimal("1000000")
+HALF = Decimal("0.5")  # left of the opening layer after the history: the next sale of 1 takes two layers
+RECENT = 3  # receipts of one unit per balance in the last weeks
+# The unit price of each round of receipts (opening, the RECENT ones, the stock) × the product's
+# purchase price, which is the last one's, as the app leaves it.
+RECEIPT_PRICES = [Decimal("0.92"), Decimal("0.94"), Decimal("0.96"), Decimal("0.98"), Decimal("1")]
 RECEIPT_LINES = 1000
 SALES_LINES = 10
 WAREHOUSES = 3
@@ -126,6 +146,7 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
     rng = random.Random(seed)
     now = timezone.now()
     year_ago = now - timedelta(days=365)
+    InventorySettings.objects.update_or_create(id=1, defaults={"costing_method": CostingMethod.FIFO})
 
     User = get_user_model()
     # A realistic employee, not a superuser: the permission checks run as they do for people
@@ -160,10 +181,26 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
         barcode_rows.append({"id": i, "product_id": i, "code": f"899{i:010d}"})
     _copy(Product, product_rows)
     _copy(Barcode, barcode_rows)
+    prices = {row["id"]: row["purchase_price"] for row in product_rows}
 
-    # Documents, lines and movements in time order; running balances in Python.
+    # The history's sales first: the opening receipts bring in what they sell (and half a unit).
+    receipts_per_round = WAREHOUSES * -(-products // RECEIPT_LINES)
+    receipt_moves = len(RECEIPT_PRICES) * WAREHOUSES * products
+    sales = []
+    sold: dict[tuple[int, int], Decimal] = {}
+    for _ in range(max(0, moves - receipt_moves) // SALES_LINES):
+        warehouse_id = rng.choice(warehouses).pk
+        lines = [(p, Decimal(rng.randint(1, 5))) for p in sorted(rng.sample(range(1, products + 1), SALES_LINES))]
+        for p, quantity in lines:
+            sold[(warehouse_id, p)] = sold.get((warehouse_id, p), Decimal(0)) + quantity
+        sales.append((warehouse_id, lines))
+
+    # Documents, lines, movements and their costing in time order (the movements' ids are the
+    # ledger's order); running balances in Python, the costing by the app's rules.
     balance = {}
-    doc_rows, line_rows, move_rows = [], [], []
+    book = Book(CostingMethod.FIFO, {}, {})
+    layers: list[Layer] = []
+    doc_rows, line_rows, move_rows, take_rows, cost_rows = [], [], [], [], []
     numbers = {DocumentType.RECEIPT: 0, DocumentType.SALES_ORDER: 0}
     doc_id = line_id = move_id = 0
 
@@ -179,7 +216,7 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
                 "status": DocumentStatus.PROCESSED,
                 "date": timezone.localtime(when).date(),
                 "responsible_id": admin.pk,
-                "currency": "IDR",
+                "currency": settings.DEFAULT_CURRENCY,
                 "comment": "",
                 "warehouse_id": warehouse_id,
                 "destination_id": None,
@@ -213,26 +250,75 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
                     "created_at": when,
                 }
             )
+            if delta > 0:
+                plan = book.bring_in(key, delta, to_cent(delta * price), document_id=doc_id, ref=move_id)
+            else:
+                plan = book.take_out(key, -delta, document_id=doc_id, ref=move_id)
+            if plan.new_layer is not None:
+                plan.new_layer.id = plan.new_layer.order = len(layers) + 1
+                layers.append(plan.new_layer)
+            for change in plan.takes:
+                take_rows.append(
+                    {
+                        "id": len(take_rows) + 1,
+                        "move_id": move_id,
+                        "layer_id": change.layer.id,
+                        "quantity": change.quantity,
+                        "value": change.value,
+                    }
+                )
+            cost_rows.append({"move_id": move_id, "value": plan.value})
 
-    prices = {row["id"]: row["purchase_price"] for row in product_rows}
-    for w in warehouses:
-        for start in range(1, products + 1, RECEIPT_LINES):
-            ids = range(start, min(start + RECEIPT_LINES, products + 1))
-            add_document(DocumentType.RECEIPT, w.pk, year_ago, [(p, OPENING, prices[p]) for p in ids])
-    sales = max(0, moves - len(move_rows)) // SALES_LINES
-    for k in range(sales):
-        when = year_ago + timedelta(seconds=60 + k * (364 * 86400 // max(sales, 1)))
-        warehouse_id = rng.choice(warehouses).pk
-        lines = [
-            (p, -Decimal(rng.randint(1, 5)), prices[p]) for p in sorted(rng.sample(range(1, products + 1), SALES_LINES))
-        ]
-        add_document(DocumentType.SALES_ORDER, warehouse_id, when, lines)
+    def receive(when, factor, quantity):
+        """One round of receipts: every (warehouse, product), `quantity(key)` units at `factor` × price."""
+        for w in warehouses:
+            for start in range(1, products + 1, RECEIPT_LINES):
+                ids = range(start, min(start + RECEIPT_LINES, products + 1))
+                lines = [(p, quantity((w.pk, p)), to_cent(prices[p] * factor)) for p in ids]
+                add_document(DocumentType.RECEIPT, w.pk, when, lines)
+
+    opening, *recent, stock = RECEIPT_PRICES
+    receive(year_ago, opening, lambda key: sold.get(key, Decimal(0)) + HALF)
+    history = timedelta(days=335)
+    for k, (warehouse_id, lines) in enumerate(sales):
+        when = year_ago + timedelta(seconds=60) + history * k / max(len(sales), 1)
+        add_document(DocumentType.SALES_ORDER, warehouse_id, when, [(p, -q, prices[p]) for p, q in lines])
+    for i, factor in enumerate(recent):
+        receive(now - timedelta(days=7 * (len(recent) - i)), factor, lambda key: Decimal(1))
+    receive(now - timedelta(days=1), stock, lambda key: OPENING)
 
     _copy(StockDocument, doc_rows)
     _copy(DocumentLine, line_rows)
     _copy(StockMove, move_rows)
+    _copy(
+        CostLayer,
+        (
+            {
+                "id": layer.id,
+                "warehouse_id": layer.key[0],
+                "product_id": layer.key[1],
+                "move_id": layer.ref,
+                "document_id": layer.document_id,
+                "quantity": layer.quantity,
+                "value": layer.value,
+                "remaining": layer.remaining,
+                "remaining_value": layer.remaining_value,
+            }
+            for layer in layers
+        ),
+    )
+    _copy(LayerTake, take_rows)
+    _copy(MoveCost, cost_rows)
+    values = {key: sum((layer.remaining_value for layer in open_), Decimal(0)) for key, open_ in book.layers.items()}
     balance_rows = [
-        {"id": i, "warehouse_id": w, "product_id": p, "on_hand": qty, "reserved": Decimal(0)}
+        {
+            "id": i,
+            "warehouse_id": w,
+            "product_id": p,
+            "on_hand": qty,
+            "reserved": Decimal(0),
+            "value": values.get((w, p), Decimal(0)),
+        }
         for i, ((w, p), qty) in enumerate(sorted(balance.items()), start=1)
     ]
     _copy(StockBalance, balance_rows)
@@ -241,7 +327,7 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
 
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(
-            no_style(), [Product, Barcode, StockDocument, DocumentLine, StockMove, StockBalance]
+            no_style(), [Product, Barcode, StockDocument, DocumentLine, StockMove, StockBalance, CostLayer, LayerTake]
         ):
             cursor.execute(statement)
     return {
@@ -251,8 +337,11 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
         "products": len(product_rows),
         "balances": len(balance_rows),
         "documents": len(doc_rows),
+        "receipts": receipts_per_round * len(RECEIPT_PRICES),
         "lines": len(line_rows),
         "moves": len(move_rows),
+        "layers": len(layers),
+        "open_layers": sum(len(open_) for open_ in book.layers.values()),
     }
 
 
@@ -276,3 +365,53 @@ def check_ledger() -> list[str]:
             """
         )
         return [f"warehouse {w} product {p}: on_hand {b} ≠ moves {m}" for w, p, b, m in cursor.fetchall()]
+
+
+def check_values(*, quantities: bool = False) -> list[str]:
+    """Balances whose value is not the sum of their layers' remaining values, or not the sum of
+    their movements' values and value adjustments (should be none); with `quantities`, also
+    those whose quantity is not their layers' remainder (true only when every movement has been
+    costed: the bench's runs without costing and in bare SQL leave movements that are not)."""
+    t_balance, t_layer, t_cost, t_move, t_adjustment = (
+        m._meta.db_table for m in (StockBalance, CostLayer, MoveCost, StockMove, ValueAdjustment)
+    )
+    quantity_check = "OR b.on_hand <> COALESCE(l.q, 0)" if quantities else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT b.warehouse_id, b.product_id, b.value, COALESCE(l.v, 0), COALESCE(m.v, 0) + COALESCE(a.v, 0),
+                   b.on_hand, COALESCE(l.q, 0)
+            FROM {t_balance} b
+            LEFT JOIN (SELECT warehouse_id, product_id, SUM(remaining) AS q, SUM(remaining_value) AS v
+                       FROM {t_layer} GROUP BY warehouse_id, product_id) l USING (warehouse_id, product_id)
+            LEFT JOIN (SELECT s.warehouse_id, s.product_id, SUM(c.value) AS v FROM {t_cost} c
+                       JOIN {t_move} s ON s.id = c.move_id GROUP BY s.warehouse_id, s.product_id) m
+              USING (warehouse_id, product_id)
+            LEFT JOIN (SELECT warehouse_id, product_id, SUM(value) AS v
+                       FROM {t_adjustment} GROUP BY warehouse_id, product_id) a USING (warehouse_id, product_id)
+            WHERE b.value <> COALESCE(l.v, 0) OR b.value <> COALESCE(m.v, 0) + COALESCE(a.v, 0) {quantity_check}
+            LIMIT 5
+            """
+        )
+        return [
+            f"warehouse {w} product {p}: value {v}, layers {lv}, movements {mv}"
+            + (f"; on hand {q}, layers' remainder {lq}" if quantities else "")
+            for w, p, v, lv, mv, q, lq in cursor.fetchall()
+        ]
+
+
+def costed_since(move_id: int) -> tuple[int, int]:
+    """The movements after `move_id` and the layer takes they made."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {StockMove._meta.db_table} WHERE id > %s), "
+            f"(SELECT count(*) FROM {LayerTake._meta.db_table} WHERE move_id > %s)",
+            [move_id, move_id],
+        )
+        return cursor.fetchone()
+
+
+def last_move_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(max(id), 0) FROM {StockMove._meta.db_table}")
+        return cursor.fetchone()[0]

@@ -1,4 +1,5 @@
-"""Documents per second: the application's services versus the same work in bare SQL.
+"""Documents per second: the application's services, the same with costing switched off, and
+the same work in bare SQL.
 
 Each worker is a separate process (fork), with its own database connection. Workers prepare,
 wait at a barrier, then create and process 10-line sales orders (random distinct products,
@@ -9,8 +10,11 @@ import multiprocessing as mp
 import random
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from unittest import mock
 
 LINES = 10
 
@@ -66,6 +70,35 @@ class AppWorker:
         from django.db import connections
 
         connections.close_all()
+
+
+@contextmanager
+def costing_off() -> Iterator[None]:
+    """Costing switched off in this process, for the comparison: the document services' costing
+    calls replaced by stand-ins that post nothing (the app itself has no such switch)."""
+    from inventory.services.costing import Posting
+
+    with mock.patch.multiple(
+        "inventory.services.documents",
+        check_currency=lambda *args, **kwargs: None,
+        plan_processing=lambda *args, **kwargs: Posting(),
+        plan_cancellation=lambda *args, **kwargs: Posting(),
+        save_posting=lambda *args, **kwargs: None,
+    ):
+        yield
+
+
+class AppWorkerWithoutCosting(AppWorker):
+    """The same documents with `costing_off` for the worker's life (its own process)."""
+
+    def __init__(self, ctx: dict, seed: int):
+        self.switch = ExitStack()
+        self.switch.enter_context(costing_off())
+        super().__init__(ctx, seed)
+
+    def close(self) -> None:
+        super().close()
+        self.switch.close()
 
 
 # --- bare SQL ------------------------------------------------------------------------------------
@@ -163,7 +196,7 @@ def create_bare_sequence() -> None:
 
 # --- running them ----------------------------------------------------------------------------------
 
-KINDS = {"app": AppWorker, "bare": BareWorker}
+KINDS = {"app": AppWorker, "no costing": AppWorkerWithoutCosting, "bare": BareWorker}
 
 
 def _worker(kind, ctx, seed, seconds, barrier, results):

@@ -1,10 +1,11 @@
-"""Gudang benchmark: document processing rate (app vs bare SQL), query counts, page timings.
+"""Gudang benchmark: document processing rate (app with and without costing, bare SQL), query
+counts, page timings, the costing recompute.
 
-    .venv/bin/python bench/run.py [--products 10000] [--moves 100000] [--seconds 20] [--workers 1,4]
+    .venv/bin/python bench/run.py [--products 10000] [--moves 250000] [--seconds 20] [--workers 1,4]
     .venv/bin/python bench/run.py --tiny    # a smoke run of every part in about a minute (CI)
 
 Exits with 1 when any part fails: an error, a rate of zero, a page that does not answer 200,
-a ledger that drifts. Works in its own database (default `gudang_bench`, dropped and recreated
+a ledger or a value that drifts. Works in its own database (default `gudang_bench`, dropped and recreated
 at start, dropped at the end unless --keep) on the server the settings point to: the embedded
 PostgreSQL, or DATABASE_URL's server. See bench/README.md.
 """
@@ -27,10 +28,12 @@ os.chdir(ROOT)
 
 GOAL_RATIO = 0.25  # app ≥ 25 % of bare SQL …
 GOAL_WORKERS = 4  # … with 4 workers
+GOAL_COSTING = 0.80  # the app with costing ≥ 80 % of the app with costing switched off
+GOAL_RECOMPUTE_SECONDS = 120  # recompute_costs over 1,000,000 movements under 2 minutes
 
 # What the size options default to; --tiny runs every part at a size that only shows it works.
-DEFAULTS = {"products": 10000, "moves": 100000, "seconds": 20.0, "workers": "1,4", "requests": 50}
-TINY = {"products": 500, "moves": 2000, "seconds": 2.0, "workers": "1,2", "requests": 3}
+DEFAULTS = {"products": 10000, "moves": 250000, "seconds": 20.0, "workers": "1,4", "requests": 50}
+TINY = {"products": 500, "moves": 10000, "seconds": 2.0, "workers": "1,2", "requests": 3}
 
 
 def parse_args(argv=None):
@@ -53,6 +56,8 @@ def parse_args(argv=None):
     )
     parser.add_argument("--skip-rates", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-costing", action="store_true", help="leave out the rate runs without costing")
+    parser.add_argument("--skip-recompute", action="store_true")
     parser.add_argument(
         "--profile",
         type=int,
@@ -73,11 +78,14 @@ def section(title: str) -> None:
 
 
 def query_counts(ctx: dict) -> None:
-    """Queries for creating and processing 1-, 10- and 100-line sales orders."""
+    """Queries for creating and processing 1-, 10- and 100-line sales orders, with costing and
+    with costing switched off (`rates.costing_off`), and the layers the lines took from."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.preload import costed_since, last_move_id
+    from bench.rates import costing_off
     from crm.models import Company
     from inventory.models import DocumentType, Product, Warehouse
     from inventory.services.documents import Header, LineInput, create_document, process_document
@@ -88,28 +96,40 @@ def query_counts(ctx: dict) -> None:
     user.get_all_permissions()
     client = Company.objects.get(pk=ctx["company_id"])
     warehouse = Warehouse.objects.get(pk=ctx["warehouse_ids"][1])
-    products = list(Product.objects.order_by("?")[:111])
-    chunks = {1: products[:1], 10: products[1:11], 100: products[11:111]}
+    products = iter(Product.objects.order_by("?")[:222])
     counts = {}
-    for size, chosen in chunks.items():
-        with CaptureQueriesContext(connection) as created:
-            document = create_document(
-                doc_type=DocumentType.SALES_ORDER,
-                by=user,
-                header=Header(warehouse=warehouse, client=client),
-                lines=[LineInput(product=p, quantity=Decimal(1)) for p in chosen],
-            )
-        with CaptureQueriesContext(connection) as processed:
-            process_document(document, by=user)
-        counts[size] = (len(created), len(processed))
-        if size == 10:
-            ten = (list(created), list(processed))
-    print(f"{'lines':>6} {'create queries':>15} {'process queries':>16}")
-    for size, (c, p) in counts.items():
-        print(f"{size:>6} {c:>15} {p:>16}")
-    constant = counts[1][1] == counts[100][1]
-    print(f"processing query count constant (1 vs 100 lines): {'YES' if constant else 'NO'}")
-    print(f"create query count constant (1 vs 100 lines):     {'YES' if counts[1][0] == counts[100][0] else 'NO'}")
+    for costing in (True, False):
+        for size in (1, 10, 100):
+            chosen = [next(products) for _ in range(size)]
+            before = last_move_id()
+            with CaptureQueriesContext(connection) as created:
+                document = create_document(
+                    doc_type=DocumentType.SALES_ORDER,
+                    by=user,
+                    header=Header(warehouse=warehouse, client=client),
+                    lines=[LineInput(product=p, quantity=Decimal(1)) for p in chosen],
+                )
+            with CaptureQueriesContext(connection) as processed:
+                if costing:
+                    process_document(document, by=user)
+                else:
+                    with costing_off():
+                        process_document(document, by=user)
+            counts[(costing, size)] = (len(created), len(processed), costed_since(before)[1])
+            if costing and size == 10:
+                ten = (list(created), list(processed))
+    heads = ("create queries", "process queries", "layers taken", "process, no costing")
+    print(f"{'lines':>6} " + " ".join(f"{head:>{len(head) + 1}}" for head in heads))
+    for size in (1, 10, 100):
+        c, p, taken = counts[(True, size)]
+        print(f"{size:>6} {c:>15} {p:>16} {taken:>13} {counts[(False, size)][1]:>20}")
+    for label, costing, index in (
+        ("processing", True, 1),
+        ("processing without costing", False, 1),
+        ("create", True, 0),
+    ):
+        same = counts[(costing, 1)][index] == counts[(costing, 100)][index]
+        print(f"{label + ' query count constant (1 vs 100 lines):':<66} {'YES' if same else 'NO'}")
     print("\nqueries of a 10-line sales order (create, then process):")
     for phase, captured in zip(("create", "process"), ten, strict=True):
         for q in captured:
@@ -261,7 +281,7 @@ def run(args, original: dict, began: float) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import db, pages, preload, rates
+    from bench import db, pages, preload, rates, recompute
 
     with connection.cursor() as cursor:
         print("server:", db.server_summary(cursor))
@@ -276,12 +296,16 @@ def run(args, original: dict, began: float) -> int:
     preload.vacuum_analyze()
     print(
         f"preload: {time.perf_counter() - t:.1f} s — {loaded['products']} products, {loaded['balances']} balances, "
-        f"{loaded['documents']} processed documents, {loaded['lines']} lines, {loaded['moves']} movements"
+        f"{loaded['documents']} processed documents ({loaded['receipts']} receipts), {loaded['lines']} lines, "
+        f"{loaded['moves']} movements, {loaded['layers']} cost layers ({loaded['open_layers']} open, FIFO)"
     )
     failures = []  # any entry makes the bench exit with 1
     drift = preload.check_ledger()
     print("ledger check (balance = Σ movements):", "OK" if not drift else "DRIFT " + "; ".join(drift))
     failures += [f"ledger after the preload: {d}" for d in drift]
+    drift = preload.check_values(quantities=True)
+    print("value check (value = Σ layers = Σ movement values):", "OK" if not drift else "DRIFT " + "; ".join(drift))
+    failures += [f"values after the preload: {d}" for d in drift]
     rates.create_bare_sequence()
     ctx = {
         "user_id": loaded["user_id"],
@@ -295,15 +319,24 @@ def run(args, original: dict, began: float) -> int:
 
     results = {}
     if not args.skip_rates:
+        kinds = ("app", "bare") if args.skip_costing else ("app", "no costing", "bare")
         section(f"documents/second, 10-line sales orders, {args.seconds:g} s per run")
-        # App and bare runs of one worker count back to back, so both meet the same machine load.
+        # The runs of one worker count back to back, so that they meet the same machine load.
+        layers_per_line = {}
         for workers in args.workers:
-            for kind in ("app", "bare"):
+            for kind in kinds:
+                before = preload.last_move_id()
                 result = rates.run_rate(kind, workers, args.seconds, ctx)
                 results[(kind, workers)] = result
+                extra = ""
+                if kind == "app":
+                    lines, takes = preload.costed_since(before)
+                    layers_per_line[workers] = takes / lines if lines else 0.0
+                    extra = f", {layers_per_line[workers]:.2f} layers taken per line"
                 print(
-                    f"{kind:>4} × {workers}: {result.documents:6d} documents, {result.rate:8.1f} docs/s"
-                    + (f", {result.errors} errors" if result.errors else ""),
+                    f"{kind:>10} × {workers}: {result.documents:6d} documents, {result.rate:8.1f} docs/s"
+                    + (f", {result.errors} errors" if result.errors else "")
+                    + extra,
                     flush=True,
                 )
                 if result.first_error:
@@ -327,9 +360,34 @@ def run(args, original: dict, began: float) -> int:
             )
         else:
             print(f"goal: not evaluated (run with {GOAL_WORKERS} workers)")
+        if not args.skip_costing:
+            section("costing: the app's rate with costing (FIFO) against costing switched off")
+            print(
+                f"{'workers':>7} | {'costing docs/s':>14} | {'no costing docs/s':>17} | "
+                f"{'costing/no costing':>18} | {'layers per line':>15}"
+            )
+            print(f"{'-' * 7}-+-{'-' * 14}-+-{'-' * 17}-+-{'-' * 18}-+-{'-' * 15}")
+            ratios = {}
+            for workers in args.workers:
+                on, off = results[("app", workers)], results[("no costing", workers)]
+                ratios[workers] = on.rate / off.rate if off.rate else 0.0
+                print(
+                    f"{workers:>7} | {on.rate:>14.1f} | {off.rate:>17.1f} | {ratios[workers]:>17.1%} | "
+                    f"{layers_per_line[workers]:>15.2f}"
+                )
+            print(
+                f"goal: costing ≥ {GOAL_COSTING:.0%} of no costing: "
+                + ", ".join(
+                    f"{'MET' if ratio >= GOAL_COSTING else 'NOT MET'} with {workers} ({ratio:.1%})"
+                    for workers, ratio in ratios.items()
+                )
+            )
         drift = preload.check_ledger()
         print("ledger check after the runs:", "OK" if not drift else "DRIFT " + "; ".join(drift))
         failures += [f"ledger after the runs: {d}" for d in drift]
+        drift = preload.check_values()
+        print("value check after the runs:", "OK" if not drift else "DRIFT " + "; ".join(drift))
+        failures += [f"values after the runs: {d}" for d in drift]
 
     if args.profile:
         section(f"profile: {args.profile} app documents, 1 process")
@@ -358,6 +416,10 @@ def run(args, original: dict, began: float) -> int:
             print(note)
         failures += notes
         failures += [f"{r['label']}: status {r['status']}" for r in rows if r["status"] != 200]
+
+    if not args.skip_recompute:
+        section("recompute: the costing rebuilt from the ledger")
+        failures += recompute.measure(GOAL_RECOMPUTE_SECONDS)
 
     print(
         f"\ntotal time: {time.perf_counter() - began:.0f} s, "
