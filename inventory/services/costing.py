@@ -214,8 +214,9 @@ def _load_posted(moves: dict[int, BalanceKey]):
 
 def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     """Refuse cancelling when other documents' movements still hold what this one brought in:
-    net takes of the layers it made (or covers of a shortfall it made), or net takes of an
-    average pool after it added to it."""
+    net takes of the layers it made (or covers of a shortfall it made), or takes of an average
+    pool (or of a shortfall it covered) after it added to it by the other documents' current
+    processings (a reversal after it undoes a processing before it: it holds nothing of it)."""
     own_ids = [layer.id for layers in own.values() for layer in layers]
     added = [
         (take.layer.id, take_ids[id(take)])
@@ -231,7 +232,9 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
             "GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) <> 0 "
             f"UNION SELECT m.document_id FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
             "JOIN unnest(%s::bigint[], %s::bigint[]) AS a(layer, after) ON t.layer_id = a.layer AND t.id > a.after "
-            "WHERE m.document_id <> %s GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) < 0",
+            "WHERE m.document_id <> %s AND NOT m.is_reversal AND m.id > COALESCE("
+            f"(SELECT max(r.id) FROM {move_table} r WHERE r.document_id = m.document_id AND r.is_reversal), 0) "
+            "GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) < 0",
             [own_ids, document.pk, [layer for layer, _ in added], [after for _, after in added], document.pk],
         )
         users = sorted({row[0] for row in cursor.fetchall()})
