@@ -1,11 +1,12 @@
-"""Read-side checks of the ledger."""
+"""Read-side checks of the ledger: quantities against the movements, values against the
+cost layers and the movements' values."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
 
-from inventory.models import StockBalance, StockMove
+from inventory.models import CostLayer, MoveCost, StockBalance, StockMove, ValueAdjustment
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,29 @@ class Drift:
     product_id: int
     balance: Decimal
     ledger: Decimal
+
+
+@dataclass(frozen=True)
+class CostDrift:
+    """A balance whose costing disagrees: its stock value against the sum of its layers'
+    remaining values and against the sum of its movements' values and value adjustments; its
+    quantity on hand against the sum of its layers' remainders."""
+
+    warehouse_id: int
+    product_id: int
+    on_hand: Decimal
+    value: Decimal
+    layers_remaining: Decimal
+    layers_value: Decimal
+    ledger_value: Decimal
+
+    @property
+    def value_differs(self) -> bool:
+        return not self.value == self.layers_value == self.ledger_value
+
+    @property
+    def remaining_differs(self) -> bool:
+        return self.layers_remaining != self.on_hand
 
 
 def ledger_drift() -> list[Drift]:
@@ -33,3 +57,45 @@ def ledger_drift() -> list[Drift]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [Drift(*row) for row in cursor.fetchall()]
+
+
+def cost_drift() -> list[CostDrift]:
+    """Every (warehouse, product) whose stock value is not the sum of its cost layers'
+    remaining values and of its movements' values plus value adjustments, or whose quantity
+    on hand is not the sum of its layers' remainders (rows missing on either side count as
+    zero)."""
+    balance, layer, move, cost, adjustment = (
+        model._meta.db_table for model in (StockBalance, CostLayer, StockMove, MoveCost, ValueAdjustment)
+    )
+    sql = f"""
+        WITH k AS (
+            SELECT warehouse_id, product_id FROM {balance}
+            UNION SELECT warehouse_id, product_id FROM {layer}
+            UNION SELECT warehouse_id, product_id FROM {move}
+            UNION SELECT warehouse_id, product_id FROM {adjustment}
+        ), row AS (
+            SELECT k.warehouse_id, k.product_id, COALESCE(b.on_hand, 0) AS on_hand, COALESCE(b.value, 0) AS value,
+                   COALESCE(l.remaining, 0) AS remaining, COALESCE(l.value, 0) AS layers,
+                   COALESCE(m.value, 0) + COALESCE(a.value, 0) AS ledger
+            FROM k
+            LEFT JOIN {balance} b ON b.warehouse_id = k.warehouse_id AND b.product_id = k.product_id
+            LEFT JOIN (
+                SELECT warehouse_id, product_id, SUM(remaining) AS remaining, SUM(remaining_value) AS value
+                FROM {layer} GROUP BY warehouse_id, product_id
+            ) l ON l.warehouse_id = k.warehouse_id AND l.product_id = k.product_id
+            LEFT JOIN (
+                SELECT m.warehouse_id, m.product_id, SUM(c.value) AS value
+                FROM {move} m JOIN {cost} c ON c.move_id = m.id GROUP BY m.warehouse_id, m.product_id
+            ) m ON m.warehouse_id = k.warehouse_id AND m.product_id = k.product_id
+            LEFT JOIN (
+                SELECT warehouse_id, product_id, SUM(value) AS value
+                FROM {adjustment} GROUP BY warehouse_id, product_id
+            ) a ON a.warehouse_id = k.warehouse_id AND a.product_id = k.product_id
+        )
+        SELECT warehouse_id, product_id, on_hand, value, remaining, layers, ledger FROM row
+        WHERE value <> layers OR value <> ledger OR remaining <> on_hand
+        ORDER BY 1, 2
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [CostDrift(*row) for row in cursor.fetchall()]

@@ -1,13 +1,24 @@
 """The ledger's last lines of defence: the drift check and the database's own guards."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from inventory.models import InventorySettings, StockBalance, StockMove
+from inventory.models import (
+    CostLayer,
+    DocumentType,
+    InventorySettings,
+    MoveCost,
+    StockBalance,
+    StockMove,
+    ValueAdjustment,
+)
+from inventory.services.documents import process_document
 from tests.factories import ProductFactory, WarehouseFactory
-from tests.stock_helpers import stock_in
+from tests.stock_helpers import make_document, stock_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +34,59 @@ def test_check_ledger_passes_on_a_consistent_ledger_and_lists_drift(user, capsys
         call_command("check_ledger")
     listed = capsys.readouterr().err
     assert "MAIN" in listed and "TEA-1" in listed and "balance 7" in listed and "movements 5" in listed
+
+
+def test_check_ledger_checks_the_stock_values_and_lists_each_difference(user, capsys):
+    warehouse, product = WarehouseFactory(code="MAIN"), ProductFactory(sku="TEA-1")
+    receipt = make_document(DocumentType.RECEIPT, by=user, warehouse=warehouse, lines=[(product, 5, "12.50")])
+    process_document(receipt, by=user)
+    call_command("check_ledger")
+    assert "Stock values consistent" in capsys.readouterr().out
+
+    balance = StockBalance.objects.filter(warehouse=warehouse, product=product)
+    balance.update(value=Decimal("62.51"))  # the layers and the movement say 62.50
+    with pytest.raises(CommandError, match="1 balance's costing differs"):
+        call_command("check_ledger")
+    listed = capsys.readouterr().err
+    assert "MAIN\tTEA-1\tstock value 62.51\tcost layers 62.5\tmovements and adjustments 62.5" in listed
+    assert "remainders" not in listed
+
+    balance.update(value=Decimal("62.50"))
+    CostLayer.objects.filter(move__document=receipt).update(remaining=4)
+    MoveCost.objects.filter(move__document=receipt).update(value=Decimal("60"))
+    with pytest.raises(CommandError, match="1 balance's costing differs") as failed:
+        call_command("check_ledger")
+    assert "ledger" not in str(failed.value)  # the quantities still agree
+    listed = capsys.readouterr().err.splitlines()
+    assert listed == [
+        "MAIN\tTEA-1\tstock value 62.5\tcost layers 62.5\tmovements and adjustments 60",
+        "MAIN\tTEA-1\ton hand 5\tcost layers' remainders 4\tdifference 1",
+    ]
+
+
+def test_check_ledger_counts_quantity_and_value_drift_apart(user, capsys):
+    warehouses = [WarehouseFactory(code=code) for code in ("MAIN", "EAST")]
+    product = ProductFactory(sku="TEA-1")
+    for warehouse in warehouses:
+        stock_in(by=user, warehouse=warehouse, product=product, quantity=5)
+    StockBalance.objects.filter(warehouse=warehouses[0]).update(on_hand=7)  # layers: 5 as well
+    ValueAdjustment.objects.create(
+        warehouse=warehouses[1],
+        product=product,
+        move=StockMove.objects.get(warehouse=warehouses[1]),
+        layer=CostLayer.objects.get(warehouse=warehouses[1]),
+        quantity=0,
+        value=Decimal("-1.25"),
+    )
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value) == (
+        "1 balance differs from the ledger. 2 balances' costing differs from their values, cost layers or movements."
+    )
+    listed = capsys.readouterr().err
+    assert "MAIN\tTEA-1\tbalance 7\tmovements 5" in listed
+    assert "MAIN\tTEA-1\ton hand 7\tcost layers' remainders 5\tdifference 2" in listed
+    assert "EAST\tTEA-1\tstock value 50\tcost layers 50\tmovements and adjustments 48.75" in listed
 
 
 def test_stock_moves_cannot_be_updated_or_deleted(user):

@@ -3,24 +3,36 @@ from django.utils.translation import gettext, ngettext
 
 from inventory.formatting import format_quantity
 from inventory.models import Product, Warehouse
-from inventory.selectors.ledger import ledger_drift
+from inventory.selectors.ledger import cost_drift, ledger_drift
 
 
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
         """Translated when the parser is made: argparse takes no lazy text."""
-        return gettext("Recompute every balance from the stock movements; exit non-zero and list the rows that differ.")
+        return gettext(
+            "Recompute every balance from the stock movements, and its stock value from its cost layers and "
+            "its movements' values; exit non-zero and list the rows that differ."
+        )
 
     def handle(self, *args, **options):
-        drifts = ledger_drift()
-        if not drifts:
+        drifts, costs = ledger_drift(), cost_drift()
+        if not drifts and not costs:
             self.stdout.write(
                 self.style.SUCCESS(gettext("Ledger consistent: every balance equals the sum of its movements."))
             )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext(
+                        "Stock values consistent: every balance's value equals its cost layers' remaining values "
+                        "and its movements' values with the value adjustments, its quantity on hand its layers' "
+                        "remainders."
+                    )
+                )
+            )
             return
-        warehouses = Warehouse.objects.in_bulk({d.warehouse_id for d in drifts})
-        products = Product.objects.in_bulk({d.product_id for d in drifts})
+        warehouses = Warehouse.objects.in_bulk({d.warehouse_id for d in [*drifts, *costs]})
+        products = Product.objects.in_bulk({d.product_id for d in [*drifts, *costs]})
         for d in drifts:
             self.stderr.write(
                 gettext(
@@ -34,9 +46,52 @@ class Command(BaseCommand):
                     "difference": format_quantity(d.balance - d.ledger),
                 }
             )
-        raise CommandError(
-            ngettext(
-                "%(count)d balance differs from the ledger.", "%(count)d balances differ from the ledger.", len(drifts)
+        # Values as stored, to the cent: a drift of one cent must show (amounts in rupiah show none).
+        for c in costs:
+            names = {"warehouse": warehouses[c.warehouse_id].code, "sku": products[c.product_id].sku}
+            if c.value_differs:
+                self.stderr.write(
+                    gettext(
+                        "%(warehouse)s\t%(sku)s\tstock value %(value)s\tcost layers %(layers)s\t"
+                        "movements and adjustments %(movements)s"
+                    )
+                    % {
+                        **names,
+                        "value": format_quantity(c.value),
+                        "layers": format_quantity(c.layers_value),
+                        "movements": format_quantity(c.ledger_value),
+                    }
+                )
+            if c.remaining_differs:
+                self.stderr.write(
+                    gettext(
+                        "%(warehouse)s\t%(sku)s\ton hand %(on_hand)s\tcost layers' remainders %(remaining)s\t"
+                        "difference %(difference)s"
+                    )
+                    % {
+                        **names,
+                        "on_hand": format_quantity(c.on_hand),
+                        "remaining": format_quantity(c.layers_remaining),
+                        "difference": format_quantity(c.on_hand - c.layers_remaining),
+                    }
+                )
+        problems = []
+        if drifts:
+            problems.append(
+                ngettext(
+                    "%(count)d balance differs from the ledger.",
+                    "%(count)d balances differ from the ledger.",
+                    len(drifts),
+                )
+                % {"count": len(drifts)}
             )
-            % {"count": len(drifts)}
-        )
+        if costs:
+            problems.append(
+                ngettext(
+                    "%(count)d balance's costing differs from its value, cost layers or movements.",
+                    "%(count)d balances' costing differs from their values, cost layers or movements.",
+                    len(costs),
+                )
+                % {"count": len(costs)}
+            )
+        raise CommandError(" ".join(problems))
