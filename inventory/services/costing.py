@@ -254,47 +254,58 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
 
 
 def save_posting(posting: Posting, moves: dict[BalanceKey, int]) -> None:
-    """Write what `posting` planned, for the movements `apply_movements` made (`moves`)."""
-    new_layers = [(plan.new_layer, key) for key, plan in sorted(posting.plans.items()) if plan.new_layer is not None]
-    created = CostLayer.objects.bulk_create(
-        [
-            CostLayer(
-                warehouse_id=key[0],
-                product_id=key[1],
-                move_id=moves[key],
-                document_id=layer.document_id,
-                quantity=layer.quantity,
-                value=layer.value,
-                remaining=layer.remaining,
-                remaining_value=layer.remaining_value,
-            )
-            for layer, key in new_layers
-        ]
+    """Write what `posting` planned, for the movements `apply_movements` made (`moves`), in one
+    statement: the new layers, the takes, the changed layers, the adjustments and the movements'
+    values (the takes and adjustments only ever concern layers saved before this posting)."""
+    plans = sorted(posting.plans.items())
+    new = [(key, plan.new_layer) for key, plan in plans if plan.new_layer is not None]
+    takes = [(moves[key], change) for key, plan in plans for change in plan.takes]
+    changed = sorted({change.layer for _, change in takes}, key=lambda layer: layer.order)
+    adjustments = [(key, moves[key], a) for key, plan in plans for a in plan.adjustments]
+    layers, take, adjustment, cost = (
+        model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, MoveCost)
     )
-    for (layer, _key), row in zip(new_layers, created, strict=True):
-        layer.id = layer.order = row.pk
-    takes = [(moves[key], change) for key, plan in sorted(posting.plans.items()) for change in plan.takes]
-    LayerTake.objects.bulk_create(
-        [LayerTake(move_id=move, layer_id=_saved(c.layer), quantity=c.quantity, value=c.value) for move, c in takes]
-    )
-    _update_layers({change.layer for _, change in takes})
-    ValueAdjustment.objects.bulk_create(
-        [
-            ValueAdjustment(
-                warehouse_id=key[0],
-                product_id=key[1],
-                move_id=moves[key],
-                layer_id=_saved(a.layer),
-                quantity=a.quantity,
-                value=a.value,
-            )
-            for key, plan in sorted(posting.plans.items())
-            for a in plan.adjustments
-        ]
-    )
-    MoveCost.objects.bulk_create(
-        [MoveCost(move_id=moves[key], value=plan.value) for key, plan in sorted(posting.plans.items())]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new AS (INSERT INTO {layers} "
+            "(warehouse_id, product_id, move_id, document_id, quantity, value, remaining, remaining_value) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
+            "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[])), "
+            f"taken AS (INSERT INTO {take} (move_id, layer_id, quantity, value) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[])), "
+            f"changed AS (UPDATE {layers} AS l SET remaining = v.remaining, remaining_value = v.value "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, remaining, value) WHERE l.id = v.id), "
+            f"adjusted AS (INSERT INTO {adjustment} "
+            "(warehouse_id, product_id, move_id, layer_id, quantity, value, created_at) "
+            "SELECT *, now() FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
+            "%s::numeric[], %s::numeric[])) "
+            f"INSERT INTO {cost} (move_id, value) SELECT * FROM unnest(%s::bigint[], %s::numeric[])",
+            [
+                [key[0] for key, _ in new],
+                [key[1] for key, _ in new],
+                [moves[key] for key, _ in new],
+                [layer.document_id for _, layer in new],
+                [layer.quantity for _, layer in new],
+                [layer.value for _, layer in new],
+                [layer.remaining for _, layer in new],
+                [layer.remaining_value for _, layer in new],
+                [move for move, _ in takes],
+                [_saved(change.layer) for _, change in takes],
+                [change.quantity for _, change in takes],
+                [change.value for _, change in takes],
+                [_saved(layer) for layer in changed],
+                [layer.remaining for layer in changed],
+                [layer.remaining_value for layer in changed],
+                [key[0] for key, _, _ in adjustments],
+                [key[1] for key, _, _ in adjustments],
+                [move for _, move, _ in adjustments],
+                [_saved(a.layer) for _, _, a in adjustments],
+                [a.quantity for _, _, a in adjustments],
+                [a.value for _, _, a in adjustments],
+                [moves[key] for key, _ in plans],
+                [plan.value for _, plan in plans],
+            ],
+        )
 
 
 def _saved(layer: Layer) -> int:
@@ -302,15 +313,3 @@ def _saved(layer: Layer) -> int:
     if layer.id is None:
         raise RuntimeError("a change of a layer that was never saved")
     return layer.id
-
-
-def _update_layers(layers: set[Layer]) -> None:
-    if not layers:
-        return
-    ordered = sorted(layers, key=lambda layer: layer.order)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {CostLayer._meta.db_table} AS l SET remaining = v.remaining, remaining_value = v.value "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, remaining, value) WHERE l.id = v.id",
-            [[x.id for x in ordered], [x.remaining for x in ordered], [x.remaining_value for x in ordered]],
-        )
