@@ -42,6 +42,7 @@ from inventory.models import (
     ValueAdjustment,
     Warehouse,
 )
+from inventory.models.costing import CostRecompute
 from inventory.services.catalog import ProductInput, create_product, update_product
 from inventory.services.settings import (
     update_negative_stock_settings,
@@ -336,7 +337,8 @@ class ValueAdjustmentAdmin(CostAdmin):
 @admin.register(InventorySettings)
 class InventorySettingsAdmin(SavedByService, admin.ModelAdmin):
     """Negative stock with "Inventory section settings", reservations with "Change reservation
-    settings"; each part is read-only without its right."""
+    settings"; each part is read-only without its right. The costing method is read-only: it
+    changes on its settings page, which recomputes every cost (`change_costing_method`)."""
 
     list_display = ["__str__", *NEGATIVE_FIELDS]
 
@@ -358,7 +360,9 @@ class InventorySettingsAdmin(SavedByService, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         negative, reservations = self.rights(request)
-        return [*([] if negative else NEGATIVE_FIELDS), *([] if reservations else RESERVATION_FIELDS)]
+        # The costing method changes by recomputing every cost: on its settings page only.
+        readonly = [*([] if negative else NEGATIVE_FIELDS), *([] if reservations else RESERVATION_FIELDS)]
+        return [*readonly, "costing_method"]
 
     def save_by_service(self, request, form, formsets, change):
         data = form.cleaned_data
@@ -373,6 +377,20 @@ class InventorySettingsAdmin(SavedByService, admin.ModelAdmin):
         if NEGATIVE_FIELDS[0] in data:
             update_negative_stock_settings(by=request.user, allowed=allowed)
         return InventorySettings.load()
+
+
+@admin.register(CostRecompute)
+class CostRecomputeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The recomputes of the costs (a change of costing method starts one), for reference."""
+
+    list_display = ["created_at", "method", "status", "moves_done", "moves_total", "finished_at"]
+    list_filter = ["status", "method"]
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, MANAGE_INVENTORY_SETTINGS)
+
+    def has_module_permission(self, request):
+        return can(request.user, MANAGE_INVENTORY_SETTINGS)
 
 
 @admin.register(DocumentSequence)

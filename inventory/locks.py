@@ -211,6 +211,19 @@ def lock_balances(keys: Iterable[BalanceKey]) -> dict[BalanceKey, LockedBalance]
     return locked
 
 
+def lock_ledger() -> None:
+    """Lock every document and every balance, those not created yet included, for the rest of
+    the transaction, in the locks' order: both tables in EXCLUSIVE mode. It waits for every
+    transaction holding a document or balance lock (they post movements) to finish and makes
+    the next ones wait; plain reads go on. Row locks would leave out rows inserted meanwhile.
+    For the recompute of the costing (`inventory.services.recompute`): nothing posts while it
+    holds them, and nothing it inserts that points at a document can wait for a document's lock."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (StockDocument, StockBalance):
+            cursor.execute(f"LOCK TABLE {quote(model._meta.db_table)} IN EXCLUSIVE MODE")
+
+
 def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, LockedBalance]:
     # Every balance whose warehouse and product are among the keys': for a document that is
     # exactly its keys (one or two warehouses times its products).

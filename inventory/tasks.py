@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from inventory.services.recompute import run_recompute
 from inventory.services.reservations import release_expired
 
 RELEASE_EVERY = timedelta(minutes=1)
@@ -37,3 +38,10 @@ def schedule_release(*, after: timedelta = timedelta(0)) -> bool:
         return False
     release_expired_reservations.using(run_after=timezone.now() + after).enqueue()
     return True
+
+
+@task()
+def recompute_costs(recompute_id: int) -> int:
+    """Run a queued recompute of every cost (`inventory.services.recompute.run_recompute`):
+    what a change of costing method starts. Returns the movements replayed."""
+    return run_recompute(recompute_id).moves_done

@@ -27,4 +27,6 @@ urlpatterns = [
     path("products/lookup/", documents.product_lookup, name="product_lookup"),
     path("stock/", stock.stock, name="stock"),
     path("settings/reservations/", settings.reservation_settings, name="reservation_settings"),
+    path("settings/costing/", settings.costing_settings, name="costing_settings"),
+    path("settings/costing/progress/", settings.costing_progress, name="costing_progress"),
 ]

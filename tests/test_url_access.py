@@ -106,6 +106,10 @@ MATRIX = {
     "inventory:reservation_settings": Entry(
         get="inventory.change_reservation_settings", post="inventory.change_reservation_settings", post_ok=200
     ),
+    "inventory:costing_settings": Entry(
+        get="inventory.manage_inventory_settings", post="inventory.manage_inventory_settings", post_ok=200
+    ),
+    "inventory:costing_progress": Entry(get="inventory.manage_inventory_settings"),
     "crm:deal_list": Entry(get="crm.use_crm"),
     "crm:deal_board": Entry(get="crm.use_crm"),
     "crm:deal_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),

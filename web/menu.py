@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.catalogue import (
     CHANGE_RESERVATION_SETTINGS,
     DOCUMENT_TYPES,
+    MANAGE_INVENTORY_SETTINGS,
     USE_CRM,
     VIEW_INVENTORY,
     VIEW_PRODUCT,
@@ -31,6 +32,7 @@ def menu_for(user: Actor) -> dict:
         "products": area and can(user, VIEW_PRODUCT),
         "crm": can(user, USE_CRM),
         "settings": area and can(user, CHANGE_RESERVATION_SETTINGS),
+        "costing": area and can(user, MANAGE_INVENTORY_SETTINGS),
         "layouts": bool(editable_specs(user)),
         "admin": user.is_staff,
     }

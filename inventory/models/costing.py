@@ -19,6 +19,7 @@ rounded: a take of part of a layer is worth `remaining value × quantity ÷ rema
 half up to the cent, and the last take of a layer gets exactly what is left of its value.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +108,56 @@ class ValueAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} @ {self.warehouse_id}: {self.value}"
+
+
+class RecomputeStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+ACTIVE_STATUSES = (RecomputeStatus.QUEUED, RecomputeStatus.RUNNING)
+
+
+class CostRecompute(models.Model):
+    """One rebuild of the costing from the ledger (`inventory.services.recompute`), under
+    `method`: what a change of costing method runs in the background, and its progress."""
+
+    method = models.CharField(_("costing method"), max_length=8, choices=CostingMethod.choices)
+    previous_method = models.CharField(_("previous costing method"), max_length=8, choices=CostingMethod.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED
+    )
+    moves_done = models.PositiveBigIntegerField(_("movements done"), default=0)
+    moves_total = models.PositiveBigIntegerField(_("movements in all"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("cost recompute")
+        verbose_name_plural = _("cost recomputes")
+        ordering = ["-id"]
+        constraints = [
+            # At most one queued or running at a time.
+            models.UniqueConstraint(
+                models.Value(True), condition=Q(status__in=ACTIVE_STATUSES), name="one_active_cost_recompute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def percent(self) -> int:
+        """How far it is, 0–100 (rounded down: 100 only when every movement is done)."""
+        return 100 * self.moves_done // self.moves_total if self.moves_total else 0

@@ -1,4 +1,4 @@
-"""Services of the inventory section's settings: negative stock and reservations."""
+"""Services of the inventory section's settings: negative stock, reservations, the costing method."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,8 +6,11 @@ from django.utils.translation import gettext as _
 
 from accounts.catalogue import CHANGE_RESERVATION_SETTINGS, MANAGE_INVENTORY_SETTINGS, NEGATIVE_TYPES
 from accounts.permissions import Actor, require
-from inventory.models import InventorySettings
+from inventory.models import CostingMethod, InventorySettings
+from inventory.models.costing import CostRecompute
 from inventory.models.settings import ReservationMode
+from inventory.services.recompute import queue_recompute
+from inventory.tasks import recompute_costs
 
 MIN_DAYS, MAX_DAYS = 1, 365
 
@@ -49,3 +52,25 @@ def update_negative_stock_settings(*, by: Actor, allowed: dict[str, bool]) -> In
         setattr(settings, f"allow_negative_{doc_type}", bool(allow))
     settings.save(update_fields=fields)
     return settings
+
+
+def check_costing_method(method: str) -> None:
+    """Raise a `ValidationError` ("method") unless `method` is a costing method other than
+    the current one."""
+    if method not in CostingMethod.values:
+        raise ValidationError({"method": [_("Choose FIFO or moving average.")]})
+    if method == InventorySettings.current_costing_method():
+        raise ValidationError({"method": [_("This is the costing method already.")]})
+
+
+@transaction.atomic
+def change_costing_method(*, by: Actor, method: str) -> CostRecompute:
+    """Make `method` the costing method: every cost is recomputed from the stock movements
+    under it in the background (`inventory.tasks.recompute_costs`), and it becomes the method
+    once done; documents can be processed meanwhile. Needs "Inventory section settings";
+    refused for an unknown or the current method, and while a recompute is queued or running."""
+    require(by, MANAGE_INVENTORY_SETTINGS)
+    check_costing_method(method)
+    recompute = queue_recompute(method, by=by)
+    recompute_costs.enqueue(recompute.pk)
+    return recompute

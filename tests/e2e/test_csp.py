@@ -68,6 +68,7 @@ def test_the_main_pages_break_no_rule_of_the_policy(page, login, live_url, shop)
         reverse("inventory:document_detail", args=["receipt", receipt.pk]),
         reverse("inventory:document_update", args=["receipt", receipt.pk]),
         reverse("inventory:reservation_settings"),
+        reverse("inventory:costing_settings"),
         reverse("crm:company_list"),
         reverse("crm:company_detail", args=[shop["company"].pk]),
         reverse("crm:contact_update", args=[shop["contact"].pk]),

@@ -20,6 +20,7 @@ def no_store(response) -> bool:
     [
         reverse("inventory:product_list"),
         reverse("inventory:stock"),
+        reverse("inventory:costing_settings"),
         reverse("crm:deal_board"),
         reverse("layouts:editor", args=["product"]),
         reverse("my_account"),
@@ -32,8 +33,12 @@ def test_pages_of_a_signed_in_user_are_not_stored(client_logged_in, url):
     assert no_store(response)
 
 
-def test_an_htmx_fragment_is_not_stored(client_logged_in):
-    response = client_logged_in.get(reverse("inventory:product_lookup"), {"q": "kopi"}, headers={"HX-Request": "true"})
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [(reverse("inventory:product_lookup"), {"q": "kopi"}), (reverse("inventory:costing_progress"), {})],
+)
+def test_an_htmx_fragment_is_not_stored(client_logged_in, url, query):
+    response = client_logged_in.get(url, query, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert no_store(response)
 
