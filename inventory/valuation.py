@@ -85,7 +85,8 @@ class Plan:
 class Book:
     def __init__(self, method: str, layers: dict[BalanceKey, list[Layer]], last_unit_costs: dict[BalanceKey, Decimal]):
         """`layers`: the open layers (remainder not zero) of each balance, oldest first;
-        `last_unit_costs`: the unit cost of each balance's newest layer, open or not."""
+        `last_unit_costs`: the unit cost of each balance's newest layer, open or not (kept so as
+        each new layer is made: what `load_book` reads back from the database)."""
         self.method = method
         self.layers = layers
         self.last_unit_costs = last_unit_costs
@@ -95,6 +96,7 @@ class Book:
         self._created += 1
         layer.order = NEW_LAYERS + self._created
         self.open_layers(layer.key).append(layer)
+        self.last_unit_costs[layer.key] = layer.value / layer.quantity
         return layer
 
     def open_layers(self, key: BalanceKey) -> list[Layer]:
@@ -141,9 +143,7 @@ class Book:
             self._change(plan.takes, pool, -quantity, -to_cent(quantity * unit))
             return
         value = -to_cent(quantity * unit)
-        layer = self._new_layer(Layer(key, document_id, -quantity, value, -quantity, value, ref=ref))
-        self.last_unit_costs[key] = unit
-        plan.new_layer = layer
+        plan.new_layer = self._new_layer(Layer(key, document_id, -quantity, value, -quantity, value, ref=ref))
 
     def bring_in(
         self, key: BalanceKey, quantity: Decimal, value: Decimal, *, document_id: int, ref: object = None
@@ -168,15 +168,8 @@ class Book:
             self._change(plan.takes, pool, left, value_left)
         else:
             plan.new_layer = self._new_layer(Layer(key, document_id, quantity, value, left, value_left, ref=ref))
-        self.last_unit_costs[key] = self._unit_after(key, quantity, value)
         self._close(key)
         return plan
-
-    def _unit_after(self, key: BalanceKey, quantity: Decimal, value: Decimal) -> Decimal:
-        pool = self._pool(key)
-        if self.method == CostingMethod.AVERAGE and pool is not None and pool.remaining > 0:
-            return pool.remaining_value / pool.remaining
-        return value / quantity
 
     def _pool(self, key: BalanceKey) -> Layer | None:
         stock = [layer for layer in self.open_layers(key) if layer.remaining > 0]

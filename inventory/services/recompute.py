@@ -174,12 +174,11 @@ class Replay:
         moves = sorted(event.moves, key=lambda move: move.key)
         keys = [move.key for move in moves]
         seen = [layer for key in keys for layer in self.book.layers.get(key, ())]
-        previous = {key: self.book.last_unit_costs.get(key) for key in keys}
         if event.is_reversal:
             planned = self._cancellation(event, moves, seen)
         else:
             planned = self._processing(moves)
-        self._record(planned, seen, previous)
+        self._record(planned, seen)
 
     def _processing(self, moves: list[Move]) -> list[tuple[Move, Plan]]:
         book = self.book
@@ -242,10 +241,10 @@ class Replay:
                 own[layer.ref].append(layer)
         return posted, takes, adjustments, own
 
-    def _record(self, planned: list[tuple[Move, Plan]], seen: list[Layer], previous: dict) -> None:
+    def _record(self, planned: list[tuple[Move, Plan]], seen: list[Layer]) -> None:
         """Name the new layers (ids in key order, as `save_posting` saves them), buffer the
-        rows, and leave the book as `load_book` would read it: open layers with a remainder,
-        the newest layer's unit cost; layers left without remainder are written out."""
+        rows, and leave the book as `load_book` would read it: open layers with a remainder;
+        layers left without remainder are written out."""
         book = self.book
         for move, plan in planned:
             key, layer = move.key, plan.new_layer
@@ -253,11 +252,6 @@ class Replay:
                 self.last_layer_id += 1
                 layer.id = layer.order = self.last_layer_id
                 seen.append(layer)
-                book.last_unit_costs[key] = layer.value / layer.quantity
-            elif previous[key] is None:
-                book.last_unit_costs.pop(key, None)
-            else:
-                book.last_unit_costs[key] = previous[key]
             self.costs.append((move.id, plan.value))
             for change in plan.takes:
                 self.seq += 1
