@@ -176,14 +176,21 @@ class Book:
         return stock[-1] if stock else None
 
     def undo(self, takes: list[Change], adjustments: list[Change], own: list[Layer]) -> Plan:
-        """Plan the reversal of one movement: its `takes` and `adjustments` negated and the
-        layers it made (`own`) emptied. The movement's value is the reverse of theirs."""
+        """Plan the reversal of one movement: its `takes` and `adjustments` negated and what it
+        put into the layers it made (`own`) taken out again: their quantity and value less what
+        covered shortfalls first. (Cancelling is refused while other documents hold part of
+        that, so the layers are emptied; a replay of the ledger under another method may find
+        others' stock in them, an average pool, and leaves it there.) The movement's value is
+        the reverse of theirs."""
         plan = Plan()
         for take in takes:
             self._change(plan.takes, take.layer, -take.quantity, -take.value)
+        covered = sum((a.quantity for a in adjustments), ZERO)
+        covered_cost = sum((t.value for t in takes if t.quantity > 0), ZERO) - sum((a.value for a in adjustments), ZERO)
         for layer in own:
-            if layer.remaining or layer.remaining_value:
-                self._change(plan.takes, layer, -layer.remaining, -layer.remaining_value)
+            quantity, value = layer.quantity - covered, layer.value - covered_cost
+            if quantity or value:
+                self._change(plan.takes, layer, -quantity, -value)
         plan.adjustments = [Change(a.layer, -a.quantity, -a.value) for a in adjustments]
         changed = sum((t.value for t in plan.takes), ZERO)
         plan.value = changed - sum((a.value for a in plan.adjustments), ZERO)
