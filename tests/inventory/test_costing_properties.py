@@ -6,23 +6,17 @@ first, value is conserved, and cancelling everything brings every value back to 
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 from hypothesis.extra.django import TestCase
 
-from accounts.catalogue import ADMINISTRATOR
-from inventory.errors import DocumentStateError, InsufficientStock
 from inventory.models import (
     CostingMethod,
     CostLayer,
     DocumentLine,
     DocumentStatus,
     DocumentType,
-    InventorySettings,
     LayerTake,
     MoveCost,
     StockBalance,
@@ -33,15 +27,11 @@ from inventory.models import (
 from inventory.selectors.ledger import cost_drift, ledger_drift
 from inventory.services.documents import cancel_document, process_document
 from inventory.valuation import to_cent
-from tests.factories import ProductFactory, UserFactory, WarehouseFactory
-from tests.stock_helpers import make_document
+from tests.inventory.costing_worlds import REFUSALS, D, World, histories, negative
 
-D = Decimal
 ZERO = D(0)
-WAREHOUSES, PRODUCTS = 2, 3
-REFUSALS = (DocumentStateError, InsufficientStock, ValidationError)
-NEGATIVE = ("allow_negative_write_off", "allow_negative_transfer", "allow_negative_sales_order")
 EXAMPLES = 120  # per method
+actions = histories(posts=1, redos=2, documents=20, max_size=12)
 
 
 def note(text: str) -> None:
@@ -51,28 +41,6 @@ def note(text: str) -> None:
 
 
 NUMBER = re.compile(r"[A-Z]{2}-\d{6}")
-
-quantities = st.one_of(
-    st.integers(1, 12).map(D), st.decimals(D("0.001"), D(20), places=3, allow_nan=False, allow_infinity=False)
-)
-counted = st.one_of(
-    st.integers(0, 12).map(D), st.decimals(D(0), D(20), places=3, allow_nan=False, allow_infinity=False)
-)
-prices = st.one_of(
-    st.just(ZERO),
-    st.integers(1, 300).map(D),
-    st.decimals(D("0.01"), D(300), places=2, allow_nan=False, allow_infinity=False),
-    st.integers(1000, 20000).map(D),  # far from the others: a wrong average shows
-)
-post = st.tuples(
-    st.just("post"),
-    st.sampled_from(DocumentType.values),
-    st.integers(0, WAREHOUSES - 1),
-    st.dictionaries(st.integers(0, PRODUCTS - 1), st.tuples(quantities, counted, prices), min_size=1, max_size=3),
-)
-redo = st.tuples(st.sampled_from(["process", "cancel", "cancel"]), st.integers(0, 20))
-actions = st.lists(st.one_of(post, redo, redo), min_size=1, max_size=12)
-negative = st.tuples(st.booleans(), st.booleans(), st.booleans())
 
 
 @dataclass(frozen=True)
@@ -138,13 +106,7 @@ class State:
         return {i: m for i, m in own.items() if not m[3] and i > last_reversal}
 
 
-class CostingPropertyTest(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.clerk = UserFactory(roles=[ADMINISTRATOR])
-        cls.warehouses = WarehouseFactory.create_batch(WAREHOUSES)
-        cls.products = [ProductFactory(purchase_price=price) for price in (D("10.00"), D("0.00"), D("33.33"))]
-
+class CostingPropertyTest(World, TestCase):
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -164,9 +126,7 @@ class CostingPropertyTest(TestCase):
         self.run_world(CostingMethod.AVERAGE, negative, actions)
 
     def run_world(self, method, negative, actions):
-        InventorySettings.objects.update_or_create(
-            id=1, defaults={"costing_method": method, **dict(zip(NEGATIVE, negative, strict=True))}
-        )
+        self.use(method, negative)
         documents, processed = [], []
         state = State.read()
         for action in actions:
@@ -207,20 +167,6 @@ class CostingPropertyTest(TestCase):
         assert all(status != DocumentStatus.PROCESSED for status in state.statuses.values())
         assert all(balance == (ZERO, ZERO) for balance in state.balances.values()), state.balances
         assert all(layer[2:] == (ZERO, ZERO) for layer in state.layers.values()), state.layers
-
-    def create(self, doc_type, warehouse, lines):
-        def line(product, quantity, count, price):
-            if doc_type == DocumentType.STOCK_COUNT:
-                return (self.products[product], count)
-            return (self.products[product], quantity, price)
-
-        return make_document(
-            doc_type,
-            by=self.clerk,
-            warehouse=self.warehouses[warehouse],
-            destination=self.warehouses[1 - warehouse] if doc_type == DocumentType.TRANSFER else None,
-            lines=[line(p, *values) for p, values in lines.items()],
-        )
 
     def step(self, kind, document, before: State, method, *, may_refuse=True) -> tuple[State, bool]:
         """Process or cancel `document`, check what it wrote; the new state and whether it was done."""

@@ -6,17 +6,13 @@ FIFO figures back; a ledger posted before costing existed; documents posted duri
 import threading
 import time
 from collections import defaultdict
-from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from accounts.catalogue import ADMINISTRATOR
-from inventory.errors import DocumentStateError, InsufficientStock
 from inventory.models import (
     CostingMethod,
     CostLayer,
@@ -28,28 +24,15 @@ from inventory.models import (
     StockMove,
     ValueAdjustment,
 )
+from inventory.selectors.ledger import cost_drift as selected_cost_drift
 from inventory.services.documents import cancel_document, process_document
 from inventory.services.recompute import replay_costs
 from tests.factories import ProductFactory, UserFactory, WarehouseFactory
+from tests.inventory.costing_worlds import REFUSALS, D, World, histories, negative
 from tests.stock_helpers import make_document
 
-D = Decimal
-WAREHOUSES, PRODUCTS = 2, 3
-REFUSALS = (DocumentStateError, InsufficientStock, ValidationError)
-NEGATIVE = ("allow_negative_write_off", "allow_negative_transfer", "allow_negative_sales_order")
 OTHER = {CostingMethod.FIFO: CostingMethod.AVERAGE, CostingMethod.AVERAGE: CostingMethod.FIFO}
-
-quantities = st.one_of(st.integers(1, 12).map(D), st.decimals(D("0.001"), D(20), places=3))
-counted = st.one_of(st.integers(0, 12).map(D), st.decimals(D(0), D(20), places=3))
-prices = st.one_of(st.just(D(0)), st.integers(1, 300).map(D), st.decimals(D("0.01"), D(300), places=2))
-post = st.tuples(
-    st.just("post"),
-    st.sampled_from(DocumentType.values),
-    st.integers(0, WAREHOUSES - 1),
-    st.dictionaries(st.integers(0, PRODUCTS - 1), st.tuples(quantities, counted, prices), min_size=1, max_size=3),
-)
-redo = st.tuples(st.sampled_from(["process", "cancel", "cancel"]), st.integers(0, 30))
-actions = st.lists(st.one_of(post, post, redo), min_size=1, max_size=16)
+actions = histories(posts=2, redos=1, documents=30, max_size=16)
 
 
 def costs() -> dict:
@@ -83,45 +66,28 @@ def costs() -> dict:
 
 
 def cost_drift() -> list:
-    """The balances whose value is not the sum of their layers' remaining values and of their
-    movements' and adjustments' values, and the movements without a value."""
-    sums = defaultdict(lambda: [D(0), D(0)])
-    for w, p, value in CostLayer.objects.values_list("warehouse_id", "product_id", "remaining_value"):
-        sums[(w, p)][0] += value
-    for w, p, value in MoveCost.objects.values_list("move__warehouse_id", "move__product_id", "value"):
-        sums[(w, p)][1] += value
-    for w, p, value in ValueAdjustment.objects.values_list("warehouse_id", "product_id", "value"):
-        sums[(w, p)][1] += value
-    balances = {(w, p): v for w, p, v in StockBalance.objects.values_list("warehouse_id", "product_id", "value")}
-    drift = [(key, value, sums[key]) for key, value in balances.items() if sums[key] != [value, value]]
-    return drift + list(StockMove.objects.filter(cost__isnull=True).values_list("id", flat=True))
+    """The balances whose stock value, layers, movement values and adjustments disagree
+    (`check_ledger`'s rule), and the movements without a value."""
+    return [*selected_cost_drift(), *StockMove.objects.filter(cost__isnull=True).values_list("id", flat=True)]
 
 
 def method_is(method) -> bool:
     return InventorySettings.current_costing_method() == method
 
 
-class ReplayEqualsPosting(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.clerk = UserFactory(roles=[ADMINISTRATOR])
-        cls.warehouses = WarehouseFactory.create_batch(WAREHOUSES)
-        cls.products = [ProductFactory(purchase_price=price) for price in (D("10.00"), D("0.00"), D("33.33"))]
-
+class ReplayEqualsPosting(World, TestCase):
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(negative=st.tuples(st.booleans(), st.booleans(), st.booleans()), actions=actions)
+    @given(negative=negative, actions=actions)
     def test_fifo(self, negative, actions):
         self.check(CostingMethod.FIFO, negative, actions)
 
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(negative=st.tuples(st.booleans(), st.booleans(), st.booleans()), actions=actions)
+    @given(negative=negative, actions=actions)
     def test_average(self, negative, actions):
         self.check(CostingMethod.AVERAGE, negative, actions)
 
     def check(self, method, negative, actions):
-        InventorySettings.objects.update_or_create(
-            id=1, defaults={"costing_method": method, **dict(zip(NEGATIVE, negative, strict=True))}
-        )
+        self.use(method, negative)
         self.play(actions)
         posted = costs()
         assert cost_drift() == []
@@ -150,20 +116,6 @@ class ReplayEqualsPosting(TestCase):
                 run(document, by=self.clerk)
             except REFUSALS:
                 pass
-
-    def create(self, doc_type, warehouse, lines):
-        def line(product, quantity, count, price):
-            if doc_type == DocumentType.STOCK_COUNT:
-                return (self.products[product], count)
-            return (self.products[product], quantity, price)
-
-        return make_document(
-            doc_type,
-            by=self.clerk,
-            warehouse=self.warehouses[warehouse],
-            destination=self.warehouses[1 - warehouse] if doc_type == DocumentType.TRANSFER else None,
-            lines=[line(p, *values) for p, values in lines.items()],
-        )
 
 
 # --- fixed histories -----------------------------------------------------------------------
