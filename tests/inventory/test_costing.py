@@ -155,7 +155,7 @@ def test_an_unused_receipt_cancels_to_nothing(admin_user, wh, product, method):
     assert value(wh, product) == 0 and layer_value(wh, product) == 0
 
 
-def test_adjustments_and_count_gains_come_in_at_the_current_unit_cost(admin_user, wh, other, product, fifo):
+def test_adjustments_and_count_gains_come_in_at_the_current_unit_cost(admin_user, wh, product, fifo):
     adjustment = post(DocumentType.ADJUSTMENT, admin_user, wh, [(product, 2)])
     assert cost_of(adjustment) == D("180.00")  # nothing here yet: the purchase price
     receive(admin_user, wh, product, 2, 120)
