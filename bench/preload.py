@@ -113,7 +113,7 @@ def _copy(model: type[models.Model], rows: Iterable[dict]) -> int:
     if not rows:
         return 0
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields]
+    fields = [f for f in model._meta.concrete_fields if not f.generated]  # the database computes those
     given = set(rows[0])
     defaults = {}
     for f in fields:

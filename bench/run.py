@@ -32,8 +32,8 @@ GOAL_COSTING = 0.80  # the app with costing ≥ 80 % of the app with costing swi
 GOAL_RECOMPUTE_SECONDS = 120  # recompute_costs over 1,000,000 movements under 2 minutes
 
 # What the size options default to; --tiny runs every part at a size that only shows it works.
-DEFAULTS = {"products": 10000, "moves": 250000, "seconds": 20.0, "workers": "1,4", "requests": 50}
-TINY = {"products": 500, "moves": 10000, "seconds": 2.0, "workers": "1,2", "requests": 3}
+DEFAULTS = {"products": 10000, "moves": 250000, "seconds": 20.0, "rounds": 5, "workers": "1,4", "requests": 50}
+TINY = {"products": 500, "moves": 10000, "seconds": 2.0, "rounds": 2, "workers": "1,2", "requests": 3}
 
 
 def parse_args(argv=None):
@@ -42,6 +42,11 @@ def parse_args(argv=None):
     parser.add_argument("--products", type=int, help=f"default {DEFAULTS['products']}")
     parser.add_argument("--moves", type=int, help=f"default {DEFAULTS['moves']}")
     parser.add_argument("--seconds", type=float, help=f"per rate run, default {DEFAULTS['seconds']:g}")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help=f"each rate run split into this many slices, the kinds taking turns, default {DEFAULTS['rounds']}",
+    )
     parser.add_argument("--workers", help=f"comma-separated worker counts, default {DEFAULTS['workers']}")
     parser.add_argument("--requests", type=int, help=f"requests per page variant, default {DEFAULTS['requests']}")
     parser.add_argument("--db-name", default="gudang_bench")
@@ -320,19 +325,33 @@ def run(args, original: dict, began: float) -> int:
     results = {}
     if not args.skip_rates:
         kinds = ("app", "bare") if args.skip_costing else ("app", "no costing", "bare")
-        section(f"documents/second, 10-line sales orders, {args.seconds:g} s per run")
-        # The runs of one worker count back to back, so that they meet the same machine load.
-        layers_per_line = {}
+        section(
+            f"documents/second, 10-line sales orders, {args.seconds:g} s per run "
+            f"in {args.rounds} slices, the kinds taking turns"
+        )
+        # The runs of one worker count take turns, slice by slice, so that they meet the same
+        # machine load (on a shared machine it drifts within seconds), in turn forwards and
+        # backwards, so that none always follows the same one (and the vacuuming it leaves).
+        layers_per_line, round_ratios = {}, {}
         for workers in args.workers:
+            slices: dict[str, list[rates.Result]] = {kind: [] for kind in kinds}
+            lines = takes = 0
+            for round_ in range(args.rounds):
+                for kind in kinds if round_ % 2 == 0 else reversed(kinds):
+                    before = preload.last_move_id()
+                    slices[kind].append(rates.run_rate(kind, workers, args.seconds / args.rounds, ctx))
+                    if kind == "app":
+                        costed = preload.costed_since(before)
+                        lines, takes = lines + costed[0], takes + costed[1]
+            layers_per_line[workers] = takes / lines if lines else 0.0
+            if "no costing" in kinds:
+                round_ratios[workers] = [
+                    on.rate / off.rate if off.rate else 0.0
+                    for on, off in zip(slices["app"], slices["no costing"], strict=True)
+                ]
             for kind in kinds:
-                before = preload.last_move_id()
-                result = rates.run_rate(kind, workers, args.seconds, ctx)
-                results[(kind, workers)] = result
-                extra = ""
-                if kind == "app":
-                    lines, takes = preload.costed_since(before)
-                    layers_per_line[workers] = takes / lines if lines else 0.0
-                    extra = f", {layers_per_line[workers]:.2f} layers taken per line"
+                result = results[(kind, workers)] = rates.Result.combined(slices[kind])
+                extra = f", {layers_per_line[workers]:.2f} layers taken per line" if kind == "app" else ""
                 print(
                     f"{kind:>10} × {workers}: {result.documents:6d} documents, {result.rate:8.1f} docs/s"
                     + (f", {result.errors} errors" if result.errors else "")
@@ -374,6 +393,11 @@ def run(args, original: dict, began: float) -> int:
                 print(
                     f"{workers:>7} | {on.rate:>14.1f} | {off.rate:>17.1f} | {ratios[workers]:>17.1%} | "
                     f"{layers_per_line[workers]:>15.2f}"
+                )
+            for workers, each in round_ratios.items():
+                print(
+                    f"costing/no costing slice by slice, {workers} worker(s): "
+                    + ", ".join(f"{ratio:.1%}" for ratio in each)
                 )
             print(
                 f"goal: costing ≥ {GOAL_COSTING:.0%} of no costing: "

@@ -23,6 +23,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from crm.models import Deal
+from inventory.arrays import number_array
 from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument
 from inventory.models.reservations import Counting, counting, counting_sql
 
@@ -231,9 +232,9 @@ def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, LockedBalance
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, warehouse_id, product_id, on_hand FROM {table} "
-            "WHERE warehouse_id = ANY(%s) AND product_id = ANY(%s) "
+            "WHERE warehouse_id = ANY(%s::bigint[]) AND product_id = ANY(%s::bigint[]) "
             "ORDER BY warehouse_id, product_id FOR UPDATE",
-            [sorted({w for w, _ in keys}), sorted({p for _, p in keys})],
+            [number_array(sorted({w for w, _ in keys})), number_array(sorted({p for _, p in keys}))],
         )
         return {(w, p): LockedBalance(id_, on_hand) for id_, w, p, on_hand in cursor.fetchall()}
 
@@ -256,7 +257,7 @@ def load_reserved(
             f"WHERE {condition} AND deal_id IS DISTINCT FROM %s "
             "AND (warehouse_id, product_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
             "GROUP BY warehouse_id, product_id",
-            [*params, sparing_deal_id, [w for w, _ in keys], [p for _, p in keys]],
+            [*params, sparing_deal_id, number_array(w for w, _ in keys), number_array(p for _, p in keys)],
         )
         for warehouse_id, product_id, quantity in cursor.fetchall():
             balances[(warehouse_id, product_id)].reserved = quantity

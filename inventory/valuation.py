@@ -83,13 +83,23 @@ class Plan:
 
 
 class Book:
-    def __init__(self, method: str, layers: dict[BalanceKey, list[Layer]], last_unit_costs: dict[BalanceKey, Decimal]):
+    def __init__(
+        self,
+        method: str,
+        layers: dict[BalanceKey, list[Layer]],
+        last_unit_costs: dict[BalanceKey, Decimal],
+        *,
+        unread_last: frozenset[BalanceKey] = frozenset(),
+    ):
         """`layers`: the open layers (remainder not zero) of each balance, oldest first;
         `last_unit_costs`: the unit cost of each balance's newest layer, open or not (kept so as
-        each new layer is made: what `load_book` reads back from the database)."""
+        each new layer is made: what `load_book` reads back from the database);
+        `unread_last`: balances whose last unit cost was not read, as it could not be needed:
+        needing it raises rather than costing with none."""
         self.method = method
         self.layers = layers
         self.last_unit_costs = last_unit_costs
+        self.unread_last = unread_last
         self._created = 0
 
     def _new_layer(self, layer: Layer) -> Layer:
@@ -107,13 +117,19 @@ class Book:
         quantity = sum((layer.remaining for layer in stock), ZERO)
         if quantity > 0:
             return sum((layer.remaining_value for layer in stock), ZERO) / quantity
-        if key in self.last_unit_costs:
-            return self.last_unit_costs[key]
-        return fallback()
+        last = self._last_unit_cost(key)
+        return last if last is not None else fallback()
 
     def has_history(self, key: BalanceKey) -> bool:
         """Whether the balance ever had a layer (a method-independent fact)."""
-        return key in self.last_unit_costs or bool(self.layers.get(key))
+        return self._last_unit_cost(key) is not None or bool(self.layers.get(key))
+
+    def _last_unit_cost(self, key: BalanceKey) -> Decimal | None:
+        if key in self.last_unit_costs:
+            return self.last_unit_costs[key]
+        if key in self.unread_last:
+            raise RuntimeError(f"the last unit cost of {key} was needed but not read")
+        return None
 
     def take_out(self, key: BalanceKey, quantity: Decimal, *, document_id: int, ref: object = None) -> Plan:
         """Plan `quantity` (> 0) leaving the balance."""

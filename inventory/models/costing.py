@@ -21,7 +21,7 @@ half up to the cent, and the last take of a layer gets exactly what is left of i
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models.quantities import quantity_field
@@ -40,24 +40,39 @@ class CostingMethod(models.TextChoices):
 
 
 class CostLayer(models.Model):
-    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="cost_layers")
+    # Few indexes, for cheap writes: the warehouse and the product are found through the two
+    # indexes below, the document is never looked up from its layers (documents are never
+    # deleted, only marked so), and a take changes no indexed column (`is_open` changes only when
+    # a layer closes or opens again), so PostgreSQL updates the layer in place (a HOT update).
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+", db_index=False)
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.PROTECT, related_name="cost_layers", db_index=False
+    )
     # The movement that made the layer: the incoming one, or the outgoing one of a shortfall.
     move = models.ForeignKey("inventory.StockMove", on_delete=models.PROTECT, related_name="+")
     document = models.ForeignKey(
-        "inventory.StockDocument", on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
+        "inventory.StockDocument",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("document"),
+        db_index=False,
     )
     quantity = quantity_field(_("quantity"))
     value = value_field(_("value"))
     remaining = quantity_field(_("remaining quantity"))
     remaining_value = value_field(_("remaining value"))
+    is_open = models.GeneratedField(
+        expression=ExpressionWrapper(~Q(remaining=0), output_field=models.BooleanField()),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("cost layer")
         verbose_name_plural = _("cost layers")
         ordering = ["warehouse_id", "product_id", "id"]
         indexes = [
-            models.Index(fields=["warehouse", "product", "id"], condition=~Q(remaining=0), name="open_cost_layers"),
+            models.Index(fields=["warehouse", "product", "id"], condition=Q(is_open=True), name="open_cost_layers"),
             models.Index(fields=["product", "warehouse", "-id"], name="cost_layer_history"),
         ]
 
@@ -65,9 +80,18 @@ class CostLayer(models.Model):
         return f"{self.product_id} @ {self.warehouse_id}: {self.remaining} / {self.remaining_value}"
 
 
+# The takes and the movement values, a few rows per document line, have no foreign key
+# constraints in the database: checking them cost a fifth of a document's processing. What they
+# point at cannot go away (movements are append-only, layers are only emptied, all of it together
+# by the recompute) and they are written from the rows the same statements made; `check_ledger`
+# checks every link (`inventory.selectors.ledger.broken_cost_links`).
 class LayerTake(models.Model):
-    move = models.ForeignKey("inventory.StockMove", on_delete=models.PROTECT, related_name="layer_takes")
-    layer = models.ForeignKey(CostLayer, on_delete=models.CASCADE, related_name="takes")
+    move = models.ForeignKey(
+        "inventory.StockMove", on_delete=models.PROTECT, related_name="layer_takes", db_constraint=False
+    )
+    layer = models.ForeignKey(
+        CostLayer, on_delete=models.CASCADE, related_name="takes", db_index=False, db_constraint=False
+    )
     quantity = quantity_field(_("quantity"))  # the change of the layer's remainder
     value = value_field(_("value"))  # the change of its value
 
@@ -81,7 +105,9 @@ class LayerTake(models.Model):
 
 
 class MoveCost(models.Model):
-    move = models.OneToOneField("inventory.StockMove", on_delete=models.PROTECT, primary_key=True, related_name="cost")
+    move = models.OneToOneField(
+        "inventory.StockMove", on_delete=models.PROTECT, primary_key=True, related_name="cost", db_constraint=False
+    )
     value = value_field(_("value"))
 
     class Meta:

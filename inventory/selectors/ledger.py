@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from inventory.models import CostLayer, MoveCost, StockBalance, StockMove, ValueAdjustment
+from inventory.models import CostLayer, LayerTake, MoveCost, StockBalance, StockMove, ValueAdjustment
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,28 @@ def cost_drift() -> list[CostDrift]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [CostDrift(*row) for row in cursor.fetchall()]
+
+
+def broken_cost_links() -> int:
+    """How many layer takes and value adjustments point at a movement or layer that does not
+    exist or is of another balance than theirs, and how many movement values at a movement that
+    does not exist (the links the database does not check: `inventory.models.costing`)."""
+    layer, take, adjustment, move, cost = (
+        model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, StockMove, MoveCost)
+    )
+    sql = f"""
+        SELECT (
+            SELECT count(*) FROM {take} t
+            LEFT JOIN {move} m ON m.id = t.move_id LEFT JOIN {layer} l ON l.id = t.layer_id
+            WHERE m.id IS NULL OR l.id IS NULL OR (l.warehouse_id, l.product_id) <> (m.warehouse_id, m.product_id)
+        ) + (
+            SELECT count(*) FROM {adjustment} a JOIN {layer} l ON l.id = a.layer_id JOIN {move} m ON m.id = a.move_id
+            WHERE (l.warehouse_id, l.product_id, m.warehouse_id, m.product_id)
+                <> (a.warehouse_id, a.product_id, a.warehouse_id, a.product_id)
+        ) + (
+            SELECT count(*) FROM {cost} c WHERE NOT EXISTS (SELECT 1 FROM {move} m WHERE m.id = c.move_id)
+        )
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]

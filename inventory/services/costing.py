@@ -2,13 +2,13 @@
 movements and the cost layers they change (the rules: `inventory.valuation`).
 
 Called by `inventory.services.documents` under the balance locks, in the transaction that
-writes the movements: `plan_processing` / `plan_cancellation` before `apply_movements` (which
-adds the value changes to the balances), `save_posting` after it, with the new movements' ids.
-A constant number of queries whatever the number of lines.
+writes the movements: `plan_processing` / `plan_cancellation` plan a `Posting`, which
+`apply_movements` writes with the movements, in their statement (`posting_sql`): one query
+to read the layers, none of its own to write them, whatever the number of lines.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -21,7 +21,9 @@ from django.utils.translation import ngettext
 
 from accounts.catalogue import document_right
 from accounts.permissions import Actor, can
+from inventory.arrays import number_array
 from inventory.errors import DocumentStateError
+from inventory.locks import LockedBalance
 from inventory.models import (
     CostLayer,
     DocumentType,
@@ -78,11 +80,19 @@ def check_currency(document: StockDocument, lines: Sequence[PricedLine]) -> None
         )
 
 
-def plan_processing(document: StockDocument, lines: Sequence[PricedLine], deltas: dict[BalanceKey, Decimal]) -> Posting:
+def plan_processing(
+    document: StockDocument,
+    lines: Sequence[PricedLine],
+    deltas: dict[BalanceKey, Decimal],
+    balances: dict[BalanceKey, LockedBalance],
+) -> Posting:
     """The values of the movements processing `document` makes (`deltas`, as the stock service
-    computed them): outgoing ones first, so that a transfer's destination gets exactly what
-    left its source."""
-    book = load_book(InventorySettings.current_costing_method(), deltas)
+    computed them, to the locked `balances`): outgoing ones first, so that a transfer's
+    destination gets exactly what left its source."""
+    # The last unit cost matters only where no stock is left to cost with: a balance that has
+    # none, or that this takes below zero (the layers' remainders add up to what is on hand).
+    bare = [key for key, delta in deltas.items() if balances[key].on_hand + min(delta, Decimal(0)) <= 0]
+    book = load_book(deltas, last_of=bare)
     by_product = {line.product_id: line for line in lines}
     posting = Posting()
     for key, delta in sorted(deltas.items()):
@@ -108,33 +118,44 @@ def _incoming_value(
             return to_cent(quantity * book.current_unit_cost(key, lambda: purchase_price))
 
 
-def load_book(method: str, keys: Iterable[BalanceKey]) -> Book:
-    """A book of the balances of `keys` (locked by the caller): their open layers and their
-    newest layers' unit costs, in one query."""
+def load_book(keys: Iterable[BalanceKey], *, last_of: Collection[BalanceKey] | None = None) -> Book:
+    """A book of the balances of `keys` (locked by the caller) under the costing method: their
+    open layers, the unit costs of the newest layers of those of `last_of` (all of them when
+    None; the book refuses to cost with the others'), and the method, in one query."""
     keys = sorted(set(keys))
+    newest = keys if last_of is None else sorted(set(last_of))
     layers: dict[BalanceKey, list[Layer]] = defaultdict(list)
     last: dict[BalanceKey, Decimal] = {}
-    if not keys:
-        return Book(method, layers, last)
-    table = CostLayer._meta.db_table
+    unread = frozenset(keys) - frozenset(newest)
+    table, settings_table = CostLayer._meta.db_table, InventorySettings._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH k(w, p) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
-            f"SELECT {LAYER_COLUMNS}, false FROM {table} l JOIN k ON l.warehouse_id = k.w AND l.product_id = k.p "
-            "WHERE l.remaining <> 0 "
-            f"UNION ALL SELECT * FROM (SELECT DISTINCT ON (warehouse_id, product_id) {LAYER_COLUMNS}, true "
-            f"FROM {table} l JOIN k ON l.warehouse_id = k.w AND l.product_id = k.p "
-            "ORDER BY warehouse_id, product_id, id DESC) newest ORDER BY 1",
-            [[w for w, _ in keys], [p for _, p in keys]],
+            f"SELECT s.costing_method, l.* FROM {settings_table} s LEFT JOIN ("
+            f"SELECT {LAYER_COLUMNS}, false FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) "
+            f"JOIN {table} l ON l.warehouse_id = k.w AND l.product_id = k.p WHERE l.is_open "
+            "UNION ALL SELECT newest.*, true FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) CROSS JOIN LATERAL ("
+            f"SELECT {LAYER_COLUMNS} FROM {table} l WHERE l.product_id = k.p AND l.warehouse_id = k.w "
+            "ORDER BY l.id DESC LIMIT 1) newest"
+            ") l ON true WHERE s.id = 1 ORDER BY l.id",
+            [
+                number_array(w for w, _ in keys),
+                number_array(p for _, p in keys),
+                number_array(w for w, _ in newest),
+                number_array(p for _, p in newest),
+            ],
         )
-        for row in cursor.fetchall():
-            layer = _layer(row)
-            if row[-1]:
-                if layer.quantity:
-                    last[layer.key] = layer.value / layer.quantity
-            else:
-                layers[layer.key].append(layer)
-    return Book(method, layers, last)
+        rows = cursor.fetchall()
+    method = rows[0][0] if rows else InventorySettings.current_costing_method()  # no settings saved yet
+    for row in rows:
+        if row[1] is None:  # no layers
+            continue
+        layer = _layer(row[1:])
+        if row[-1]:
+            if layer.quantity:
+                last[layer.key] = layer.value / layer.quantity
+        else:
+            layers[layer.key].append(layer)
+    return Book(method, layers, last, unread_last=unread)
 
 
 def _layer(row) -> Layer:
@@ -253,59 +274,70 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     )
 
 
-def save_posting(posting: Posting, moves: dict[BalanceKey, int]) -> None:
-    """Write what `posting` planned, for the movements `apply_movements` made (`moves`), in one
-    statement: the new layers, the takes, the changed layers, the adjustments and the movements'
-    values (the takes and adjustments only ever concern layers saved before this posting)."""
+def posting_sql(posting: Posting) -> tuple[str, list]:
+    """The SQL that writes what `posting` planned, as common table expressions for the
+    statement of `inventory.services.stock.apply_movements` that makes the movements (they
+    join its `moved` rows, `id, warehouse_id, product_id`, on the balance), and their
+    parameters: the new layers, the takes, the changed layers, the adjustments and the
+    movements' values, in one round trip with the movements (the takes and adjustments only
+    ever concern layers saved before this posting)."""
     plans = sorted(posting.plans.items())
     new = [(key, plan.new_layer) for key, plan in plans if plan.new_layer is not None]
-    takes = [(moves[key], change) for key, plan in plans for change in plan.takes]
+    takes = [(key, change) for key, plan in plans for change in plan.takes]
     changed = sorted({change.layer for _, change in takes}, key=lambda layer: layer.order)
-    adjustments = [(key, moves[key], a) for key, plan in plans for a in plan.adjustments]
+    adjustments = [(key, a) for key, plan in plans for a in plan.adjustments]
     layers, take, adjustment, cost = (
         model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, MoveCost)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH new AS (INSERT INTO {layers} "
-            "(warehouse_id, product_id, move_id, document_id, quantity, value, remaining, remaining_value) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
-            "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[])), "
-            f"taken AS (INSERT INTO {take} (move_id, layer_id, quantity, value) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[])), "
-            f"changed AS (UPDATE {layers} AS l SET remaining = v.remaining, remaining_value = v.value "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, remaining, value) WHERE l.id = v.id), "
-            f"adjusted AS (INSERT INTO {adjustment} "
-            "(warehouse_id, product_id, move_id, layer_id, quantity, value, created_at) "
-            "SELECT *, now() FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
-            "%s::numeric[], %s::numeric[])) "
-            f"INSERT INTO {cost} (move_id, value) SELECT * FROM unnest(%s::bigint[], %s::numeric[])",
-            [
-                [key[0] for key, _ in new],
-                [key[1] for key, _ in new],
-                [moves[key] for key, _ in new],
-                [layer.document_id for _, layer in new],
-                [layer.quantity for _, layer in new],
-                [layer.value for _, layer in new],
-                [layer.remaining for _, layer in new],
-                [layer.remaining_value for _, layer in new],
-                [move for move, _ in takes],
-                [_saved(change.layer) for _, change in takes],
-                [change.quantity for _, change in takes],
-                [change.value for _, change in takes],
-                [_saved(layer) for layer in changed],
-                [layer.remaining for layer in changed],
-                [layer.remaining_value for layer in changed],
-                [key[0] for key, _, _ in adjustments],
-                [key[1] for key, _, _ in adjustments],
-                [move for _, move, _ in adjustments],
-                [_saved(a.layer) for _, _, a in adjustments],
-                [a.quantity for _, _, a in adjustments],
-                [a.value for _, _, a in adjustments],
-                [moves[key] for key, _ in plans],
-                [plan.value for _, plan in plans],
-            ],
-        )
+    # Rows in the order of their arrays (the layers' and the takes' ids follow it).
+    moved = "JOIN moved m ON m.warehouse_id = v.w AND m.product_id = v.p ORDER BY v.n"
+    sql = (
+        f", new_layers AS (INSERT INTO {layers} "
+        "(warehouse_id, product_id, move_id, document_id, quantity, value, remaining, remaining_value) "
+        "SELECT v.w, v.p, m.id, v.document, v.quantity, v.value, v.remaining, v.remaining_value "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], "
+        "%s::numeric[]) WITH ORDINALITY AS v(w, p, document, quantity, value, remaining, remaining_value, n) "
+        f"{moved}), "
+        f"takes AS (INSERT INTO {take} (move_id, layer_id, quantity, value) "
+        "SELECT m.id, v.layer, v.quantity, v.value "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+        f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved}), "
+        f"changed_layers AS (UPDATE {layers} AS l SET remaining = v.remaining, remaining_value = v.value "
+        "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, remaining, value) WHERE l.id = v.id), "
+        f"adjustments AS (INSERT INTO {adjustment} "
+        "(warehouse_id, product_id, move_id, layer_id, quantity, value, created_at) "
+        "SELECT v.w, v.p, m.id, v.layer, v.quantity, v.value, now() "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+        f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved}), "
+        f"costs AS (INSERT INTO {cost} (move_id, value) SELECT m.id, v.value "
+        f"FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) WITH ORDINALITY AS v(w, p, value, n) {moved})"
+    )
+    params = [
+        number_array(key[0] for key, _ in new),
+        number_array(key[1] for key, _ in new),
+        number_array(layer.document_id for _, layer in new),
+        number_array(layer.quantity for _, layer in new),
+        number_array(layer.value for _, layer in new),
+        number_array(layer.remaining for _, layer in new),
+        number_array(layer.remaining_value for _, layer in new),
+        number_array(key[0] for key, _ in takes),
+        number_array(key[1] for key, _ in takes),
+        number_array(_saved(change.layer) for _, change in takes),
+        number_array(change.quantity for _, change in takes),
+        number_array(change.value for _, change in takes),
+        number_array(_saved(layer) for layer in changed),
+        number_array(layer.remaining for layer in changed),
+        number_array(layer.remaining_value for layer in changed),
+        number_array(key[0] for key, _ in adjustments),
+        number_array(key[1] for key, _ in adjustments),
+        number_array(_saved(a.layer) for _, a in adjustments),
+        number_array(a.quantity for _, a in adjustments),
+        number_array(a.value for _, a in adjustments),
+        number_array(key[0] for key, _ in plans),
+        number_array(key[1] for key, _ in plans),
+        number_array(plan.value for _, plan in plans),
+    ]
+    return sql, params
 
 
 def _saved(layer: Layer) -> int:

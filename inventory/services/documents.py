@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.catalogue import document_right, negative_right
 from accounts.permissions import Actor, acting_user, can, require
 from crm.models import Company, Deal
+from inventory.arrays import number_array
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.errors import DocumentStateError
 from inventory.locks import (
@@ -62,7 +63,7 @@ from inventory.models.quantities import (
     is_number,
 )
 from inventory.retry import run_with_retry
-from inventory.services.costing import check_currency, plan_cancellation, plan_processing, save_posting
+from inventory.services.costing import check_currency, plan_cancellation, plan_processing
 from inventory.services.stock import apply_movements, check_available, shortages
 from inventory.validation import field_errors
 from layouts.services import set_custom
@@ -109,9 +110,9 @@ def create_document(*, doc_type: str, by: Actor, header: Header, lines: Sequence
     params: list[Any] = [doc_type]  # what the fields prepare for the database
     params += [field.get_db_prep_save(field.pre_save(document, True), connection) for field in fields]
     params += [
-        [line.product.pk for line in lines],
-        [line.quantity for line in lines],
-        [line.price for line in lines],
+        number_array(line.product.pk for line in lines),
+        number_array(line.quantity for line in lines),
+        number_array(line.price for line in lines),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -228,8 +229,8 @@ def _process(
     balances = lock_balances(_balance_keys(document, lines))
     deltas = _deltas(document, lines, balances)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
-    posting = plan_processing(document, lines, deltas)
-    save_posting(posting, apply_movements(document, deltas, balances, values=posting.value_changes()))
+    posting = plan_processing(document, lines, deltas, balances)
+    apply_movements(document, deltas, balances, posting=posting)
     if document.deal_id is not None:  # a deal's sales order ships what the deal reserved
         taken = [reservation.pk for reservation in lock_reservations(Q(deal_id=document.deal_id))]
         Reservation.objects.filter(pk__in=taken).update(status=ReservationStatus.CONSUMED, ended_at=timezone.now())
@@ -251,8 +252,7 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
     balances = lock_balances(deltas)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     posting = plan_cancellation(document, by=by)
-    moves = apply_movements(document, deltas, balances, is_reversal=True, values=posting.value_changes())
-    save_posting(posting, moves)
+    apply_movements(document, deltas, balances, is_reversal=True, posting=posting)
     _set_status(document, DocumentStatus.CANCELLED, at="cancelled_at", by_field="cancelled_by", by=by)
     return document
 

@@ -242,7 +242,7 @@ class Replay:
         return posted, takes, adjustments, own
 
     def _record(self, planned: list[tuple[Move, Plan]], seen: list[Layer]) -> None:
-        """Name the new layers (ids in key order, as `save_posting` saves them), buffer the
+        """Name the new layers (ids in key order, as `posting_sql` writes them), buffer the
         rows, and leave the book as `load_book` would read it: open layers with a remainder;
         layers left without remainder are written out."""
         book = self.book

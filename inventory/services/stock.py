@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from inventory.arrays import number_array
 from inventory.errors import InsufficientStock, Shortage
 from inventory.formatting import format_quantity
 from inventory.locks import BalanceKey, LockedBalance
 from inventory.models import Product, StockBalance, StockDocument, StockMove, Warehouse
 from inventory.models.quantities import LARGEST_QUANTITY, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
+from inventory.services.costing import Posting, posting_sql
 
 
 def shortages(
@@ -85,19 +87,21 @@ def apply_movements(
     balances: dict[BalanceKey, LockedBalance],
     *,
     is_reversal: bool = False,
-    values: dict[BalanceKey, Decimal] | None = None,
+    posting: Posting | None = None,
 ) -> dict[BalanceKey, int]:
-    """Add `deltas` to the locked `balances` (relative, `on_hand + delta`), and `values` (the
-    change of each balance's stock value, from `inventory.services.costing`) to their values,
-    and record one movement per changed balance, with the balance it left, in one statement:
-    an UPDATE whose RETURNING rows feed the movements' INSERT. Zero deltas are skipped; a
-    balance or movement beyond what the columns hold is refused first (`check_limits`).
-    Returns the id of each balance's new movement."""
+    """Add `deltas` to the locked `balances` (relative, `on_hand + delta`) and record one
+    movement per changed balance, with the balance it left, and what the `posting` planned
+    (`inventory.services.costing`: the change of each balance's stock value, the layers and
+    the movements' values), in one statement: an UPDATE whose RETURNING rows feed the
+    movements' INSERT, whose rows feed the costing's. Zero deltas are skipped; a balance or
+    movement beyond what the columns hold is refused first (`check_limits`). Returns the id of
+    each balance's new movement."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
         return {}
     check_limits(changes, balances)
-    values = values or {}
+    values = posting.value_changes() if posting is not None else {}
+    costing, costing_params = posting_sql(posting) if posting is not None and posting.plans else ("", [])
     balance_ids, quantities, value_changes = [], [], []
     for key, delta in changes:
         balance = balances[key]
@@ -110,12 +114,20 @@ def apply_movements(
             f"WITH changed AS (UPDATE {StockBalance._meta.db_table} AS b "
             "SET on_hand = b.on_hand + v.delta, value = b.value + v.value "
             "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, delta, value) WHERE b.id = v.id "
-            "RETURNING b.warehouse_id, b.product_id, v.delta, b.on_hand) "
-            f"INSERT INTO {StockMove._meta.db_table} "
+            "RETURNING b.warehouse_id, b.product_id, v.delta, b.on_hand), "
+            f"moved AS (INSERT INTO {StockMove._meta.db_table} "
             "(document_id, warehouse_id, product_id, quantity, balance_after, is_reversal, created_at) "
             "SELECT %s, warehouse_id, product_id, delta, on_hand, %s, now() FROM changed "
-            "ORDER BY warehouse_id, product_id RETURNING id, warehouse_id, product_id",
-            [balance_ids, quantities, value_changes, document.pk, is_reversal],
+            f"ORDER BY warehouse_id, product_id RETURNING id, warehouse_id, product_id){costing} "
+            "SELECT id, warehouse_id, product_id FROM moved",
+            [
+                number_array(balance_ids),
+                number_array(quantities),
+                number_array(value_changes),
+                document.pk,
+                is_reversal,
+                *costing_params,
+            ],
         )
         moves = {(w, p): move_id for move_id, w, p in cursor.fetchall()}
     if len(moves) != len(changes):  # every balance was locked by the caller: cannot happen

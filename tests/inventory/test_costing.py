@@ -18,6 +18,7 @@ from inventory.models import (
     StockBalance,
     ValueAdjustment,
 )
+from inventory.services.costing import load_book
 from inventory.services.documents import cancel_document, process_document
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.stock_helpers import make_document
@@ -162,6 +163,26 @@ def test_adjustments_and_count_gains_come_in_at_the_current_unit_cost(admin_user
     count = post(DocumentType.STOCK_COUNT, admin_user, wh, [(product, 6)])
     assert cost_of(count) == D("210.00")  # 2 more at (180 + 240) ÷ 4 = 105
     consistent((wh, product))
+
+
+def test_stock_that_comes_back_after_all_left_comes_in_at_the_last_cost(admin_user, wh, product, fifo):
+    receive(admin_user, wh, product, 2, 100)
+    receive(admin_user, wh, product, 2, 120)
+    sell(admin_user, wh, product, 4)
+    adjustment = post(DocumentType.ADJUSTMENT, admin_user, wh, [(product, 1)])
+    # Nothing left to cost with: the newest layer's unit cost (not the purchase price, 90).
+    assert cost_of(adjustment) == D("120.00")
+    consistent((wh, product))
+
+
+def test_the_book_refuses_to_cost_with_a_last_unit_cost_it_did_not_read(admin_user, wh, product, fifo):
+    receive(admin_user, wh, product, 2, 100)
+    key = (wh.pk, product.pk)
+    assert load_book([key]).current_unit_cost(key, lambda: D(0)) == D(100)
+    book = load_book([key], last_of=[])  # the layers give the cost while there is stock
+    assert book.take_out(key, D(2), document_id=0).value == D("-200.00")
+    with pytest.raises(RuntimeError, match="not read"):
+        book.current_unit_cost(key, lambda: D(0))
 
 
 def test_negative_stock_is_booked_at_the_last_cost_and_corrected_when_stock_arrives(admin_user, wh, product, method):

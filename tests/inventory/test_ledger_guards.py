@@ -11,6 +11,7 @@ from inventory.models import (
     CostLayer,
     DocumentType,
     InventorySettings,
+    LayerTake,
     MoveCost,
     StockBalance,
     StockMove,
@@ -87,6 +88,33 @@ def test_check_ledger_counts_quantity_and_value_drift_apart(user, capsys):
     assert "MAIN\tTEA-1\tbalance 7\tmovements 5" in listed
     assert "MAIN\tTEA-1\ton hand 7\tcost layers' remainders 5\tdifference 2" in listed
     assert "EAST\tTEA-1\tstock value 50\tcost layers 50\tmovements and adjustments 48.75" in listed
+
+
+def test_check_ledger_checks_the_links_the_database_does_not(user, capsys):
+    warehouses = [WarehouseFactory(code=code) for code in ("MAIN", "EAST")]
+    product = ProductFactory(sku="TEA-1")
+    for warehouse in warehouses:
+        stock_in(by=user, warehouse=warehouse, product=product, quantity=5)
+    sale = make_document(DocumentType.WRITE_OFF, by=user, warehouse=warehouses[0], lines=[(product, 2)])
+    process_document(sale, by=user)
+    call_command("check_ledger")
+    assert "Cost records consistent" in capsys.readouterr().out
+
+    take = LayerTake.objects.get(move__document=sale)
+    # A take of the other warehouse's layer: each balance's sums still agree.
+    LayerTake.objects.filter(pk=take.pk).update(layer=CostLayer.objects.get(warehouse=warehouses[1]))
+    missing = StockMove.objects.order_by("-pk").first().pk + 100
+    MoveCost.objects.filter(move__document=sale).update(move_id=missing)  # a movement that does not exist
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value).endswith(
+        "2 cost records point at a movement or a cost layer that is missing or of another balance."
+    )
+
+    LayerTake.objects.filter(pk=take.pk).update(layer_id=missing)  # a layer that does not exist
+    MoveCost.objects.filter(move_id=missing).update(move_id=take.move_id)
+    with pytest.raises(CommandError, match="^1 cost record points at"):
+        call_command("check_ledger")
 
 
 def test_stock_moves_cannot_be_updated_or_deleted(user):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext, ngettext
 
 from inventory.formatting import format_quantity
 from inventory.models import Product, Warehouse
-from inventory.selectors.ledger import cost_drift, ledger_drift
+from inventory.selectors.ledger import broken_cost_links, cost_drift, ledger_drift
 
 
 class Command(BaseCommand):
@@ -12,12 +12,13 @@ class Command(BaseCommand):
         """Translated when the parser is made: argparse takes no lazy text."""
         return gettext(
             "Recompute every balance from the stock movements, and its stock value from its cost layers and "
-            "its movements' values; exit non-zero and list the rows that differ."
+            "its movements' values, check that every cost record points at a movement and a cost layer of its "
+            "balance; exit non-zero and list what differs."
         )
 
     def handle(self, *args, **options):
-        drifts, costs = ledger_drift(), cost_drift()
-        if not drifts and not costs:
+        drifts, costs, broken = ledger_drift(), cost_drift(), broken_cost_links()
+        if not drifts and not costs and not broken:
             self.stdout.write(
                 self.style.SUCCESS(gettext("Ledger consistent: every balance equals the sum of its movements."))
             )
@@ -27,6 +28,14 @@ class Command(BaseCommand):
                         "Stock values consistent: every balance's value equals its cost layers' remaining values "
                         "and its movements' values with the value adjustments, its quantity on hand its layers' "
                         "remainders."
+                    )
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext(
+                        "Cost records consistent: every layer take, value adjustment and movement value points at "
+                        "a movement and a cost layer of its balance."
                     )
                 )
             )
@@ -93,5 +102,14 @@ class Command(BaseCommand):
                     len(costs),
                 )
                 % {"count": len(costs)}
+            )
+        if broken:
+            problems.append(
+                ngettext(
+                    "%(count)d cost record points at a movement or a cost layer that is missing or of another balance.",
+                    "%(count)d cost records point at a movement or a cost layer that is missing or of another balance.",
+                    broken,
+                )
+                % {"count": broken}
             )
         raise CommandError(" ".join(problems))
