@@ -14,6 +14,9 @@ Rules (per warehouse and product):
   a layer is worth `remaining value × quantity ÷ remaining`, rounded half up to the cent; taking
   all of it takes exactly its remaining value. What no layer holds is a shortfall, booked at the
   last unit cost.
+- The last unit cost of a balance is, under FIFO, the unit cost of its newest layer (what the
+  last stock that came in cost); under average, the unit cost at which stock last left its
+  newest layer (the pool's running average when it emptied), else that layer's own.
 - The unit cost of stock that comes in without a price (adjustments, count gains) is the
   current one: the value ÷ quantity of what is there, else the last unit cost, else the
   caller's fallback (the product's purchase price).
@@ -89,16 +92,19 @@ class Book:
         layers: dict[BalanceKey, list[Layer]],
         last_unit_costs: dict[BalanceKey, Decimal],
         *,
+        newest_layers: dict[BalanceKey, Layer] | None = None,
         unread_last: frozenset[BalanceKey] = frozenset(),
     ):
         """`layers`: the open layers (remainder not zero) of each balance, oldest first;
-        `last_unit_costs`: the unit cost of each balance's newest layer, open or not (kept so as
-        each new layer is made: what `load_book` reads back from the database);
+        `last_unit_costs`: each balance's last unit cost (see the module's rules), kept as
+        layers are made and taken from, as `load_book` reads it back from the database;
+        `newest_layers`: each balance's newest layer, open or not, where known;
         `unread_last`: balances whose last unit cost was not read, as it could not be needed:
         needing it raises rather than costing with none."""
         self.method = method
         self.layers = layers
         self.last_unit_costs = last_unit_costs
+        self.newest_layers = newest_layers if newest_layers is not None else {}
         self.unread_last = unread_last
         self._created = 0
 
@@ -106,6 +112,7 @@ class Book:
         self._created += 1
         layer.order = NEW_LAYERS + self._created
         self.open_layers(layer.key).append(layer)
+        self.newest_layers[layer.key] = layer
         self.last_unit_costs[layer.key] = layer.value / layer.quantity
         return layer
 
@@ -219,6 +226,8 @@ class Book:
         layer.remaining += quantity
         layer.remaining_value += value
         changes.append(Change(layer, quantity, value))
+        if self.method == CostingMethod.AVERAGE and quantity < 0 and self.newest_layers.get(layer.key) is layer:
+            self.last_unit_costs[layer.key] = value / quantity  # the pool's average as stock leaves it
 
     def _reopen(self, key: BalanceKey, layers: list[Layer]) -> None:
         """Put layers a reversal gave remainder back among the open ones, in layer order."""

@@ -25,6 +25,7 @@ from inventory.arrays import number_array
 from inventory.errors import DocumentStateError
 from inventory.locks import LockedBalance
 from inventory.models import (
+    CostingMethod,
     CostLayer,
     DocumentType,
     InventorySettings,
@@ -120,42 +121,53 @@ def _incoming_value(
 
 def load_book(keys: Iterable[BalanceKey], *, last_of: Collection[BalanceKey] | None = None) -> Book:
     """A book of the balances of `keys` (locked by the caller) under the costing method: their
-    open layers, the unit costs of the newest layers of those of `last_of` (all of them when
+    open layers, the newest layers and last unit costs of those of `last_of` (all of them when
     None; the book refuses to cost with the others'), and the method, in one query."""
     keys = sorted(set(keys))
-    newest = keys if last_of is None else sorted(set(last_of))
+    wanted = keys if last_of is None else sorted(set(last_of))
     layers: dict[BalanceKey, list[Layer]] = defaultdict(list)
-    last: dict[BalanceKey, Decimal] = {}
-    unread = frozenset(keys) - frozenset(newest)
-    table, settings_table = CostLayer._meta.db_table, InventorySettings._meta.db_table
+    table, take, settings_table = (model._meta.db_table for model in (CostLayer, LayerTake, InventorySettings))
     with connection.cursor() as cursor:
+        # Each open layer, then each wanted balance's newest layer with its latest take out.
         cursor.execute(
             f"SELECT s.costing_method, l.* FROM {settings_table} s LEFT JOIN ("
-            f"SELECT {LAYER_COLUMNS}, false FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) "
-            f"JOIN {table} l ON l.warehouse_id = k.w AND l.product_id = k.p WHERE l.is_open "
-            "UNION ALL SELECT newest.*, true FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) CROSS JOIN LATERAL ("
-            f"SELECT {LAYER_COLUMNS} FROM {table} l WHERE l.product_id = k.p AND l.warehouse_id = k.w "
-            "ORDER BY l.id DESC LIMIT 1) newest"
-            ") l ON true WHERE s.id = 1 ORDER BY l.id",
+            f"SELECT {LAYER_COLUMNS}, false AS is_newest, NULL::numeric AS taken, NULL::numeric AS taken_value "
+            "FROM unnest(%s::bigint[], %s::bigint[]) "
+            f"AS k(w, p) JOIN {table} l ON l.warehouse_id = k.w AND l.product_id = k.p WHERE l.is_open "
+            "UNION ALL SELECT newest.*, true, t.quantity, t.value FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) "
+            f"CROSS JOIN LATERAL (SELECT {LAYER_COLUMNS} FROM {table} l "
+            "WHERE l.product_id = k.p AND l.warehouse_id = k.w ORDER BY l.id DESC LIMIT 1) newest "
+            f"LEFT JOIN LATERAL (SELECT quantity, value FROM {take} t WHERE t.layer_id = newest.id AND t.quantity < 0 "
+            "ORDER BY t.id DESC LIMIT 1) t ON true"
+            ") l ON true WHERE s.id = 1 ORDER BY l.id, l.is_newest",
             [
                 number_array(w for w, _ in keys),
                 number_array(p for _, p in keys),
-                number_array(w for w, _ in newest),
-                number_array(p for _, p in newest),
+                number_array(w for w, _ in wanted),
+                number_array(p for _, p in wanted),
             ],
         )
         rows = cursor.fetchall()
     method = rows[0][0] if rows else InventorySettings.current_costing_method()  # no settings saved yet
+    loaded: dict[int, Layer] = {}
+    newest: dict[BalanceKey, Layer] = {}
+    last: dict[BalanceKey, Decimal] = {}
     for row in rows:
         if row[1] is None:  # no layers
             continue
-        layer = _layer(row[1:])
-        if row[-1]:
-            if layer.quantity:
-                last[layer.key] = layer.value / layer.quantity
-        else:
+        *columns, is_newest, taken, taken_value = row[1:]
+        if not is_newest:  # an open layer (rows of a layer come open first)
+            layer = loaded[columns[0]] = _layer(columns)
             layers[layer.key].append(layer)
-    return Book(method, layers, last, unread_last=unread)
+            continue
+        layer = loaded.get(columns[0]) or _layer(columns)
+        key = layer.key
+        newest[key] = layer
+        if method == CostingMethod.AVERAGE and taken is not None:
+            last[key] = taken_value / taken
+        elif layer.quantity:
+            last[key] = layer.value / layer.quantity
+    return Book(method, layers, last, newest_layers=newest, unread_last=frozenset(keys) - frozenset(wanted))
 
 
 def _layer(row) -> Layer:

@@ -10,7 +10,7 @@ its source gave, an adjustment or a count's gain at the current unit cost, or, i
 that never had a layer, at the value it was posted with, the product's purchase price then);
 a cancellation undoes what the document's last processing planned, as `plan_cancellation`
 does. Before each event the book holds what `load_book` would read for its balances (the
-layers with a remainder, the newest layer's unit cost), so both get the same figures.
+layers with a remainder, the last unit costs), so both get the same figures.
 
 It runs in three steps, and documents can be processed throughout:
 1. the snapshot: the last movement id once every posting in flight has committed

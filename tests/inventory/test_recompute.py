@@ -133,7 +133,8 @@ def run(doc_type, user, warehouse, lines, **kwargs):
 
 def history(shop):
     """Receipts at different prices, a sale into negative stock, the receipt that covers it,
-    a transfer, an adjustment, a count, cancellations and a document processed again."""
+    a transfer, an adjustment, a count, cancellations, a document processed again, and stock
+    that comes back after all of it left (at the last unit cost)."""
     user, wh, other, kopi, teh = shop
     run(DocumentType.ADJUSTMENT, user, wh, [(kopi, 2)])  # no history: the purchase price, 90
     run(DocumentType.RECEIPT, user, wh, [(kopi, 10, 100), (teh, 4, D("12.50"))])
@@ -146,6 +147,10 @@ def history(shop):
     run(DocumentType.STOCK_COUNT, user, other, [(kopi, 3)])  # one more at the current cost
     cancel_document(run(DocumentType.WRITE_OFF, user, other, [(teh, 1)]), by=user)
     run(DocumentType.SALES_ORDER, user, other, [(teh, 1)])
+    run(DocumentType.RECEIPT, user, wh, [(kopi, 2, 80)])  # none left before it
+    run(DocumentType.RECEIPT, user, wh, [(kopi, 2, 100)])
+    run(DocumentType.SALES_ORDER, user, wh, [(kopi, 4)])  # all of it, at 90 on average
+    run(DocumentType.ADJUSTMENT, user, wh, [(kopi, 1)])
 
 
 @pytest.mark.parametrize("method", CostingMethod.values)
