@@ -10,9 +10,12 @@ first. Winning a deal locks the deal, then the sales orders it creates: they are
 other transaction can see them, let alone lock them, before it commits. Services run under
 the bounded retry (`inventory.retry`), for what this order cannot rule out (e.g. two inserts
 of the same missing balance).
+
+Also here: `lock_ledger`, which the costing's recompute takes to stop all posting for a moment,
+and the advisory lock that tells whether a recompute's runner is alive.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -223,6 +226,36 @@ def lock_ledger() -> None:
     with connection.cursor() as cursor:
         for model in (StockDocument, StockBalance):
             cursor.execute(f"LOCK TABLE {quote(model._meta.db_table)} IN EXCLUSIVE MODE")
+
+
+# The advisory locks of the recomputes' runners: (this namespace, the recompute's id).
+RECOMPUTE_RUNNER = 0x67646E67
+
+
+def hold_recompute_runner(recompute_id: int) -> None:
+    """Take, for this connection's session, the lock that says that the recompute
+    `recompute_id` runs here. The server lets go of it when the session ends, however its
+    process ends (a worker killed mid-run included), so its absence tells a dead run."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)", [RECOMPUTE_RUNNER, recompute_id])
+
+
+def release_recompute_runner(recompute_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", [RECOMPUTE_RUNNER, recompute_id])
+
+
+def recompute_runners(recompute_ids: Collection[int]) -> set[int]:
+    """Those of `recompute_ids` that some session runs now (`hold_recompute_runner`)."""
+    if not recompute_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 "
+            "AND classid = %s::bigint::oid AND objid = ANY(%s::bigint[]::oid[])",
+            [RECOMPUTE_RUNNER, number_array(recompute_ids)],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, LockedBalance]:

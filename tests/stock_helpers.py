@@ -1,10 +1,12 @@
-"""Shortcuts for tests that need documents and balances."""
+"""Shortcuts for tests that need documents and balances, or a recompute of the costs."""
 
 from decimal import Decimal
 
 from django.db.models import Sum
 
+from inventory.locks import hold_recompute_runner
 from inventory.models import DocumentType, StockBalance, StockMove
+from inventory.models.costing import CostRecompute, RecomputeStatus
 from inventory.services.documents import Header, LineInput, create_document, process_document
 from tests.factories import CompanyFactory
 
@@ -58,3 +60,12 @@ def hold(*, by, warehouse, product, quantity, until=None, deal=None):
         deal=deal,
         created_by=by,
     )
+
+
+def running_recompute(**fields):
+    """A recompute shown as running, with its runner's lock held (by this test's session)."""
+    recompute = CostRecompute.objects.create(
+        method="average", previous_method="fifo", status=RecomputeStatus.RUNNING, **fields
+    )
+    hold_recompute_runner(recompute.pk)
+    return recompute

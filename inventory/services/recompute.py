@@ -36,9 +36,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.permissions import Actor, acting_user
-from inventory.locks import BalanceKey, lock_ledger
+from inventory.locks import (
+    BalanceKey,
+    hold_recompute_runner,
+    lock_ledger,
+    recompute_runners,
+    release_recompute_runner,
+)
 from inventory.models import (
     CostingMethod,
     CostLayer,
@@ -394,9 +401,10 @@ class Recompute:
 @transaction.atomic
 def queue_recompute(method: str, *, by: Actor | None = None) -> CostRecompute:
     """Record a recompute under `method`, queued (`run_recompute` runs it). Refused while
-    another one is queued or running."""
+    another one is queued or running (one whose runner has stopped no longer counts)."""
     InventorySettings.load()
     current = InventorySettings.objects.select_for_update().get(pk=1)  # one change at a time
+    fail_interrupted()
     if CostRecompute.objects.filter(status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(_("The costs are being recomputed already; wait until it has finished."))
     return CostRecompute.objects.create(
@@ -408,7 +416,16 @@ def queue_recompute(method: str, *, by: Actor | None = None) -> CostRecompute:
 
 def run_recompute(recompute_id: int, *, progress: Progress | None = None) -> CostRecompute:
     """Run a queued recompute, reporting its progress in its row (and to `progress`); its
-    status ends done, or failed with the error (raised again)."""
+    status ends done, or failed with the error (raised again). It holds its runner's lock
+    while it runs (`fail_interrupted` tells a run whose process died by its absence)."""
+    hold_recompute_runner(recompute_id)  # before it shows as running
+    try:
+        return _run(recompute_id, progress)
+    finally:
+        release_recompute_runner(recompute_id)
+
+
+def _run(recompute_id: int, progress: Progress | None) -> CostRecompute:
     rows = CostRecompute.objects.filter(pk=recompute_id)
     if not rows.filter(status=RecomputeStatus.QUEUED).update(status=RecomputeStatus.RUNNING, started_at=timezone.now()):
         raise ValidationError(_("This recompute has run already."))
@@ -426,6 +443,24 @@ def run_recompute(recompute_id: int, *, progress: Progress | None = None) -> Cos
         raise
     rows.update(status=RecomputeStatus.DONE, finished_at=timezone.now(), moves_done=done, moves_total=done)
     return rows.get()
+
+
+# Stored untranslated, shown in the reader's language (the page translates a known error).
+INTERRUPTED = gettext_noop(
+    "Interrupted: the process running it stopped before it finished. Choose the method again to start over."
+)
+
+
+def fail_interrupted() -> int:
+    """Mark as failed the recomputes shown as running whose runner has stopped (its process
+    was killed, or the machine went down): nothing of theirs was kept, since the costs change
+    in one transaction at the end. Returns how many."""
+    running = list(CostRecompute.objects.filter(status=RecomputeStatus.RUNNING).values_list("pk", flat=True))
+    dead = set(running) - recompute_runners(running)
+    # Only those still shown as running: a run that has just ended keeps its status.
+    return CostRecompute.objects.filter(pk__in=dead, status=RecomputeStatus.RUNNING).update(
+        status=RecomputeStatus.FAILED, finished_at=timezone.now(), error=INTERRUPTED
+    )
 
 
 def replay_costs(method: str | None = None, *, chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> int:

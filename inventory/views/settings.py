@@ -12,6 +12,7 @@ from inventory.access import inventory_view
 from inventory.forms.settings import CostingMethodForm, ReservationSettingsForm
 from inventory.models import CostingMethod, InventorySettings
 from inventory.selectors.recompute import latest_recompute
+from inventory.services.recompute import fail_interrupted
 from inventory.services.settings import change_costing_method, check_costing_method, update_reservation_settings
 from web.errors import add_service_errors
 
@@ -59,6 +60,7 @@ def costing_settings(request: HttpRequest) -> HttpResponse:
                 text = _("The costs are being recomputed under %(method)s.") % {"method": CostingMethod(method).label}
                 messages.success(request, text)
                 return redirect("inventory:costing_settings")
+    fail_interrupted()
     context = {"form": form, "current": CostingMethod(current), "chosen": chosen, "recompute": latest_recompute()}
     return render(request, "inventory/settings/costing.html", context)
 
@@ -67,4 +69,5 @@ def costing_settings(request: HttpRequest) -> HttpResponse:
 @inventory_view(MANAGE_INVENTORY_SETTINGS)
 def costing_progress(request: HttpRequest) -> HttpResponse:
     """How far the recompute is (the page polls it while one runs)."""
+    fail_interrupted()
     return render(request, "inventory/settings/_costing_progress.html", {"recompute": latest_recompute()})

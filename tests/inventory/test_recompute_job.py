@@ -1,26 +1,34 @@
 """A change of costing method: the service's rights and refusals, the background task run by
-the worker end to end (progress up to the total, done, the method switched), a failure, and
-`manage.py recompute_costs`."""
+the worker end to end (progress up to the total, done, the method switched), a failure, a run
+whose process was killed, and `manage.py recompute_costs`."""
 
+import signal
+import subprocess
+import sys
+import time
 from decimal import Decimal
 from io import StringIO
 from unittest import mock
 
+import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, STAFF
+from inventory.locks import RECOMPUTE_RUNNER, recompute_runners
 from inventory.models import CostingMethod, DocumentType, InventorySettings, MoveCost, StockMove
 from inventory.models.costing import CostRecompute, RecomputeStatus
+from inventory.selectors.recompute import active_recompute
 from inventory.services.documents import process_document
-from inventory.services.recompute import queue_recompute, run_recompute
+from inventory.services.recompute import fail_interrupted, queue_recompute, run_recompute
 from inventory.services.settings import change_costing_method
 from inventory.tasks import recompute_costs
 from tests.factories import ProductFactory, UserFactory, WarehouseFactory
-from tests.stock_helpers import make_document
+from tests.stock_helpers import make_document, running_recompute
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +82,10 @@ def test_the_service_refuses_an_unknown_or_the_current_method(user, chosen, text
 
 @pytest.mark.parametrize("status", [RecomputeStatus.QUEUED, RecomputeStatus.RUNNING])
 def test_the_service_refuses_while_a_recompute_is_queued_or_running(user, status):
-    CostRecompute.objects.create(method="average", previous_method="fifo", status=status)
+    if status == RecomputeStatus.RUNNING:
+        running_recompute()
+    else:
+        CostRecompute.objects.create(method="average", previous_method="fifo", status=status)
     with pytest.raises(ValidationError, match="being recomputed already"):
         change_costing_method(by=user, method=CostingMethod.AVERAGE)
     assert CostRecompute.objects.count() == 1 and not queued_tasks()
@@ -118,6 +129,61 @@ def test_a_failed_recompute_says_why_and_changes_nothing(user):
         run_recompute(recompute.pk)
 
 
+KEEP_THE_LOCK = """
+import sys, time, psycopg
+connection = psycopg.connect(sys.argv[1], autocommit=True)
+connection.execute("SELECT pg_advisory_lock(%s::int, %s::int)", [int(sys.argv[2]), int(sys.argv[3])])
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_recompute_whose_runner_was_killed_fails_and_no_longer_blocks(user):
+    """The runner's process is killed (SIGKILL, nothing of it runs) in the middle: the recompute
+    it was running, shown as running, is marked failed at the next look, and the method can be
+    chosen again."""
+    recompute = CostRecompute.objects.create(method="average", previous_method="fifo", status=RecomputeStatus.RUNNING)
+    db = connection.settings_dict
+    dsn = psycopg.conninfo.make_conninfo(
+        dbname=db["NAME"],
+        user=db["USER"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        password=db["PASSWORD"] or None,
+    )
+    runner = subprocess.Popen(
+        [sys.executable, "-c", KEEP_THE_LOCK, dsn, str(RECOMPUTE_RUNNER), str(recompute.pk)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert runner.stdout.readline().strip() == "held"
+        assert fail_interrupted() == 0 and active_recompute() == recompute  # alive: still running
+    finally:
+        runner.send_signal(signal.SIGKILL)
+        runner.wait()
+    for _ in range(100):  # the server ends the killed client's session when it sees it gone
+        if active_recompute() is None:
+            break
+        time.sleep(0.05)
+    assert active_recompute() is None  # no banner for it
+    assert fail_interrupted() == 1
+    recompute.refresh_from_db()
+    assert recompute.status == RecomputeStatus.FAILED and recompute.error.startswith("Interrupted")
+    assert recompute.finished_at is not None and method() == CostingMethod.FIFO
+    assert change_costing_method(by=user, method=CostingMethod.AVERAGE).status == RecomputeStatus.QUEUED
+
+
+def test_a_run_holds_its_runner_lock_only_while_it_runs(user):
+    worked_example(user)
+    recompute = queue_recompute(CostingMethod.AVERAGE, by=user)
+    seen = []
+    run_recompute(recompute.pk, progress=lambda done, total: seen.append(recompute_runners([recompute.pk])))
+    assert seen and all(held == {recompute.pk} for held in seen)
+    assert recompute_runners([recompute.pk]) == set()
+    assert fail_interrupted() == 0
+
+
 def test_the_command_recomputes_here_and_now(user):
     sale = worked_example(user)
     out = StringIO()
@@ -132,7 +198,7 @@ def test_the_command_recomputes_here_and_now(user):
 
 
 def test_the_command_refuses_while_a_recompute_runs():
-    CostRecompute.objects.create(method="average", previous_method="fifo", status=RecomputeStatus.RUNNING)
+    running_recompute()
     with pytest.raises(CommandError, match="being recomputed already"):
         call_command("recompute_costs", "--method", "fifo")
     with pytest.raises(CommandError):

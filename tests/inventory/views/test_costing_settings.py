@@ -10,20 +10,18 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from accounts.catalogue import CLERK, STAFF
+from accounts.models import Profile
+from inventory.locks import release_recompute_runner
 from inventory.models import CostingMethod, InventorySettings
 from inventory.models.costing import CostRecompute, RecomputeStatus
 from inventory.tasks import recompute_costs
 from tests.factories import UserFactory
+from tests.stock_helpers import running_recompute
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("inventory:costing_settings")
 PROGRESS = reverse("inventory:costing_progress")
-
-
-def running(**fields) -> CostRecompute:
-    values = {"method": "average", "previous_method": "fifo", "status": RecomputeStatus.RUNNING, **fields}
-    return CostRecompute.objects.create(**values)
 
 
 def test_the_page_explains_both_methods_and_checks_the_current_one(client_logged_in):
@@ -70,15 +68,15 @@ def test_the_current_method_or_none_is_refused(client_logged_in, data, text):
 
 
 def test_a_confirmation_while_one_runs_is_refused(client_logged_in):
-    running(status=RecomputeStatus.DONE)
-    running()
+    CostRecompute.objects.create(method="average", previous_method="fifo", status=RecomputeStatus.DONE)
+    running_recompute()
     response = client_logged_in.post(URL, {"method": "average", "confirm": "1"})
     assert response.status_code == 200
     assert CostRecompute.objects.count() == 2
 
 
 def test_the_progress_fragment_counts_the_movements_and_stops_polling_when_done(client_logged_in):
-    recompute = running(moves_done=1500, moves_total=6000)
+    recompute = running_recompute(moves_done=1500, moves_total=6000)
     html = client_logged_in.get(PROGRESS, headers={"HX-Request": "true"}).content.decode()
     assert '<progress class="w-100" max="6000" value="1500"' in html
     assert "1,500 of 6,000 movements (25 %)" in html and "hx-trigger" in html
@@ -90,6 +88,18 @@ def test_the_progress_fragment_counts_the_movements_and_stops_polling_when_done(
     CostRecompute.objects.filter(pk=recompute.pk).update(status=RecomputeStatus.FAILED, error="disk full")
     html = client_logged_in.get(PROGRESS).content.decode()
     assert "failed; the costing method is still FIFO" in html and "disk full" in html
+
+
+def test_a_recompute_whose_runner_stopped_shows_as_interrupted_in_the_readers_language(client_logged_in, user):
+    recompute = running_recompute(moves_done=10, moves_total=40)
+    release_recompute_runner(recompute.pk)  # as when its process was killed
+    html = client_logged_in.get(PROGRESS).content.decode()
+    assert "failed; the costing method is still FIFO" in html and "hx-trigger" not in html
+    assert "Interrupted: the process running it stopped before it finished" in html
+    Profile.objects.filter(user=user).update(language="id")
+    client_logged_in.force_login(user)
+    html = client_logged_in.get(URL).content.decode()
+    assert "Terputus" in html and "Interrupted" not in html
 
 
 @pytest.mark.parametrize("role", [STAFF, CLERK])
@@ -110,7 +120,7 @@ def banner(user) -> str:
 
 def test_the_banner_shows_while_a_recompute_runs_to_those_who_see_values(user):
     assert banner(user).strip() == ""
-    running(moves_done=1, moves_total=4)
+    running_recompute(moves_done=1, moves_total=4)
     text = banner(user)
     assert "Stock values are being recomputed under moving average (25 % done)" in text
     assert "the values shown are those of FIFO (first in, first out)" in text
