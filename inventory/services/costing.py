@@ -247,10 +247,13 @@ def _load_posted(moves: dict[int, BalanceKey]):
 
 def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     """Refuse cancelling when other documents' movements still hold what this one brought in:
-    net takes of the layers it made (or covers of a shortfall it made), or takes of an average
-    pool (or of a shortfall it covered) after it added to it by the other documents' current
-    processings (a reversal after it undoes a processing before it: it holds nothing of it)."""
+    net takes of the layers it made (or covers of a shortfall it made: the stock that came later
+    went to make up for it, and the refusal says to give the stock back with an adjustment), or
+    takes of an average pool (or of a shortfall it covered) after it added to it by the other
+    documents' current processings (a reversal after it undoes a processing before it: it holds
+    nothing of it)."""
     own_ids = [layer.id for layers in own.values() for layer in layers]
+    shortfalls = [layer.id for layers in own.values() for layer in layers if layer.quantity < 0]
     added = [
         (take.layer.id, take_ids[id(take)])
         for changes in takes.values()
@@ -260,17 +263,25 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     take_table, move_table = LayerTake._meta.db_table, StockMove._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.document_id FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
+            f"SELECT m.document_id, t.layer_id = ANY(%s) FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
             "WHERE t.layer_id = ANY(%s) AND m.document_id <> %s "
             "GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) <> 0 "
-            f"UNION SELECT m.document_id FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
+            f"UNION SELECT m.document_id, false FROM {take_table} t JOIN {move_table} m ON m.id = t.move_id "
             "JOIN unnest(%s::bigint[], %s::bigint[]) AS a(layer, after) ON t.layer_id = a.layer AND t.id > a.after "
             "WHERE m.document_id <> %s AND NOT m.is_reversal AND m.id > COALESCE("
             f"(SELECT max(r.id) FROM {move_table} r WHERE r.document_id = m.document_id AND r.is_reversal), 0) "
             "GROUP BY m.document_id, t.layer_id HAVING SUM(t.quantity) < 0",
-            [own_ids, document.pk, [layer for layer, _ in added], [after for _, after in added], document.pk],
+            [
+                shortfalls,
+                own_ids,
+                document.pk,
+                [layer for layer, _ in added],
+                [after for _, after in added],
+                document.pk,
+            ],
         )
-        users = sorted({row[0] for row in cursor.fetchall()})
+        rows = cursor.fetchall()
+    users = sorted({user for user, _covered in rows})
     if not users:
         return
     documents = StockDocument.objects.filter(pk__in=users).order_by("pk")
@@ -280,10 +291,17 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     if hidden:
         others = ngettext("%(count)d other document", "%(count)d other documents", hidden) % {"count": hidden}
         names = f"{names}, {others}" if names else others
-    raise DocumentStateError(
-        _("%(number)s cannot be cancelled: the stock it brought in has been used by %(documents)s. Cancel those first.")
-        % {"number": document.number, "documents": names}
-    )
+    if all(covered for _user, covered in rows):  # stock that came later filled what it took short
+        text = _(
+            "%(number)s cannot be cancelled: it took more than there was, and the stock that made up for it has "
+            "since come in with %(documents)s. To give the stock back, process an adjustment instead."
+        )
+    else:
+        text = _(
+            "%(number)s cannot be cancelled: the stock it brought in has been used by %(documents)s. "
+            "Cancel those first."
+        )
+    raise DocumentStateError(text % {"number": document.number, "documents": names})
 
 
 def posting_sql(posting: Posting) -> tuple[str, list]:

@@ -199,6 +199,23 @@ def test_negative_stock_is_booked_at_the_last_cost_and_corrected_when_stock_arri
     consistent((wh, product))
 
 
+def test_a_shortfall_that_later_stock_made_up_for_cannot_be_cancelled_and_says_what_to_do(
+    admin_user, wh, product, method
+):
+    InventorySettings.objects.filter(id=1).update(allow_negative_write_off=True)
+    write_off = post(DocumentType.WRITE_OFF, admin_user, wh, [(product, 5)])  # none there: 5 short
+    receive(admin_user, wh, product, 10, 100)  # makes up for them, 5 left
+    with pytest.raises(DocumentStateError) as refused:
+        cancel_document(write_off, by=admin_user)
+    assert str(refused.value) == (
+        "WO-000001 cannot be cancelled: it took more than there was, and the stock that made up for it has since "
+        "come in with RC-000001. To give the stock back, process an adjustment instead."
+    )
+    adjustment = post(DocumentType.ADJUSTMENT, admin_user, wh, [(product, 5)])  # what it says to do
+    assert cost_of(adjustment) == D("500.00") and value(wh, product) == D("1000.00")
+    consistent((wh, product))
+
+
 def test_a_receipt_in_another_currency_is_refused(admin_user, wh, product):
     receipt = make_document(DocumentType.RECEIPT, by=admin_user, warehouse=wh, lines=[(product, 1, 10)])
     receipt.currency = "USD"
