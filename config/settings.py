@@ -185,6 +185,9 @@ if not is_currency(DEFAULT_CURRENCY):
         f"DEFAULT_CURRENCY={DEFAULT_CURRENCY!r} is not an ISO 4217 currency code (such as IDR, USD or SGD)."
     )
 
+# The company named at the head of printed documents.
+COMPANY_NAME = os.environ.get("GUDANG_COMPANY_NAME", "").strip() or "Gudang"
+
 # Production behind TLS sets HTTPS=1: redirects, secure cookies and HSTS follow from it.
 HTTPS = env_bool("HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (each area adds its routes below)
 
-from inventory.views import documents, products, settings, stock, warehouses
+from inventory.views import documents, printing, products, settings, stock, warehouses
 
 app_name = "inventory"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/<str:doc_type>/new/", documents.document_create, name="document_create"),
     path("documents/<str:doc_type>/line/", documents.document_line, name="document_line"),
     path("documents/<str:doc_type>/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("documents/<str:doc_type>/<int:pk>/print/", printing.document_print, name="document_print"),
     path("documents/<str:doc_type>/<int:pk>/edit/", documents.document_update, name="document_update"),
     path("documents/<str:doc_type>/<int:pk>/process/", documents.document_process, name="document_process"),
     path("documents/<str:doc_type>/<int:pk>/cancel/", documents.document_cancel, name="document_cancel"),

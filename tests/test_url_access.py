@@ -90,6 +90,7 @@ MATRIX = {
     "inventory:document_create": Entry(get=typed("edit"), post=typed("edit"), post_ok=200, per_type=True),
     "inventory:document_line": Entry(get=typed("edit"), per_type=True),
     "inventory:document_detail": Entry(get=typed("view"), args="document:draft", per_type=True),
+    "inventory:document_print": Entry(get=typed("view"), args="document:draft", per_type=True),
     "inventory:document_update": Entry(
         get=typed("edit"), post=typed("edit"), post_ok=200, args="document:draft", per_type=True
     ),
