@@ -33,6 +33,11 @@ UNIT_SYMBOLS = {
 }
 
 
+def unit_symbol(unit: str) -> str:
+    """How a unit code is written after a quantity ("pcs", "kg"); an unknown code as it is."""
+    return str(UNIT_SYMBOLS.get(unit, unit))
+
+
 def _grouped(number: Decimal, places: int) -> str:
     return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
@@ -48,7 +53,7 @@ def format_quantity(value: Decimal | None, unit: str | None = None) -> str:
     places = max(0, -cast(int, normalized.as_tuple().exponent))
     text = _grouped(normalized, places)
     if unit:
-        text = f"{text}{NBSP}{UNIT_SYMBOLS.get(unit, unit)}"
+        text = f"{text}{NBSP}{unit_symbol(unit)}"
     return text
 
 

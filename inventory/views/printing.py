@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from inventory.access import shows_document_prices
-from inventory.formatting import UNIT_SYMBOLS
 from inventory.models import DocumentStatus, DocumentType
 from inventory.selectors.documents import count_expectations
 from inventory.views.documents import _document_or_404
@@ -50,8 +49,6 @@ def document_print(request, doc_type, pk):
     is_stock_count = kind == DocumentType.STOCK_COUNT
     if is_stock_count:
         count_expectations(document, lines)
-    for line in lines:
-        line.unit_symbol = UNIT_SYMBOLS.get(line.product.unit, line.product.unit)
     show_prices = kind in PRICED_TYPES and shows_document_prices(request.user, kind)
     return render(
         request,

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.http import QueryDict
 
-from inventory.formatting import format_amount, format_percent, format_quantity
+from inventory.formatting import format_amount, format_percent, format_quantity, unit_symbol
 from web.menu import menu_for
 
 register = template.Library()
@@ -51,6 +51,12 @@ def qty(value, unit=None) -> str:
     if number is None:
         return "" if value is None else value
     return format_quantity(number, unit)
+
+
+@register.filter
+def unit(code) -> str:
+    """A unit code as written after a quantity: `{{ line.product.unit|unit }}` -> "pcs"."""
+    return unit_symbol(code)
 
 
 @register.filter
