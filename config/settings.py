@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "inventory",
     "crm",
     "layouts",
+    "reports",
     "web",
 ]
 
@@ -187,6 +188,8 @@ if not is_currency(DEFAULT_CURRENCY):
 
 # The company named at the head of printed documents.
 COMPANY_NAME = os.environ.get("GUDANG_COMPANY_NAME", "").strip() or "Gudang"
+# A report export of more rows than this is made in the background (reports.services.exports).
+GUDANG_EXPORT_INLINE_ROWS = int(os.environ.get("GUDANG_EXPORT_INLINE_ROWS", "50000"))
 
 # Production behind TLS sets HTTPS=1: redirects, secure cookies and HSTS follow from it.
 HTTPS = env_bool("HTTPS", False)

@@ -38,4 +38,5 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("crm/", include("crm.urls")),
     path("settings/forms/", include("layouts.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -174,7 +174,7 @@ def user_for(role: str, world):
     return UserFactory(username=f"fuzz-{role}", roles=[name])
 
 
-def page_urls(world):
+def page_urls(world, user):
     """(matrix name, URL) of every page that answers GET, fresh objects for each. The document
     pages of one type, but the new document form of each (the fields differ by type)."""
     for name in sorted(PUBLIC_FORMS):
@@ -186,7 +186,7 @@ def page_urls(world):
         if entry.per_type:
             types = list(DOCUMENT_TYPES)[: None if name == "inventory:document_create" else 1]
         for doc_type in types:
-            args, _document = url_args(entry, world, doc_type)
+            args, _document = url_args(entry, world, doc_type, user)
             yield name, reverse(name, args=args)
 
 
@@ -287,9 +287,10 @@ def pages_without_template_capture(monkeypatch):
 @pytest.mark.usefixtures("axes_enabled")  # failed sign-ins are counted, as in production
 def test_garbage_in_every_form_is_never_a_server_error(client, world, role):
     client.raise_request_exception = False
-    client.force_login(user_for(role, world))
+    user = user_for(role, world)
+    client.force_login(user)
     walk = Walk(role=role, world=world)
-    for name, url in page_urls(world):
+    for name, url in page_urls(world, user):
         walk.page(client, name, url)
     assert not walk.failures, "\n".join(walk.failures)
     assert walk.forms, f"{role} reached no form"

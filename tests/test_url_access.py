@@ -24,6 +24,7 @@ from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.services.documents import process_document
 from layouts.models import FieldType, LayoutField
 from layouts.services import CustomFieldInput, add_custom_field
+from reports.models import ExportJob, ExportStatus
 from tests.crm.deal_helpers import deal_with_row
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.inventory.views.test_warehouse_scope import limited_role
@@ -56,6 +57,7 @@ class Entry:
 
 
 LAYOUTS = "inventory.change_form_layouts"
+REPORTS = "inventory.view_reports"
 
 
 def typed(action: str) -> str:
@@ -86,6 +88,9 @@ MATRIX = {
     ),
     "inventory:product_lookup": Entry(get="inventory.view_product", query="?q=Pro"),
     "inventory:stock": Entry(get="inventory.view_warehouse"),
+    "reports:low_stock": Entry(get=REPORTS),
+    "reports:export_job": Entry(get=REPORTS, args="export_job"),
+    "reports:export_download": Entry(get=REPORTS, args="export_job"),
     "inventory:document_list": Entry(get=typed("view"), per_type=True),
     "inventory:document_create": Entry(get=typed("edit"), post=typed("edit"), post_ok=200, per_type=True),
     "inventory:document_line": Entry(get=typed("edit"), per_type=True),
@@ -217,7 +222,7 @@ def make_in_state(world, doc_type: str, state: str) -> StockDocument:
     return document
 
 
-def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocument | None]:
+def url_args(entry: Entry, world, doc_type: str | None, user) -> tuple[list, StockDocument | None]:
     if entry.args == "":
         return ([doc_type] if entry.per_type else []), None
     if entry.args.startswith("document:"):
@@ -240,6 +245,11 @@ def url_args(entry: Entry, world, doc_type: str | None) -> tuple[list, StockDocu
         data = CustomFieldInput(key=field_key, label_en="Extra", field_type=FieldType.TEXT)
         add_custom_field(by=world["preparer"], key=key, data=data)
         return [key, field_key], None
+    if entry.args == "export_job":  # the user's own finished export
+        job = ExportJob.objects.create(
+            user=user, report="low_stock", format="csv", status=ExportStatus.DONE, filename="a.csv", content=b"a"
+        )
+        return [job.pk], None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
     if entry.args == "contact":
@@ -295,7 +305,7 @@ def test_role_gets_the_expected_status(client, world, role, name):
             if method == "post" and right_needed is None and entry.get is not None and entry.post is None:
                 # A page without a POST form: Django answers 405 only for views limited to GET.
                 continue
-            args, document = url_args(entry, world, doc_type)
+            args, document = url_args(entry, world, doc_type, user)
             url = reverse(name, args=args) + (entry.query if method == "get" else "")
             response = getattr(client, method)(url, entry.post_data)
             want = expected(entry, method, rights, chosen, doc_type)

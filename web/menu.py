@@ -1,6 +1,7 @@
 """What the sidebar offers a user, and where their start page is."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from accounts.catalogue import (
     CHANGE_RESERVATION_SETTINGS,
@@ -9,11 +10,21 @@ from accounts.catalogue import (
     USE_CRM,
     VIEW_INVENTORY,
     VIEW_PRODUCT,
+    VIEW_REPORTS,
     VIEW_WAREHOUSE,
     document_right,
 )
 from accounts.permissions import Actor, can, can_somewhere
 from layouts.registry import editable_specs
+
+# The reports of the sidebar: URL name under `reports:`, label, icon.
+REPORT_ENTRIES = [
+    ("stock", gettext_noop("Stock on a date"), "bi-clipboard-data"),
+    ("movements", gettext_noop("Movements"), "bi-arrow-left-right"),
+    ("gross_profit", gettext_noop("Sales and gross profit"), "bi-graph-up-arrow"),
+    ("trace", gettext_noop("Product trace"), "bi-diagram-3"),
+    ("low_stock", gettext_noop("Low stock"), "bi-exclamation-triangle"),
+]
 
 
 def menu_for(user: Actor) -> dict:
@@ -30,6 +41,7 @@ def menu_for(user: Actor) -> dict:
         "stock": sees_warehouses,
         "warehouses": sees_warehouses,
         "products": area and can(user, VIEW_PRODUCT),
+        "reports": REPORT_ENTRIES if sees_warehouses and can(user, VIEW_REPORTS) else [],
         "crm": can(user, USE_CRM),
         "settings": area and can(user, CHANGE_RESERVATION_SETTINGS),
         "costing": area and can(user, MANAGE_INVENTORY_SETTINGS),

@@ -67,7 +67,7 @@ def stock_rows(
     rows below their minimum level: every such pair has one, so they are read from the minimum
     levels, with on hand zero where the warehouse has no balance row of the product yet.
     """
-    rows: StockRows = _below_minimum_rows() if below_minimum else StockBalance.objects.with_available().with_minimum()
+    rows: StockRows = below_minimum_rows() if below_minimum else StockBalance.objects.with_available().with_minimum()
     # SKU is unique (indexed) and balances are indexed by (product, warehouse): a page
     # is read by walking both indexes instead of sorting every balance.
     rows = rows.select_related("product", "warehouse").order_by("product__sku", "warehouse__name", "warehouse_id")
@@ -96,7 +96,7 @@ def stock_value(rows: StockRows) -> Decimal:
     return rows.aggregate(total=Coalesce(Sum("value"), ZERO_VALUE))["total"]
 
 
-def _below_minimum_rows() -> "QuerySet[WithAnnotations[MinimumStock, AsBalance]]":
+def below_minimum_rows() -> "QuerySet[WithAnnotations[MinimumStock, AsBalance]]":
     """The minimum levels that what is available is below, annotated as the balances of
     `stock_rows` are."""
     balance = StockBalance.objects.filter(

@@ -20,10 +20,11 @@ from tests.stock_helpers import make_document, on_hand, stock_in
 pytestmark = pytest.mark.django_db
 
 
-def limited_role(name: str, warehouses) -> Group:
-    """The clerk's rights, the warehouse ones granted on `warehouses` only."""
+def limited_role(name: str, warehouses, template: str = CLERK) -> Group:
+    """The rights of the default role `template` (the clerk's), the warehouse ones granted on
+    `warehouses` only."""
     role = Group.objects.create(name=name)
-    rights = DEFAULT_ROLES[CLERK]
+    rights = DEFAULT_ROLES[template]
     role.permissions.set(permissions_named(r for r in rights if not right(r).per_warehouse))
     grant_on_warehouses(role, [r for r in rights if right(r).per_warehouse], warehouses)
     return role

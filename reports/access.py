@@ -1,0 +1,21 @@
+"""Who may open the reports, and which warehouses' figures they see."""
+
+from accounts.catalogue import VIEW_INVENTORY, VIEW_REPORTS, VIEW_WAREHOUSE
+from accounts.permissions import Actor, warehouse_scope, warehouses_for
+from web.decorators import area_view
+
+
+def reports_view(view):
+    """Decorate a report page: the inventory area, "View reports" and a warehouse to see; else 403."""
+    return area_view(VIEW_INVENTORY, VIEW_REPORTS, VIEW_WAREHOUSE)(view)
+
+
+def report_scope(user: Actor) -> frozenset[int] | None:
+    """The warehouses whose figures `user` sees in reports (None: all); every report filters
+    its query by it."""
+    return warehouse_scope(user, VIEW_WAREHOUSE)
+
+
+def report_warehouses(user: Actor):
+    """The choices of a report's warehouse filter: the warehouses `user` sees."""
+    return warehouses_for(user, VIEW_WAREHOUSE)
