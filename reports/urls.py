@@ -2,10 +2,14 @@ from django.urls import path
 
 from reports.views.exports import export_download, export_job
 from reports.views.low_stock import low_stock
+from reports.views.stock import ledger, movements, stock
 
 app_name = "reports"
 
 urlpatterns = [
+    path("stock/", stock, name="stock"),
+    path("movements/", movements, name="movements"),
+    path("movements/ledger/", ledger, name="ledger"),
     path("low-stock/", low_stock, name="low_stock"),
     path("exports/<int:pk>/", export_job, name="export_job"),
     path("exports/<int:pk>/download/", export_download, name="export_download"),

@@ -11,7 +11,7 @@ return) is written with a leading apostrophe, so opening an export never runs wh
 
 import csv
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 PROGRESS_EVERY = 5000
 NUMBER_FORMATS = {"quantity": "#,##0.###", "money": "#,##0.00", "percent": "0.0"}
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -75,7 +76,7 @@ def export_rows(report: "Report") -> Iterator[list]:
     rows = report.sorted_rows()
     rows = rows.iterator(chunk_size=CHUNK) if hasattr(rows, "iterator") else iter(rows)
     for row in rows:
-        yield [plain(row.get(column.key)) for column in columns]
+        yield [plain(column.value(row)) for column in columns]
 
 
 def headings(columns: list["Column"]) -> list[str]:
@@ -133,14 +134,14 @@ def write_csv(report: "Report", file, *, progress=None) -> int:
     return max(written, 0)
 
 
-WRITERS = {ExportFormat.CSV: write_csv, ExportFormat.XLSX: write_xlsx}
+WRITERS: dict[str, Callable[..., int]] = {ExportFormat.CSV: write_csv, ExportFormat.XLSX: write_xlsx}
 
 
 def filename(report: "Report", fmt: str) -> str:
     return f"{report.export_name()}-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def export_response(request: HttpRequest, report: "Report") -> HttpResponse:
+def export_response(request: HttpRequest, report: "Report") -> HttpResponseBase:
     """`?format=csv|xlsx`: the file, streamed; more than `GUDANG_EXPORT_INLINE_ROWS` rows: a
     background job, and a redirect to its page. An unknown format: 400."""
     fmt = request.GET.get("format", "")
