@@ -34,9 +34,6 @@ class SqlRows:
             cursor.execute(f"SELECT count(*) FROM ({self.sql}) AS rows", self.params)
             return cursor.fetchone()[0]
 
-    def __len__(self) -> int:
-        return self.count()
-
     def _fetch(self, sql: str, params: list) -> list[dict]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

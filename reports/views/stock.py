@@ -177,13 +177,16 @@ class MovementsReport(_BalanceReport):
         def to_ledger(row):
             return ledger_url(row, start, end)
 
+        def moved(key):
+            return lambda row: ledger_url(row, start, end) if row[key] else None
+
         columns = [
             Column("product_name", _("Product"), link=product_link),
             Column("sku", _("SKU")),
             Column("warehouse_name", _("Warehouse")),
             Column("opening", _("Opening"), QUANTITY),
-            Column("quantity_in", _("In"), QUANTITY, link=to_ledger),
-            Column("quantity_out", _("Out"), QUANTITY, link=to_ledger),
+            Column("quantity_in", _("In"), QUANTITY, link=moved("quantity_in")),
+            Column("quantity_out", _("Out"), QUANTITY, link=moved("quantity_out")),
             Column("closing", _("Closing"), QUANTITY, link=to_ledger),
         ]
         if shows_purchase_price(self.user):
