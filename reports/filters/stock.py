@@ -30,8 +30,8 @@ class MovementsFilter(ReportFilter):
     q = product_search_filter()
     warehouse = warehouse_filter(method="keep")
     category = category_filter()
-    all_balances = django_filters.BooleanFilter(
-        label=_("Also balances without stock or movements"), widget=forms.CheckboxInput, method="keep"
+    moved_only = django_filters.BooleanFilter(
+        label=_("Only what moved in the period"), widget=forms.CheckboxInput, method="keep"
     )
 
     class Meta:

@@ -12,14 +12,24 @@ class SqlRows:
     """The rows of `sql` (a SELECT; `params` its parameters) as dicts. `columns`: the names a
     sort may use (each a column of the SELECT); a sort key is a name, "-" first for descending."""
 
-    def __init__(self, sql: str, params: Sequence = (), *, columns: Sequence[str], ordering: Sequence[str] = ()):
+    def __init__(
+        self,
+        sql: str,
+        params: Sequence = (),
+        *,
+        columns: Sequence[str],
+        ordering: Sequence[str] = (),
+        count: tuple[str, Sequence] | None = None,
+    ):
+        """`count`: a cheaper statement (and its parameters) that counts the same rows."""
         self.sql, self.params, self.columns, self.ordering = sql, list(params), tuple(columns), tuple(ordering)
+        self.count_query = count
 
     def order_by(self, *keys: str) -> "SqlRows":
         for key in keys:
             if key.lstrip("-") not in self.columns:
                 raise ValueError(f"cannot sort by {key!r}")
-        return SqlRows(self.sql, self.params, columns=self.columns, ordering=keys)
+        return SqlRows(self.sql, self.params, columns=self.columns, ordering=keys, count=self.count_query)
 
     def _order_sql(self) -> str:
         if not self.ordering:
@@ -30,8 +40,9 @@ class SqlRows:
         return " ORDER BY " + ", ".join(terms)
 
     def count(self) -> int:
+        sql, params = self.count_query or (f"SELECT count(*) FROM ({self.sql}) AS rows", self.params)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({self.sql}) AS rows", self.params)
+            cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
     def _fetch(self, sql: str, params: list) -> list[dict]:

@@ -72,6 +72,10 @@ class Scope:
             params.extend(search_params)
         return " AND ".join(terms), params
 
+    @property
+    def filters_products(self) -> bool:
+        return self.category is not None or bool(self.search.strip())
+
     def day_where(self) -> tuple[str, list]:
         """The conditions on a days table aliased `d` (warehouses only: the product filters are
         applied to the balances the days are joined to)."""
@@ -90,34 +94,42 @@ def _days_side(day: date) -> str:
     """ "after" when fewer days lie after `day` than up to it (so stock on `day` is the balance
     minus the days after it), else "upto" (the sum of the days up to it). An estimate from the
     first day on record: a wrong guess is slower, never wrong."""
-    first = StockDay.objects.order_by("day").values_list("day", flat=True).first()
-    today = timezone.localdate()
-    if first is None or day >= today:
+    if is_today_or_later(day):
         return "after"
-    return "after" if (today - day) <= (day - first) else "upto"
+    first = StockDay.objects.order_by("day").values_list("day", flat=True).first()
+    if first is None:
+        return "after"
+    return "after" if (timezone.localdate() - day) <= (day - first) else "upto"
 
 
-def _stock_on(day: date, scope: Scope) -> tuple[str, tuple[str, str], list]:
-    """(the join of what each balance's days add, the expressions of on hand and value on `day`,
-    parameters) for a SELECT over balances `b`."""
-    where, params = scope.day_where()
-    after = _days_side(day) == "after"
-    join = (
-        "LEFT JOIN (SELECT d.warehouse_id, d.product_id, SUM(d.quantity_in - d.quantity_out) AS quantity, "
-        f"SUM(d.value_in - d.value_out) AS value FROM {DAY} d WHERE d.day {'>' if after else '<='} %s AND {where} "
-        "GROUP BY d.warehouse_id, d.product_id) a "
-        "ON a.warehouse_id = b.warehouse_id AND a.product_id = b.product_id"
+def _days(alias: str, condition: str) -> str:
+    """A lateral join of what the days of balance `b` matching `condition` (on `d.day`) add up to:
+    `alias.quantity_in`, `quantity_out`, `value_in`, `value_out` (NULL without days). Read for
+    each balance on its own (the unique index on warehouse, product, day), so a page of rows
+    reads only its balances' days."""
+    return (
+        f"LEFT JOIN LATERAL (SELECT SUM(d.quantity_in) AS quantity_in, SUM(d.quantity_out) AS quantity_out, "
+        f"SUM(d.value_in) AS value_in, SUM(d.value_out) AS value_out FROM {DAY} d "
+        f"WHERE d.warehouse_id = b.warehouse_id AND d.product_id = b.product_id AND {condition}) {alias} ON TRUE"
     )
-    if after:
-        return join, ("b.on_hand - COALESCE(a.quantity, 0)", "b.value - COALESCE(a.value, 0)"), [day, *params]
-    return join, ("COALESCE(a.quantity, 0)", "COALESCE(a.value, 0)"), [day, *params]
+
+
+def _stock_on(day: date, alias: str = "a") -> tuple[str, tuple[str, str], list]:
+    """(the join of each balance's days needed to reach `day`, the expressions of its on hand and
+    value on `day`, parameters) for a SELECT over balances `b`."""
+    net = f"COALESCE({alias}.quantity_in - {alias}.quantity_out, 0)"
+    net_value = f"COALESCE({alias}.value_in - {alias}.value_out, 0)"
+    if _days_side(day) == "after":
+        if not StockDay.objects.filter(day__gt=day).exists():  # nothing posted after it: the balances
+            return "", ("b.on_hand", "b.value"), []
+        return _days(alias, "d.day > %s"), (f"b.on_hand - {net}", f"b.value - {net_value}"), [day]
+    return _days(alias, "d.day <= %s"), (net, net_value), [day]
 
 
 def _reserved_join() -> tuple[str, list]:
     """What counting reservations hold per balance (the one definition: `Reservation.objects.counting()`)."""
-    held = (
-        Reservation.objects.counting().order_by().values("warehouse_id", "product_id").annotate(total=Sum("quantity"))
-    )
+    held = Reservation.objects.counting().order_by().values("warehouse_id", "product_id")
+    held = held.annotate(total=Sum("quantity"))
     sql, params = held.query.sql_with_params()
     return f"LEFT JOIN ({sql}) r ON r.warehouse_id = b.warehouse_id AND r.product_id = b.product_id", list(params)
 
@@ -126,11 +138,17 @@ def is_today_or_later(day: date) -> bool:
     return day >= timezone.localdate()
 
 
+def _balances_count(scope: Scope) -> tuple[str, list]:
+    """How many balances `scope` has: the rows of a report that shows every balance."""
+    where, params = scope.where()
+    return f"SELECT count(*) FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id WHERE {where}", params
+
+
 def stock_rows(*, day: date, scope: Scope, non_zero: bool = False) -> SqlRows:
     """Each balance of `scope` as of `day`: product and warehouse (ids, names), on hand and value
     on that day, unit cost (value ÷ on hand, when above zero); `reserved` and `available` (on
     hand − reserved) today only (reservations have no history: None for a past day)."""
-    join, (on_hand, value), params = _stock_on(day, scope)
+    join, (on_hand, value), params = _stock_on(day)
     where, where_params = scope.where()
     if is_today_or_later(day):
         reserved_join, reserved_params = _reserved_join()
@@ -152,42 +170,69 @@ def stock_rows(*, day: date, scope: Scope, non_zero: bool = False) -> SqlRows:
             WHERE {where}
         ) rows {"WHERE on_hand <> 0" if non_zero else ""}
     """
-    return SqlRows(sql, [*params, *reserved_params, *where_params], columns=STOCK_COLUMNS)
+    count = None if non_zero else _balances_count(scope)
+    return SqlRows(sql, [*params, *reserved_params, *where_params], columns=STOCK_COLUMNS, count=count)
 
 
 def stock_by_category(*, day: date, scope: Scope) -> SqlRows:
     """The stock of `stock_rows` summed per category and warehouse: how many products are in
     stock (on hand not zero) and their value."""
-    rows = stock_rows(day=day, scope=scope)
+    join, (on_hand, value), params = _stock_on(day)
+    where, where_params = scope.where()
     sql = f"""
-        SELECT c.id AS category_id, s.category_name, s.warehouse_id, s.warehouse_name,
-               count(*) FILTER (WHERE s.on_hand <> 0) AS products, SUM(s.value) AS value
-        FROM ({rows.sql}) s JOIN {PRODUCT} p ON p.id = s.product_id LEFT JOIN {CATEGORY} c ON c.id = p.category_id
-        GROUP BY c.id, s.category_name, s.warehouse_id, s.warehouse_name
+        SELECT p.category_id, c.name AS category_name, b.warehouse_id, w.name AS warehouse_name,
+               count(*) FILTER (WHERE {on_hand} <> 0) AS products, SUM({value}) AS value
+        FROM {BALANCE} b
+        JOIN {PRODUCT} p ON p.id = b.product_id
+        JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
+        LEFT JOIN {CATEGORY} c ON c.id = p.category_id
+        {join}
+        WHERE {where}
+        GROUP BY p.category_id, c.name, b.warehouse_id, w.name
     """
-    return SqlRows(sql, rows.params, columns=CATEGORY_COLUMNS)
+    return SqlRows(sql, [*params, *where_params], columns=CATEGORY_COLUMNS)
 
 
 def stock_totals(*, day: date, scope: Scope) -> list[dict]:
-    """Per warehouse of `scope`: how many products it has in stock on `day` and their value, in
-    warehouse name order (the overall total is their sum)."""
-    rows = stock_rows(day=day, scope=scope)
-    sql = f"""
-        SELECT warehouse_id, warehouse_name, count(*) FILTER (WHERE on_hand <> 0) AS products, SUM(value) AS value
-        FROM ({rows.sql}) s GROUP BY warehouse_id, warehouse_name ORDER BY warehouse_name, warehouse_id
-    """
-    return list(SqlRows(sql, rows.params, columns=()))
-
-
-def movement_rows(*, date_from: date, date_to: date, scope: Scope, all_balances: bool = False) -> SqlRows:
-    """Per balance of `scope` over the period: opening (on hand and value at the start of
-    `date_from`), in, out, closing (= opening + in − out, at the end of `date_to`). Only the
-    balances that moved in the period or hold stock at its start, unless `all_balances`."""
-    before = date_from.fromordinal(date_from.toordinal() - 1)
-    join, (opening, opening_value), params = _stock_on(before, scope)
+    """Per warehouse of `scope`, in name order: the value of its stock on `day` and, today, how
+    many products it has in stock. One pass over the balances and one over the days after `day`
+    (grouped by warehouse only), never a sum per balance."""
+    where, params = scope.where()
     day_where, day_params = scope.day_where()
+    product_filter = (
+        f"AND EXISTS (SELECT 1 FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id "
+        f"WHERE b.warehouse_id = d.warehouse_id AND b.product_id = d.product_id AND {where})"
+        if scope.filters_products
+        else ""
+    )
+    sql = f"""
+        SELECT w.id AS warehouse_id, w.name AS warehouse_name, s.products, s.value - COALESCE(a.value, 0) AS value
+        FROM (
+            SELECT b.warehouse_id, count(*) FILTER (WHERE b.on_hand <> 0) AS products, SUM(b.value) AS value
+            FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id WHERE {where} GROUP BY b.warehouse_id
+        ) s
+        JOIN {WAREHOUSE} w ON w.id = s.warehouse_id
+        LEFT JOIN (
+            SELECT d.warehouse_id, SUM(d.value_in - d.value_out) AS value FROM {DAY} d
+            WHERE d.day > %s AND {day_where} {product_filter} GROUP BY d.warehouse_id
+        ) a ON a.warehouse_id = s.warehouse_id
+        ORDER BY w.name, w.id
+    """
+    rows = list(SqlRows(sql, [*params, day, *day_params, *(params if scope.filters_products else [])], columns=()))
+    if not is_today_or_later(day):
+        for row in rows:
+            row["products"] = None  # what was in stock on a past day would need a sum per balance
+    return rows
+
+
+def movement_rows(*, date_from: date, date_to: date, scope: Scope, moved_only: bool = False) -> SqlRows:
+    """Per balance of `scope` over the period: opening (on hand and value at the start of
+    `date_from`), in, out, closing (= opening + in − out, at the end of `date_to`); with
+    `moved_only`, only the balances that moved in the period."""
+    before = date_from.fromordinal(date_from.toordinal() - 1)
+    join, (opening, opening_value), params = _stock_on(before, alias="a")
     where, where_params = scope.where()
-    keep = "" if all_balances else "WHERE opening <> 0 OR opening_value <> 0 OR moved"
+    keep = "WHERE quantity_in <> 0 OR quantity_out <> 0 OR value_in <> 0 OR value_out <> 0" if moved_only else ""
     sql = f"""
         SELECT product_id, warehouse_id, product_name, sku, unit, category_name, warehouse_name,
                opening, quantity_in, quantity_out, opening + quantity_in - quantity_out AS closing,
@@ -196,34 +241,46 @@ def movement_rows(*, date_from: date, date_to: date, scope: Scope, all_balances:
             SELECT b.product_id, b.warehouse_id, p.name AS product_name, p.sku, p.unit, c.name AS category_name,
                    w.name AS warehouse_name, {opening} AS opening, {opening_value} AS opening_value,
                    COALESCE(m.quantity_in, 0) AS quantity_in, COALESCE(m.quantity_out, 0) AS quantity_out,
-                   COALESCE(m.value_in, 0) AS value_in, COALESCE(m.value_out, 0) AS value_out,
-                   m.warehouse_id IS NOT NULL AS moved
+                   COALESCE(m.value_in, 0) AS value_in, COALESCE(m.value_out, 0) AS value_out
             FROM {BALANCE} b
             JOIN {PRODUCT} p ON p.id = b.product_id
             JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
             LEFT JOIN {CATEGORY} c ON c.id = p.category_id
             {join}
-            LEFT JOIN (
-                SELECT d.warehouse_id, d.product_id, SUM(d.quantity_in) AS quantity_in,
-                       SUM(d.quantity_out) AS quantity_out, SUM(d.value_in) AS value_in, SUM(d.value_out) AS value_out
-                FROM {DAY} d WHERE d.day BETWEEN %s AND %s AND {day_where}
-                GROUP BY d.warehouse_id, d.product_id
-                HAVING SUM(d.quantity_in) <> 0 OR SUM(d.quantity_out) <> 0
-                    OR SUM(d.value_in) <> 0 OR SUM(d.value_out) <> 0
-            ) m ON m.warehouse_id = b.warehouse_id AND m.product_id = b.product_id
+            {_days("m", "d.day BETWEEN %s AND %s")}
             WHERE {where}
         ) rows {keep}
     """
-    return SqlRows(sql, [*params, date_from, date_to, *day_params, *where_params], columns=MOVEMENT_COLUMNS)
+    count = None if moved_only else _balances_count(scope)
+    return SqlRows(sql, [*params, date_from, date_to, *where_params], columns=MOVEMENT_COLUMNS, count=count)
 
 
-def movement_totals(rows: SqlRows) -> dict:
-    """The sums of the value columns of `movement_rows` (quantities of different units do not add up)."""
-    sql = (
-        "SELECT SUM(opening_value) AS opening_value, SUM(value_in) AS value_in, SUM(value_out) AS value_out, "
-        f"SUM(closing_value) AS closing_value FROM ({rows.sql}) t"
+def movement_totals(*, date_from: date, date_to: date, scope: Scope) -> dict:
+    """The value columns of `movement_rows` summed over every balance of `scope` (quantities of
+    different units do not add up): the balances' value less what was posted from `date_from`
+    on, and what came in and went out in the period: one pass over the balances and one over
+    the days from `date_from` on."""
+    where, params = scope.where()
+    day_where, day_params = scope.day_where()
+    product_filter = (
+        f"AND EXISTS (SELECT 1 FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id "
+        f"WHERE b.warehouse_id = d.warehouse_id AND b.product_id = d.product_id AND {where})"
+        if scope.filters_products
+        else ""
     )
-    return list(SqlRows(sql, rows.params, columns=()))[0]
+    sql = f"""
+        SELECT s.value - COALESCE(a.later, 0) AS opening_value, COALESCE(a.value_in, 0) AS value_in,
+               COALESCE(a.value_out, 0) AS value_out,
+               s.value - COALESCE(a.later, 0) + COALESCE(a.value_in, 0) - COALESCE(a.value_out, 0) AS closing_value
+        FROM (SELECT COALESCE(SUM(b.value), 0) AS value FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id
+              WHERE {where}) s,
+             (SELECT SUM(d.value_in - d.value_out) AS later,
+                     SUM(d.value_in) FILTER (WHERE d.day <= %s) AS value_in,
+                     SUM(d.value_out) FILTER (WHERE d.day <= %s) AS value_out
+              FROM {DAY} d WHERE d.day >= %s AND {day_where} {product_filter}) a
+    """
+    product_params = params if scope.filters_products else []
+    return list(SqlRows(sql, [*params, date_to, date_to, date_from, *day_params, *product_params], columns=()))[0]
 
 
 LEDGER_COLUMNS = (

@@ -204,11 +204,14 @@ class MovementsReport(_BalanceReport):
             date_from=start,
             date_to=end,
             scope=self.scope_of_filters(),
-            all_balances=bool(self.filters.get("all_balances")),
+            moved_only=bool(self.filters.get("moved_only")),
         )
 
     def totals(self, rows):
-        return movement_totals(rows) if shows_purchase_price(self.user) else None
+        if not shows_purchase_price(self.user):
+            return None
+        start, end = self.period
+        return movement_totals(date_from=start, date_to=end, scope=self.scope_of_filters())
 
 
 @register

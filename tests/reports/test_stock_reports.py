@@ -139,7 +139,7 @@ def test_movements_over_a_period(client_logged_in, world):
 @pytest.mark.parametrize("window", [(40, 0), (30, 21), (20, 11), (10, 6), (5, 3), (3, 3), (2, 0), (1, 0)])
 def test_opening_plus_in_minus_out_is_closing_and_the_next_opening(client_logged_in, world, window):
     start, end = days_ago(window[0]), days_ago(window[1])
-    query = {"date_from": start.isoformat(), "date_to": end.isoformat(), "all_balances": "on"}
+    query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     rows = table(movements(client_logged_in, **query))
     assert len(rows) == 3
     day_after = table(stock(client_logged_in, day=end.isoformat()))
