@@ -1,0 +1,178 @@
+"""Sales and gross profit: what processed sales orders sold, earned and cost, per product,
+category, warehouse, client, month or week.
+
+The rows are the movements of each order's last processing (those after its last reversal:
+a cancelled order has none, a cancelled then re-processed one counts once), each joined to its
+order line: quantity and revenue (quantity × price) from the line, COGS = −the movement's value,
+exactly `inventory.selectors.costing.sales_profits`. A line of zero quantity moved nothing and
+adds nothing. Revenue is only added up in the default currency (in which stock is valued):
+orders in another currency are left out of every figure (`other_currency_orders` says how many).
+"""
+
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncWeek
+from django.utils.translation import gettext
+
+from inventory.models import DocumentStatus, DocumentType, StockMove
+from inventory.selectors.documents import TOTAL_FIELD
+
+GROUPS = ("product", "category", "warehouse", "client", "month", "week")
+FIGURE_FIELD: DecimalField = DecimalField()  # sums and ratios: as many decimals as PostgreSQL gives
+
+
+def group_fields(group_by: str) -> dict:
+    """The fields of a grouping's key (`GROUPS`; another: the product's), as `values()` names
+    them, each with its expression (None: the movement's own field)."""
+    if group_by == "category":
+        no_category = Value(gettext("No category"), output_field=CharField())
+        return {
+            "category_id": F("product__category_id"),
+            "category_name": Coalesce("product__category__name", no_category),
+        }
+    if group_by == "warehouse":
+        return {"warehouse_id": None, "warehouse_name": F("warehouse__name")}
+    if group_by == "client":
+        return {"client_id": F("document__client_id"), "client_name": F("document__client__name")}
+    if group_by == "month":
+        return {"month": TruncMonth("document__date")}
+    if group_by == "week":
+        return {"week": TruncWeek("document__date")}
+    return {
+        "product_id": None,
+        "product_name": F("product__name"),
+        "sku": F("product__sku"),
+        "unit": F("product__unit"),
+    }
+
+
+def sales_moves(
+    *, warehouse_ids: Collection[int] | None, date_from: date | None = None, date_to: date | None = None
+) -> QuerySet[StockMove]:
+    """The movements of the last processing of the processed sales orders dated `date_from` …
+    `date_to` (either None: no bound) in `warehouse_ids` (the user's warehouses; None: all),
+    each joined to its order line (`document__lines`), in every currency."""
+    later_reversal = StockMove.objects.filter(
+        document_id=OuterRef("document_id"), is_reversal=True, id__gt=OuterRef("id")
+    )
+    moves = StockMove.objects.filter(
+        document__doc_type=DocumentType.SALES_ORDER,
+        document__status=DocumentStatus.PROCESSED,
+        is_reversal=False,
+        document__lines__product_id=F("product_id"),
+    ).exclude(Exists(later_reversal))
+    if date_from is not None:
+        moves = moves.filter(document__date__gte=date_from)
+    if date_to is not None:
+        moves = moves.filter(document__date__lte=date_to)
+    if warehouse_ids is not None:
+        moves = moves.filter(warehouse_id__in=warehouse_ids)
+    return moves
+
+
+def _figures() -> dict:
+    """quantity, revenue, cogs (None when a movement of the group has no value), profit,
+    margin (profit ÷ revenue, %) and markup (profit ÷ COGS, %) of the movements aggregated."""
+    revenue = Sum(F("document__lines__quantity") * F("document__lines__price"), output_field=TOTAL_FIELD)
+    cogs = Case(
+        When(Q(unvalued__gt=0), then=Value(None)),
+        default=-Sum("cost__value", output_field=FIGURE_FIELD),
+        output_field=FIGURE_FIELD,
+    )
+    return {
+        "quantity": Sum("document__lines__quantity"),
+        "revenue": revenue,
+        "unvalued": Count("pk", filter=Q(cost__value__isnull=True)),
+        "cogs": cogs,
+        "profit": ExpressionWrapper(F("revenue") - F("cogs"), output_field=FIGURE_FIELD),
+        "margin": ExpressionWrapper(F("profit") * 100 / NullIf(F("revenue"), 0), output_field=FIGURE_FIELD),
+        "markup": ExpressionWrapper(F("profit") * 100 / NullIf(F("cogs"), 0), output_field=FIGURE_FIELD),
+    }
+
+
+def in_default_currency(moves: QuerySet[StockMove]) -> QuerySet[StockMove]:
+    return moves.filter(document__currency=settings.DEFAULT_CURRENCY)
+
+
+def group_sales(moves: QuerySet[StockMove], group_by: str = "product") -> QuerySet:
+    """`moves` (of `sales_moves`, narrowed as the caller likes) of orders in the default
+    currency, grouped by `group_by` (one of `GROUPS`; another: by product): dicts of the group's
+    key fields (`group_fields`) and its figures. One query."""
+    fields = group_fields(group_by)
+    expressions = {name: expression for name, expression in fields.items() if expression is not None}
+    rows = in_default_currency(moves).annotate(**expressions).values(*fields)
+    figures = _figures()
+    return rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).order_by()
+
+
+def sales_totals_of(moves: QuerySet[StockMove]) -> dict:
+    """The figures of all `moves` (of orders in the default currency) together. One query."""
+    figures = _figures()
+    totals = in_default_currency(moves).aggregate(
+        **{name: figures[name] for name in ("quantity", "revenue", "unvalued")},
+        cogs_sum=-Sum("cost__value", output_field=FIGURE_FIELD),
+    )
+    revenue = totals["revenue"] or Decimal(0)
+    cogs = None if totals["unvalued"] else totals["cogs_sum"] or Decimal(0)
+    profit = None if cogs is None else revenue - cogs
+    return {
+        "quantity": totals["quantity"] or Decimal(0),
+        "revenue": revenue,
+        "cogs": cogs,
+        "profit": profit,
+        "margin": None if profit is None or not revenue else profit * 100 / revenue,
+        "markup": None if profit is None or not cogs else profit * 100 / cogs,
+    }
+
+
+def other_currency_orders(moves: QuerySet[StockMove]) -> dict:
+    """How many orders among `moves` are in another currency than the default (left out of
+    the figures), and which currencies: {"count", "currencies"}. One query."""
+    others = moves.exclude(document__currency=settings.DEFAULT_CURRENCY).aggregate(
+        count=Count("document_id", distinct=True),
+        currencies=ArrayAgg("document__currency", distinct=True, ordering="document__currency", default=[]),
+    )
+    return {"count": others["count"], "currencies": list(others["currencies"])}
+
+
+def sales_rows(
+    *,
+    warehouse_ids: Collection[int] | None,
+    date_from: date | None,
+    date_to: date | None,
+    group_by: str = "product",
+) -> QuerySet:
+    """The processed sales orders of the period (by the order's date) in `warehouse_ids` (None:
+    all), in the default currency, grouped by `group_by` (one of `GROUPS`): dicts of the group's
+    key fields — product_id, product_name, sku, unit / category_id, category_name /
+    warehouse_id, warehouse_name / client_id, client_name / month (its first day) / week (its
+    Monday) — and quantity, revenue, cogs, profit, margin, markup (Decimals; cogs, profit,
+    margin, markup None when a movement has no value, margin and markup when dividing by zero).
+    Unsorted. One query."""
+    moves = sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to)
+    return group_sales(moves, group_by)
+
+
+def sales_totals(*, warehouse_ids: Collection[int] | None, date_from: date | None, date_to: date | None) -> dict:
+    """The figures of `sales_rows` over all its rows: {"quantity", "revenue", "cogs", "profit",
+    "margin", "markup"}. One query."""
+    return sales_totals_of(sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to))
