@@ -89,6 +89,7 @@ MATRIX = {
     "inventory:product_lookup": Entry(get="inventory.view_product", query="?q=Pro"),
     "inventory:stock": Entry(get="inventory.view_warehouse"),
     "reports:low_stock": Entry(get=REPORTS),
+    "reports:gross_profit": Entry(get=REPORTS),
     "reports:export_job": Entry(get=REPORTS, args="export_job"),
     "reports:export_download": Entry(get=REPORTS, args="export_job"),
     "inventory:document_list": Entry(get=typed("view"), per_type=True),

@@ -11,7 +11,7 @@ orders in another currency are left out of every figure (`other_currency_orders`
 
 from collections.abc import Collection
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -30,14 +30,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
 from inventory.models import DocumentStatus, DocumentType, StockMove
 from inventory.selectors.documents import TOTAL_FIELD
 
 GROUPS = ("product", "category", "warehouse", "client", "month", "week")
-FIGURE_FIELD: DecimalField = DecimalField()  # sums and ratios: as many decimals as PostgreSQL gives
+FIGURE_FIELD: DecimalField = DecimalField()  # sums: as many decimals as PostgreSQL gives
+PERCENT_DECIMALS = 2  # margin and markup
+PERCENT_STEP = Decimal(10) ** -PERCENT_DECIMALS
 
 
 def group_fields(group_by: str) -> dict:
@@ -89,9 +91,15 @@ def sales_moves(
     return moves
 
 
+def _percent_of(whole: str) -> Round:
+    """profit ÷ `whole` in percent, to two decimals; None when `whole` is zero."""
+    ratio = ExpressionWrapper(F("profit") * 100 / NullIf(F(whole), 0), output_field=FIGURE_FIELD)
+    return Round(ratio, PERCENT_DECIMALS, output_field=FIGURE_FIELD)
+
+
 def _figures() -> dict:
     """quantity, revenue, cogs (None when a movement of the group has no value), profit,
-    margin (profit ÷ revenue, %) and markup (profit ÷ COGS, %) of the movements aggregated."""
+    margin (profit ÷ revenue, %) and markup (profit ÷ COGS, %), to two decimals, of the movements aggregated."""
     revenue = Sum(F("document__lines__quantity") * F("document__lines__price"), output_field=TOTAL_FIELD)
     cogs = Case(
         When(Q(unvalued__gt=0), then=Value(None)),
@@ -104,9 +112,14 @@ def _figures() -> dict:
         "unvalued": Count("pk", filter=Q(cost__value__isnull=True)),
         "cogs": cogs,
         "profit": ExpressionWrapper(F("revenue") - F("cogs"), output_field=FIGURE_FIELD),
-        "margin": ExpressionWrapper(F("profit") * 100 / NullIf(F("revenue"), 0), output_field=FIGURE_FIELD),
-        "markup": ExpressionWrapper(F("profit") * 100 / NullIf(F("cogs"), 0), output_field=FIGURE_FIELD),
+        "margin": _percent_of("revenue"),
+        "markup": _percent_of("cogs"),
     }
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    """`part ÷ whole` in percent, rounded as PostgreSQL's round() (half away from zero)."""
+    return (part * 100 / whole).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
 
 
 def in_default_currency(moves: QuerySet[StockMove]) -> QuerySet[StockMove]:
@@ -139,8 +152,8 @@ def sales_totals_of(moves: QuerySet[StockMove]) -> dict:
         "revenue": revenue,
         "cogs": cogs,
         "profit": profit,
-        "margin": None if profit is None or not revenue else profit * 100 / revenue,
-        "markup": None if profit is None or not cogs else profit * 100 / cogs,
+        "margin": None if profit is None or not revenue else percent(profit, revenue),
+        "markup": None if profit is None or not cogs else percent(profit, cogs),
     }
 
 
@@ -149,7 +162,7 @@ def other_currency_orders(moves: QuerySet[StockMove]) -> dict:
     the figures), and which currencies: {"count", "currencies"}. One query."""
     others = moves.exclude(document__currency=settings.DEFAULT_CURRENCY).aggregate(
         count=Count("document_id", distinct=True),
-        currencies=ArrayAgg("document__currency", distinct=True, ordering="document__currency", default=[]),
+        currencies=ArrayAgg("document__currency", distinct=True, order_by="document__currency", default=[]),
     )
     return {"count": others["count"], "currencies": list(others["currencies"])}
 
