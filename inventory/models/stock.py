@@ -120,7 +120,12 @@ class StockMove(models.Model):
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["product", "warehouse", "-id"], name="move_history")]
+        indexes = [
+            models.Index(fields=["product", "warehouse", "-id"], name="move_history"),
+            # A document's reversals (few: only cancelling writes them), so that "the movements
+            # after its last reversal" (its last processing) is one probe into a small index.
+            models.Index(fields=["document", "id"], condition=Q(is_reversal=True), name="move_reversals"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="move_quantity_not_zero"),
         ]

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 PROGRESS_EVERY = 5000
-NUMBER_FORMATS = {"quantity": "#,##0.###", "money": "#,##0.00", "percent": "0.0"}
+NUMBER_FORMATS = {"quantity": "#,##0.###", "money": "#,##0.00", "percent": "0.0", "month": "yyyy-mm"}
 CONTENT_TYPES: dict[str, str] = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -22,6 +22,7 @@ from reports.access import report_scope, report_warehouses, reports_view
 from reports.services.exports import export_response
 
 TEXT, QUANTITY, MONEY, PERCENT, DATE = "text", "quantity", "money", "percent", "date"
+MONTH = "month"  # a date, shown as its month and year
 
 
 @dataclass(frozen=True)
