@@ -99,7 +99,3 @@ class TraceFilter(ReportFilter):
         receipts = product_receipts((data or {}).get("product") or "", warehouses)
         self.filters["receipt"].queryset = receipts
         self.form.fields["receipt"].queryset = receipts
-
-    def keep(self, queryset, name, value):
-        """The trace applies these filters itself (`reports.selectors.trace`)."""
-        return queryset

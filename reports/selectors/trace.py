@@ -320,8 +320,9 @@ class _TreeBuilder:
             destination = None
             if document.doc_type == DocumentType.TRANSFER:
                 destination = self.links.transfer_lots.get(document.pk)
-            nested = destination is not None and destination.id not in self.shown
-            if nested:
+            nested = False
+            if destination is not None and destination.id not in self.shown:
+                nested = True
                 self.shown.add(destination.id)
             yield row(TAKE, document, -take.quantity, -take.value, destination=destination, nested=nested)
         if lot.cancelled:
@@ -344,7 +345,7 @@ def average_rows(
 ) -> QuerySet:
     """Under the moving average (no lots to follow): what each document brought into or took out
     of each warehouse of `warehouse_ids` (None: all), net of cancellations, as dicts: the
-    warehouse, the document (`document_id`, `number`, `doc_type` and its `type_name`, `date`, its
+    warehouse, the document (`document_id`, `number`, `doc_type`, `date`, its
     `source_id` and `destination_id` warehouses), `party` (supplier,
     client, the other warehouse of a transfer, a write-off's reason), `received` or `sent`, and
     `value` (what it added to the stock's value, or what the stock it took was worth)."""
@@ -376,10 +377,6 @@ def average_rows(
         default=Value(""),
         output_field=CharField(),
     )
-    type_name = Case(
-        *[When(document__doc_type=value, then=Value(str(label))) for value, label in DocumentType.choices],
-        output_field=CharField(),
-    )
     zero = Value(Decimal(0))
     return (
         moves.values("warehouse_id", "document_id")
@@ -387,7 +384,6 @@ def average_rows(
             warehouse_name=F("warehouse__name"),
             number=F("document__number"),
             doc_type=F("document__doc_type"),
-            type_name=type_name,
             source_id=F("document__warehouse_id"),
             destination_id=F("document__destination_id"),
             date=F("document__date"),

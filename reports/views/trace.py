@@ -10,12 +10,13 @@ warehouse and took it out (`average_rows`), and the page says why.
 from decimal import Decimal
 from functools import cached_property
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.catalogue import document_right
-from accounts.permissions import warehouse_scope
+from accounts.permissions import Actor, warehouse_scope
 from inventory.access import shows_purchase_price
 from inventory.formatting import format_quantity
 from inventory.models import CostingMethod, DocumentType, InventorySettings, StockDocument
@@ -37,7 +38,7 @@ class TraceReport(Report):
     template_name = "reports/trace.html"
     page_size = 100
 
-    def __init__(self, user, data):
+    def __init__(self, user: Actor, data: QueryDict):
         super().__init__(user, data)
         self.product = self.filters.get("product")
         self.shows_prices = shows_purchase_price(user)
@@ -58,7 +59,7 @@ class TraceReport(Report):
                 Column("warehouse_name", gettext_lazy("Warehouse"), sortable=False),
                 Column("date", gettext_lazy("Date"), DATE, sortable=False),
                 Column("number", gettext_lazy("Document"), sortable=False, link=lambda row: self._average_url(row)),
-                Column("type_name", gettext_lazy("Type"), sortable=False),
+                Column("doc_type", gettext_lazy("Type"), sortable=False, labels=dict(DocumentType.choices)),
                 Column("party", gettext_lazy("From / to"), sortable=False),
                 Column("received", gettext_lazy("In"), QUANTITY, sortable=False),
                 Column("sent", gettext_lazy("Out"), QUANTITY, sortable=False),
@@ -191,6 +192,7 @@ class TraceReport(Report):
             "destination": row.destination.id if row.destination is not None else None,
             "nested": row.nested,
             "is_shortfall": lot.is_shortfall,
+            "shortfall": -lot.quantity,
             "cancelled": lot.cancelled,
         }
         if self.shows_prices:
@@ -202,7 +204,7 @@ class TraceReport(Report):
         """Where a transfer's lot came from: the source warehouse's lots it took, and how much."""
         if not self._sees(origin.warehouse_id):
             return _("a warehouse you do not see")
-        assert self.trace is not None
+        assert self.trace is not None and self.product is not None  # a trace is of a product
         sources = self.trace.sources.get(lot.id, [])
         unit = self.product.unit
         parts = [
@@ -252,7 +254,7 @@ class TraceReport(Report):
             if not self._sees(document.warehouse_id):
                 return _("from a warehouse you do not see")
             return _("from %(warehouse)s") % {"warehouse": document.warehouse.name}
-        if not self._sees(document.destination_id):
+        if document.destination is None or not self._sees(document.destination_id):
             return _("to a warehouse you do not see")
         text = _("to %(warehouse)s") % {"warehouse": document.destination.name}
         if row.destination is not None and not row.nested:

@@ -122,7 +122,8 @@ def test_the_tree_by_hand(client_logged_in, history):
         D("110.00"),
     )
     lot1, lot2 = heads[n["rc1"]]["lot"], heads[n["rc2"]]["lot"]
-    assert heads[n["tr"]]["came_from"] == f"Alpha: layer {lot1} of {n['rc1']}: 10\xa0pcs; layer {lot2} of {n['rc2']}: 5\xa0pcs"
+    came = f"Alpha: layer {lot1} of {n['rc1']}: 10\xa0pcs; layer {lot2} of {n['rc2']}: 5\xa0pcs"
+    assert heads[n["tr"]]["came_from"] == came
     # The second receipt's transfer row points at the layer shown under the first.
     second = next(r for r in rows if r["origin"] == n["rc2"] and r["number"] == n["tr"])
     assert second["party"] == f"to Bravo (layer {heads[n['tr']]['lot']}, shown above)"
@@ -411,7 +412,8 @@ def test_queries_do_not_grow_with_takes(client_logged_in, history, user):
             make_document(DocumentType.TRANSFER, by=user, warehouse=alpha, destination=bravo, lines=[(kopi, 3)]),
             by=user,
         )
-        process_document(make_document(DocumentType.SALES_ORDER, by=user, warehouse=bravo, lines=[(kopi, 2, 9)]), by=user)
+        sale = make_document(DocumentType.SALES_ORDER, by=user, warehouse=bravo, lines=[(kopi, 2, 9)])
+        process_document(sale, by=user)
         process_document(make_document(DocumentType.WRITE_OFF, by=user, warehouse=alpha, lines=[(kopi, 1)]), by=user)
     with CaptureQueriesContext(connection) as more:
         response = client_logged_in.get(URL, params)
