@@ -4,6 +4,7 @@ from reports.views.exports import export_download, export_job
 from reports.views.gross_profit import gross_profit
 from reports.views.low_stock import low_stock
 from reports.views.stock import ledger, movements, stock
+from reports.views.trace import trace
 
 app_name = "reports"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("movements/ledger/", ledger, name="ledger"),
     path("low-stock/", low_stock, name="low_stock"),
     path("gross-profit/", gross_profit, name="gross_profit"),
+    path("trace/", trace, name="trace"),
     path("exports/<int:pk>/", export_job, name="export_job"),
     path("exports/<int:pk>/download/", export_download, name="export_download"),
 ]

@@ -93,6 +93,7 @@ MATRIX = {
     "reports:ledger": Entry(get=REPORTS),
     "reports:low_stock": Entry(get=REPORTS),
     "reports:gross_profit": Entry(get=REPORTS),
+    "reports:trace": Entry(get=REPORTS),
     "reports:export_job": Entry(get=REPORTS, args="export_job"),
     "reports:export_download": Entry(get=REPORTS, args="export_job"),
     "inventory:document_list": Entry(get=typed("view"), per_type=True),
