@@ -52,7 +52,9 @@ def add_minimum_levels(every: int = 50) -> int:
             f"SELECT product_id, warehouse_id, on_hand + 10 FROM {StockBalance._meta.db_table} WHERE id %% %s = 0",
             [every],
         )
-        return cursor.rowcount
+        added = cursor.rowcount
+        cursor.execute(f"ANALYZE {MinimumStock._meta.db_table}")
+        return added
 
 
 def percentile(values: list[float], p: float) -> float:
