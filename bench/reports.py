@@ -110,14 +110,15 @@ def measure(user_id: int, requests: int) -> list[str]:
         try:
             client.get(url)  # warm up
             reset_queries()  # a full query log (9,000 entries) would capture nothing
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
+            queries = captured.captured_queries  # now: each request clears the query log
             times = []
             for _ in range(requests):
                 start = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
-            ms, sql, plan = explain(queries.captured_queries)
+            ms, sql, plan = explain(queries)
             if ms > slowest[0]:
                 slowest = (ms, label, sql, plan)
         except Exception as error:
