@@ -181,14 +181,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @reports_view
 def dashboard_sales(request: HttpRequest) -> HttpResponse:
-    """The dashboard's sales part: loaded into the dashboard by htmx, or (without JavaScript)
-    a page of its own."""
+    """The dashboard's sales part: `?part=1` the fragment the dashboard's script puts into the
+    page, else (without JavaScript) a page of its own."""
     user = request.user
     shows_profit = shows_purchase_price(user)
     context = {
         "sales": sales_figures(report_scope(user), timezone.localdate(), profit=shows_profit),
         "shows_profit": shows_profit,
     }
-    fragment = request.headers.get("HX-Request") == "true"
-    template = "reports/_dashboard_sales.html" if fragment else "reports/dashboard_sales.html"
+    template = "reports/_dashboard_sales.html" if request.GET.get("part") == "1" else "reports/dashboard_sales.html"
     return render(request, template, context)

@@ -6,9 +6,6 @@
 (function () {
   "use strict";
 
-  if (!window.Chart) {
-    return;
-  }
   var root = document.documentElement;
   var lang = root.lang || undefined;
   var style = window.getComputedStyle(root);
@@ -46,6 +43,7 @@
       backgroundColor: colour(tone[0], tone[1], line ? 1 : 0.7),
       borderColor: colour(tone[0], tone[1], 1),
       borderWidth: line ? 2 : 1,
+      maxBarThickness: 40,
       pointRadius: line ? 3 : undefined,
       tension: line ? 0.25 : undefined,
     };
@@ -92,18 +90,41 @@
     });
   }
 
-  // The charts of the page, and those of the sales part once htmx has swapped it in
-  // (htmx:load is sent for each element it adds); each canvas is drawn once.
-  function drawIn(root) {
-    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (!canvas.dataset.drawn) {
-        canvas.dataset.drawn = "yes";
-        draw(canvas);
-      }
+  // Each canvas of the page not drawn yet.
+  function drawAll() {
+    if (!window.Chart) {
+      return;
+    }
+    document.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach(function (canvas) {
+      canvas.dataset.drawn = "yes";
+      draw(canvas);
     });
   }
-  drawIn(document);
-  document.addEventListener("htmx:load", function (event) {
-    drawIn(event.detail.elt);
-  });
+
+  // A part of the page fetched once the page is shown (<div data-dashboard-part="URL">: the
+  // sales figures, which read the last weeks' sales movements) and put in its place. Fetched
+  // here rather than by htmx, which drops the <script> elements the chart data is in.
+  function load(slot) {
+    window.fetch(slot.dataset.dashboardPart, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        var part = document.createElement("template");
+        part.innerHTML = html;
+        slot.replaceWith(part.content);
+        drawAll();
+      })
+      .catch(function () {
+        slot.removeAttribute("aria-busy");
+        slot.querySelector("[data-loading]").hidden = true;
+        slot.querySelector("[data-failed]").hidden = false;
+      });
+  }
+
+  drawAll();
+  document.querySelectorAll("[data-dashboard-part]").forEach(load);
 })();

@@ -115,12 +115,12 @@ def world(user):
 
 
 def page_of(client) -> str:
-    """The dashboard and, when it loads one, its sales part (as htmx asks for it)."""
+    """The dashboard and, when it loads one, its sales part (as the page's script fetches it)."""
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    if f'hx-get="{SALES_URL}"' in html:
-        sales = client.get(SALES_URL, headers={"HX-Request": "true"})
+    if f'data-dashboard-part="{SALES_URL}?part=1"' in html:
+        sales = client.get(SALES_URL, {"part": "1"})
         assert sales.status_code == 200
         assert "<html" not in sales.content.decode()  # a fragment
         html += sales.content.decode()
