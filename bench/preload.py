@@ -52,6 +52,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.models.documents import NUMBER_PREFIX
+from inventory.services.stock_days import rebuild_stock_days
 from inventory.valuation import Book, Layer, to_cent
 
 OPENING = Decimal("1000000")
@@ -141,8 +142,10 @@ def _copy(model: type[models.Model], rows: Iterable[dict]) -> int:
     return len(rows)
 
 
-def preload(*, products: int, moves: int, seed: int = 1) -> dict:
-    """Fill the (freshly migrated, empty) database; return what the workers need."""
+def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) -> dict:
+    """Fill the (freshly migrated, empty) database; return what the workers need. Without
+    `recent`, only the opening and the stock receipts (the scale mode: more of `moves` for the
+    history)."""
     rng = random.Random(seed)
     now = timezone.now()
     year_ago = now - timedelta(days=365)
@@ -184,8 +187,12 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
     prices = {row["id"]: row["purchase_price"] for row in product_rows}
 
     # The history's sales first: the opening receipts bring in what they sell (and half a unit).
+    opening, *recent_prices, stock = RECEIPT_PRICES
+    if not recent:
+        recent_prices = []
+    rounds = 2 + len(recent_prices)
     receipts_per_round = WAREHOUSES * -(-products // RECEIPT_LINES)
-    receipt_moves = len(RECEIPT_PRICES) * WAREHOUSES * products
+    receipt_moves = rounds * WAREHOUSES * products
     sales = []
     sold: dict[tuple[int, int], Decimal] = {}
     for _ in range(max(0, moves - receipt_moves) // SALES_LINES):
@@ -277,14 +284,13 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
                 lines = [(p, quantity((w.pk, p)), to_cent(prices[p] * factor)) for p in ids]
                 add_document(DocumentType.RECEIPT, w.pk, when, lines)
 
-    opening, *recent, stock = RECEIPT_PRICES
     receive(year_ago, opening, lambda key: sold.get(key, Decimal(0)) + HALF)
     history = timedelta(days=335)
     for k, (warehouse_id, lines) in enumerate(sales):
         when = year_ago + timedelta(seconds=60) + history * k / max(len(sales), 1)
         add_document(DocumentType.SALES_ORDER, warehouse_id, when, [(p, -q, prices[p]) for p, q in lines])
-    for i, factor in enumerate(recent):
-        receive(now - timedelta(days=7 * (len(recent) - i)), factor, lambda key: Decimal(1))
+    for i, factor in enumerate(recent_prices):
+        receive(now - timedelta(days=7 * (len(recent_prices) - i)), factor, lambda key: Decimal(1))
     receive(now - timedelta(days=1), stock, lambda key: OPENING)
 
     _copy(StockDocument, doc_rows)
@@ -330,6 +336,7 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
             no_style(), [Product, Barcode, StockDocument, DocumentLine, StockMove, StockBalance, CostLayer, LayerTake]
         ):
             cursor.execute(statement)
+    rebuild_stock_days()  # the daily stock changes of the movements written above
     return {
         "user_id": admin.pk,
         "company_id": partner.pk,
@@ -337,7 +344,7 @@ def preload(*, products: int, moves: int, seed: int = 1) -> dict:
         "products": len(product_rows),
         "balances": len(balance_rows),
         "documents": len(doc_rows),
-        "receipts": receipts_per_round * len(RECEIPT_PRICES),
+        "receipts": receipts_per_round * rounds,
         "lines": len(line_rows),
         "moves": len(move_rows),
         "layers": len(layers),

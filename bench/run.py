@@ -33,6 +33,7 @@ GOAL_RECOMPUTE_SECONDS = 120  # recompute_costs over 1,000,000 movements under 2
 
 # What the size options default to; --tiny runs every part at a size that only shows it works.
 DEFAULTS = {"products": 10000, "moves": 250000, "seconds": 20.0, "rounds": 5, "workers": "1,4", "requests": 50}
+SCALE = {"products": 100_000, "moves": 1_000_000, "requests": 20}
 TINY = {"products": 500, "moves": 10000, "seconds": 2.0, "rounds": 2, "workers": "1,2", "requests": 3}
 
 
@@ -59,6 +60,13 @@ def parse_args(argv=None):
         help="what-if: merge into DATABASES['default']['OPTIONS'] for the app, "
         'e.g. \'{"server_side_binding": true, "prepare_threshold": 5}\'',
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="the reports at scale: 100,000 products × 3 warehouses, 1,000,000 movements (opening and stock "
+        "receipts only, the rest sales), the report pages only (rates, pages, recompute skipped unless asked)",
+    )
+    parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--skip-rates", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-costing", action="store_true", help="leave out the rate runs without costing")
@@ -71,6 +79,11 @@ def parse_args(argv=None):
         help="also cProfile N app documents in one process and print where the time goes",
     )
     args = parser.parse_args(argv)
+    if args.scale:  # the size of the reports' goal; only the reports unless a part is asked for by its size
+        args.products = args.products or SCALE["products"]
+        args.moves = args.moves or SCALE["moves"]
+        args.requests = args.requests or SCALE["requests"]
+        args.skip_rates = args.skip_pages = args.skip_recompute = True
     for option, value in (TINY if args.tiny else DEFAULTS).items():
         if getattr(args, option) is None:
             setattr(args, option, value)
@@ -297,7 +310,7 @@ def run(args, original: dict, began: float) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     print(f"migrate: {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
-    loaded = preload.preload(products=args.products, moves=args.moves)
+    loaded = preload.preload(products=args.products, moves=args.moves, recent=not args.scale)
     preload.vacuum_analyze()
     print(
         f"preload: {time.perf_counter() - t:.1f} s — {loaded['products']} products, {loaded['balances']} balances, "
@@ -311,6 +324,11 @@ def run(args, original: dict, began: float) -> int:
     drift = preload.check_values(quantities=True)
     print("value check (value = Σ layers = Σ movement values):", "OK" if not drift else "DRIFT " + "; ".join(drift))
     failures += [f"values after the preload: {d}" for d in drift]
+    from inventory.selectors.ledger import stock_day_drift
+
+    days = stock_day_drift()
+    print("daily stock changes check (Σ days = balance):", "OK" if not days else f"DRIFT in {len(days)} balances")
+    failures += [f"daily stock changes after the preload: {d}" for d in days[:5]]
     rates.create_bare_sequence()
     ctx = {
         "user_id": loaded["user_id"],
@@ -440,6 +458,12 @@ def run(args, original: dict, began: float) -> int:
             print(note)
         failures += notes
         failures += [f"{r['label']}: status {r['status']}" for r in rows if r["status"] != 200]
+
+    if not args.skip_reports:
+        from bench import reports
+
+        section(f"reports and dashboard, {args.requests} requests each, administrator role, test Client")
+        failures += reports.measure(ctx["user_id"], args.requests)
 
     if not args.skip_recompute:
         section("recompute: the costing rebuilt from the ledger")

@@ -37,6 +37,7 @@ from inventory.models import (
     Product,
     Reservation,
     StockBalance,
+    StockDay,
     StockDocument,
     StockMove,
     ValueAdjustment,
@@ -326,6 +327,15 @@ class MoveCostAdmin(CostAdmin):
     warehouse_field = "move__warehouse_id"
     list_display = ["move", "value"]
     list_select_related = ["move__document", "move__product", "move__warehouse"]
+
+
+@admin.register(StockDay)
+class StockDayAdmin(CostAdmin):
+    list_display = ["day", "product", "warehouse", "quantity_in", "quantity_out", "value_in", "value_out"]
+    list_filter = ["warehouse"]
+    search_fields = ["product__sku", "product__name"]
+    list_select_related = ["product", "warehouse"]
+    date_hierarchy = "day"
 
 
 @admin.register(ValueAdjustment)

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models.catalog import MinimumStock
-from inventory.models.costing import value_field
+from inventory.models.costing import VALUE_DIGITS, value_field
 from inventory.models.quantities import QUANTITY_DECIMALS, QUANTITY_DIGITS, quantity_field
 from inventory.models.reservations import Reservation
 
@@ -120,10 +120,51 @@ class StockMove(models.Model):
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["product", "warehouse", "-id"], name="move_history")]
+        indexes = [
+            models.Index(fields=["product", "warehouse", "-id"], name="move_history"),
+            # A document's reversals (few: only cancelling writes them), so that "the movements
+            # after its last reversal" (its last processing) is one probe into a small index.
+            models.Index(fields=["document", "id"], condition=Q(is_reversal=True), name="move_reversals"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="move_quantity_not_zero"),
         ]
 
     def __str__(self) -> str:
         return f"{self.document} {self.product} @ {self.warehouse}: {self.quantity:+}"
+
+
+class StockDay(models.Model):
+    """What one business day's documents (`StockDocument.date`) moved of one balance: in and out,
+    quantity and value. Kept by `inventory.services.stock.apply_movements` in the statement that
+    writes the movements, under the balance's lock, so it never falls behind; a reversal counts
+    against the side its movement was on, so a cancelled document counts for nothing on any day.
+    The sum of a balance's days is the balance (`inventory.selectors.ledger.stock_day_drift`);
+    the reports add them up for past dates and periods. Rebuilt from the ledger by
+    `inventory.services.stock_days.rebuild_stock_days` (after a change of costing method)."""
+
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+", db_index=False)
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+", db_index=False)
+    day = models.DateField(_("date"))
+    # Wider than a balance: a day may move in and out more than a balance can hold.
+    quantity_in = models.DecimalField(
+        _("quantity in"), max_digits=VALUE_DIGITS, decimal_places=QUANTITY_DECIMALS, default=0
+    )
+    quantity_out = models.DecimalField(
+        _("quantity out"), max_digits=VALUE_DIGITS, decimal_places=QUANTITY_DECIMALS, default=0
+    )
+    value_in = value_field(_("value in"), default=0)
+    value_out = value_field(_("value out"), default=0)
+
+    class Meta:
+        verbose_name = _("daily stock change")
+        verbose_name_plural = _("daily stock changes")
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "product", "day"], name="one_stock_day_per_balance"),
+        ]
+        indexes = [
+            models.Index(fields=["day", "warehouse", "product"], name="stock_days_by_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.warehouse_id} {self.day}: +{self.quantity_in} −{self.quantity_out}"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from inventory.models import CostLayer, LayerTake, MoveCost, StockBalance, StockMove, ValueAdjustment
+from inventory.models import CostLayer, LayerTake, MoveCost, StockBalance, StockDay, StockMove, ValueAdjustment
 
 
 @dataclass(frozen=True)
@@ -124,3 +124,36 @@ def broken_cost_links() -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class DayDrift:
+    """A balance whose daily stock changes do not add up to it (on hand and value)."""
+
+    warehouse_id: int
+    product_id: int
+    on_hand: Decimal
+    value: Decimal
+    days_on_hand: Decimal
+    days_value: Decimal
+
+
+def stock_day_drift() -> list[DayDrift]:
+    """Every (warehouse, product) whose daily stock changes (`StockDay`) do not add up to its
+    balance's on hand and value (rows missing on either side count as zero)."""
+    balance, day = StockBalance._meta.db_table, StockDay._meta.db_table
+    sql = f"""
+        SELECT COALESCE(b.warehouse_id, s.warehouse_id), COALESCE(b.product_id, s.product_id),
+               COALESCE(b.on_hand, 0), COALESCE(b.value, 0), COALESCE(s.on_hand, 0), COALESCE(s.value, 0)
+        FROM {balance} b
+        FULL OUTER JOIN (
+            SELECT warehouse_id, product_id, SUM(quantity_in - quantity_out) AS on_hand,
+                   SUM(value_in - value_out) AS value
+            FROM {day} GROUP BY warehouse_id, product_id
+        ) s ON s.warehouse_id = b.warehouse_id AND s.product_id = b.product_id
+        WHERE COALESCE(b.on_hand, 0) <> COALESCE(s.on_hand, 0) OR COALESCE(b.value, 0) <> COALESCE(s.value, 0)
+        ORDER BY 1, 2
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [DayDrift(*row) for row in cursor.fetchall()]

@@ -31,7 +31,7 @@ class AsBalance(TypedDict):
 StockRows: TypeAlias = "QuerySet[StockBalance] | QuerySet[WithAnnotations[MinimumStock, AsBalance]]"
 
 
-class _AnyOf(Func):
+class AnyOf(Func):
     """`value = ANY(array)`, a condition for `filter()`."""
 
     arg_joiner = " = ANY("
@@ -85,7 +85,7 @@ def stock_rows(
         # balance in page order testing each; `= ANY(array)` lets it fetch the few matching
         # balances by their product index and sort them.
         ids = ArraySubquery(matching_products(search).order_by().values("pk"))
-        rows = rows.filter(_AnyOf(F("product_id"), ids))
+        rows = rows.filter(AnyOf(F("product_id"), ids))
     if non_zero:
         rows = rows.exclude(on_hand=Decimal(0))
     return rows.annotate(unit_cost=unit_cost("value", "on_hand"))

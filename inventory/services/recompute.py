@@ -61,6 +61,7 @@ from inventory.models import (
     ValueAdjustment,
 )
 from inventory.models.costing import ACTIVE_STATUSES, CostRecompute, RecomputeStatus
+from inventory.services.stock_days import rebuild_stock_days
 from inventory.valuation import Book, Change, Layer, Plan, to_cent
 
 CHUNK_SIZE = 20_000
@@ -519,7 +520,7 @@ def _drop_temporary_tables() -> None:
 
 def _swap(method: str) -> None:
     """Replace the cost tables' rows with the replay's, set the balances' values (the sum of
-    their layers' remaining values) and the method. Under `lock_ledger`."""
+    their layers' remaining values) and their days' values, and the method. Under `lock_ledger`."""
     layer, take, adjustment, cost = (model._meta.db_table for model in COST_MODELS)
     balance, move = StockBalance._meta.db_table, StockMove._meta.db_table
     columns = ", ".join(_LAYER_COLUMNS)
@@ -547,6 +548,7 @@ def _swap(method: str) -> None:
             f"FROM {balance} b LEFT JOIN recompute_layer l ON l.warehouse_id = b.warehouse_id "
             "AND l.product_id = b.product_id GROUP BY b.id) s WHERE s.id = b.id AND b.value <> s.value"
         )
+    rebuild_stock_days()  # their values are the movements' new values
     InventorySettings.load()
     InventorySettings.objects.filter(pk=1).update(costing_method=method)
 

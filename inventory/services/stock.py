@@ -10,7 +10,7 @@ from inventory.arrays import number_array
 from inventory.errors import InsufficientStock, Shortage
 from inventory.formatting import format_quantity
 from inventory.locks import BalanceKey, LockedBalance
-from inventory.models import Product, StockBalance, StockDocument, StockMove, Warehouse
+from inventory.models import Product, StockBalance, StockDay, StockDocument, StockMove, Warehouse
 from inventory.models.quantities import LARGEST_QUANTITY, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.services.costing import Posting, posting_sql
 
@@ -94,7 +94,8 @@ def apply_movements(
     (`inventory.services.costing`: the change of each balance's stock value, the layers and
     the movements' values), in one statement: an UPDATE whose RETURNING rows feed the
     movements' INSERT, whose rows feed the costing's. Zero deltas are skipped; a balance or
-    movement beyond what the columns hold is refused first (`check_limits`). Returns the id of
+    movement beyond what the columns hold is refused first (`check_limits`). The same statement
+    adds each change to its balance's day (`StockDay`, the document's date). Returns the id of
     each balance's new movement."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
@@ -114,7 +115,16 @@ def apply_movements(
             f"WITH changed AS (UPDATE {StockBalance._meta.db_table} AS b "
             "SET on_hand = b.on_hand + v.delta, value = b.value + v.value "
             "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, delta, value) WHERE b.id = v.id "
-            "RETURNING b.warehouse_id, b.product_id, v.delta, b.on_hand), "
+            "RETURNING b.warehouse_id, b.product_id, v.delta, v.value, b.on_hand, (v.delta > 0) <> %s AS incoming), "
+            f"days AS (INSERT INTO {StockDay._meta.db_table} AS s "
+            "(warehouse_id, product_id, day, quantity_in, quantity_out, value_in, value_out) "
+            "SELECT warehouse_id, product_id, %s::date, "
+            "CASE WHEN incoming THEN delta ELSE 0 END, CASE WHEN incoming THEN 0 ELSE -delta END, "
+            "CASE WHEN incoming THEN value ELSE 0 END, CASE WHEN incoming THEN 0 ELSE -value END FROM changed "
+            "ON CONFLICT (warehouse_id, product_id, day) DO UPDATE SET "
+            "quantity_in = s.quantity_in + EXCLUDED.quantity_in, "
+            "quantity_out = s.quantity_out + EXCLUDED.quantity_out, "
+            "value_in = s.value_in + EXCLUDED.value_in, value_out = s.value_out + EXCLUDED.value_out), "
             f"moved AS (INSERT INTO {StockMove._meta.db_table} "
             "(document_id, warehouse_id, product_id, quantity, balance_after, is_reversal, created_at) "
             "SELECT %s, warehouse_id, product_id, delta, on_hand, %s, now() FROM changed "
@@ -124,6 +134,8 @@ def apply_movements(
                 number_array(balance_ids),
                 number_array(quantities),
                 number_array(value_changes),
+                is_reversal,
+                document.date,
                 document.pk,
                 is_reversal,
                 *costing_params,

@@ -18,9 +18,8 @@ def date_filter(label, **kwargs) -> django_filters.DateFilter:
 def warehouse_filter(**kwargs) -> django_filters.ModelChoiceFilter:
     """The warehouse filter; its choices are narrowed to the user's warehouses by `ReportFilter`."""
     kwargs.setdefault("field_name", "warehouse")
-    return django_filters.ModelChoiceFilter(
-        label=_("Warehouse"), queryset=Warehouse.objects.all(), empty_label=_("All warehouses"), **kwargs
-    )
+    kwargs.setdefault("empty_label", _("All warehouses"))
+    return django_filters.ModelChoiceFilter(label=_("Warehouse"), queryset=Warehouse.objects.all(), **kwargs)
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -39,6 +38,10 @@ class ReportFilter(django_filters.FilterSet):
                 field.widget.attrs.setdefault(
                     "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 )
+
+    def keep(self, queryset, name, value):
+        """A filter the report reads from the form for its own SQL, not applied to a queryset."""
+        return queryset
 
     def filter_product(self, queryset, name, value):
         value = value.strip()

@@ -6,7 +6,7 @@ a cancelled order has none, a cancelled then re-processed one counts once), each
 order line: quantity and revenue (quantity × price) from the line, COGS = −the movement's value,
 exactly `inventory.selectors.costing.sales_profits`. A line of zero quantity moved nothing and
 adds nothing. Revenue is only added up in the default currency (in which stock is valued):
-orders in another currency are left out of every figure (`other_currency_orders` says how many).
+orders in another currency are left out of every figure (`sales_totals_of` says how many).
 """
 
 from collections.abc import Collection
@@ -26,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -33,7 +34,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
-from inventory.models import DocumentStatus, DocumentType, StockMove
+from crm.models import Company
+from inventory.models import Category, DocumentStatus, DocumentType, Product, StockMove, Warehouse
 from inventory.selectors.documents import TOTAL_FIELD
 
 GROUPS = ("product", "category", "warehouse", "client", "month", "week")
@@ -42,28 +44,33 @@ PERCENT_DECIMALS = 2  # margin and markup
 PERCENT_STEP = Decimal(10) ** -PERCENT_DECIMALS
 
 
-def group_fields(group_by: str) -> dict:
-    """The fields of a grouping's key (`GROUPS`; another: the product's), as `values()` names
-    them, each with its expression (None: the movement's own field)."""
+def _name_of(model, field: str, key: str) -> Subquery:
+    """`model`'s `field` of the group's `key` (an id): looked up once per row of the result,
+    after grouping, not joined to each movement."""
+    return Subquery(model.objects.filter(pk=OuterRef(key)).values(field)[:1])
+
+
+def group_fields(group_by: str) -> tuple[dict, dict]:
+    """A grouping's key (`GROUPS`; another: the product's) and its names, as `values()` names
+    them: ({key: its expression, None for the movement's own field}, {name: its expression}).
+    PostgreSQL groups by the key alone (integers or a date) and looks the names up per group:
+    neither a join per movement nor a sort of text in the database's collation."""
     if group_by == "category":
         no_category = Value(gettext("No category"), output_field=CharField())
-        return {
-            "category_id": F("product__category_id"),
-            "category_name": Coalesce("product__category__name", no_category),
+        return {"category_id": F("product__category_id")}, {
+            "category_name": Coalesce(_name_of(Category, "name", "category_id"), no_category)
         }
     if group_by == "warehouse":
-        return {"warehouse_id": None, "warehouse_name": F("warehouse__name")}
+        return {"warehouse_id": None}, {"warehouse_name": _name_of(Warehouse, "name", "warehouse_id")}
     if group_by == "client":
-        return {"client_id": F("document__client_id"), "client_name": F("document__client__name")}
+        return {"client_id": F("document__client_id")}, {"client_name": _name_of(Company, "name", "client_id")}
     if group_by == "month":
-        return {"month": TruncMonth("document__date")}
+        return {"month": TruncMonth("document__date")}, {}
     if group_by == "week":
-        return {"week": TruncWeek("document__date")}
-    return {
-        "product_id": None,
-        "product_name": F("product__name"),
-        "sku": F("product__sku"),
-        "unit": F("product__unit"),
+        return {"week": TruncWeek("document__date")}, {}
+    return {"product_id": None}, {
+        name: _name_of(Product, field, "product_id")
+        for name, field in (("product_name", "name"), ("sku", "sku"), ("unit", "unit"))
     }
 
 
@@ -99,7 +106,8 @@ def _percent_of(whole: str) -> Round:
 
 def _figures() -> dict:
     """quantity, revenue, cogs (None when a movement of the group has no value), profit,
-    margin (profit ÷ revenue, %) and markup (profit ÷ COGS, %), to two decimals, of the movements aggregated."""
+    margin (profit ÷ revenue, %) and markup (profit ÷ COGS, %), to two decimals, of the
+    movements aggregated."""
     revenue = Sum(F("document__lines__quantity") * F("document__lines__price"), output_field=TOTAL_FIELD)
     cogs = Case(
         When(Q(unvalued__gt=0), then=Value(None)),
@@ -130,22 +138,32 @@ def group_sales(moves: QuerySet[StockMove], group_by: str = "product") -> QueryS
     """`moves` (of `sales_moves`, narrowed as the caller likes) of orders in the default
     currency, grouped by `group_by` (one of `GROUPS`; another: by product): dicts of the group's
     key fields (`group_fields`) and its figures. One query."""
-    fields = group_fields(group_by)
-    expressions = {name: expression for name, expression in fields.items() if expression is not None}
-    rows = in_default_currency(moves).annotate(**expressions).values(*fields)
+    keys, names = group_fields(group_by)
+    expressions = {name: expression for name, expression in keys.items() if expression is not None}
+    rows = in_default_currency(moves).annotate(**expressions).values(*keys)
     figures = _figures()
-    return rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).order_by()
+    return rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).annotate(**names).order_by()
 
 
 def sales_totals_of(moves: QuerySet[StockMove]) -> dict:
-    """The figures of all `moves` (of orders in the default currency) together. One query."""
-    figures = _figures()
-    totals = in_default_currency(moves).aggregate(
-        **{name: figures[name] for name in ("quantity", "revenue", "unvalued")},
-        cogs_sum=-Sum("cost__value", output_field=FIGURE_FIELD),
+    """The figures of all `moves` of orders in the default currency together, and
+    `left_out`: how many orders among `moves` are in another currency (left out of the
+    figures) and which currencies ({"count", "currencies"}). One query."""
+    ours = Q(document__currency=settings.DEFAULT_CURRENCY)
+    totals = moves.aggregate(
+        quantity=Sum("document__lines__quantity", filter=ours),
+        revenue=Sum(
+            F("document__lines__quantity") * F("document__lines__price"), filter=ours, output_field=TOTAL_FIELD
+        ),
+        unvalued=Count("pk", filter=ours & Q(cost__value__isnull=True)),
+        cogs=-Sum("cost__value", filter=ours, output_field=FIGURE_FIELD),
+        others=Count("document_id", distinct=True, filter=~ours),
+        currencies=ArrayAgg(
+            "document__currency", distinct=True, filter=~ours, order_by="document__currency", default=[]
+        ),
     )
     revenue = totals["revenue"] or Decimal(0)
-    cogs = None if totals["unvalued"] else totals["cogs_sum"] or Decimal(0)
+    cogs = None if totals["unvalued"] else totals["cogs"] or Decimal(0)
     profit = None if cogs is None else revenue - cogs
     return {
         "quantity": totals["quantity"] or Decimal(0),
@@ -154,17 +172,8 @@ def sales_totals_of(moves: QuerySet[StockMove]) -> dict:
         "profit": profit,
         "margin": None if profit is None or not revenue else percent(profit, revenue),
         "markup": None if profit is None or not cogs else percent(profit, cogs),
+        "left_out": {"count": totals["others"], "currencies": list(totals["currencies"])},
     }
-
-
-def other_currency_orders(moves: QuerySet[StockMove]) -> dict:
-    """How many orders among `moves` are in another currency than the default (left out of
-    the figures), and which currencies: {"count", "currencies"}. One query."""
-    others = moves.exclude(document__currency=settings.DEFAULT_CURRENCY).aggregate(
-        count=Count("document_id", distinct=True),
-        currencies=ArrayAgg("document__currency", distinct=True, order_by="document__currency", default=[]),
-    )
-    return {"count": others["count"], "currencies": list(others["currencies"])}
 
 
 def sales_rows(
@@ -187,5 +196,5 @@ def sales_rows(
 
 def sales_totals(*, warehouse_ids: Collection[int] | None, date_from: date | None, date_to: date | None) -> dict:
     """The figures of `sales_rows` over all its rows: {"quantity", "revenue", "cogs", "profit",
-    "margin", "markup"}. One query."""
+    "margin", "markup"}, and `left_out` (`sales_totals_of`). One query."""
     return sales_totals_of(sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to))

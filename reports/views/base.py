@@ -12,7 +12,8 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -34,6 +35,11 @@ class Column:
     kind: str = TEXT
     sortable: bool = True
     link: Callable[[Mapping], str | None] | None = None
+    labels: Mapping | None = None  # what a stored value is shown as (e.g. a type's name), page and export
+
+    def value(self, row: Mapping):
+        value = row.get(self.key)
+        return self.labels.get(value, value) if self.labels is not None else value
 
     @property
     def is_number(self) -> bool:
@@ -91,7 +97,10 @@ class Report:
         else the default."""
         asked = self.data.get("sort", "")
         sortable = {c.key for c in self.columns() if c.sortable}
-        return asked if asked.lstrip("-") in sortable else self.default_sort
+        return asked if asked.lstrip("-") in sortable else self.default_sort_key()
+
+    def default_sort_key(self) -> str:
+        return self.default_sort
 
     def ordering(self, sort: str) -> list:
         """The `order_by` of a sort key: the column, then the row's identity (stable pages)."""
@@ -134,7 +143,7 @@ def sort_headers(report: Report, columns: Iterable[Column]) -> list[dict]:
 
 
 def cells(columns: list[Column], row: Mapping) -> list[dict]:
-    return [{"column": c, "value": row.get(c.key), "url": c.link(row) if c.link else None} for c in columns]
+    return [{"column": c, "value": c.value(row), "url": c.link(row) if c.link else None} for c in columns]
 
 
 def total_cells(columns: list[Column], totals: Mapping | None) -> list[dict] | None:
@@ -144,7 +153,7 @@ def total_cells(columns: list[Column], totals: Mapping | None) -> list[dict] | N
     return [{"column": c, "value": totals.get(c.key), "url": None} for c in columns]
 
 
-def report_page(request: HttpRequest, report: Report) -> HttpResponse:
+def report_page(request: HttpRequest, report: Report) -> HttpResponseBase:
     """The report as a page, or (`?format=csv|xlsx`) as a file of the same rows."""
     if request.GET.get("format"):
         return export_response(request, report)
@@ -173,7 +182,7 @@ def report_view(report_class: type[Report]):
 
     @require_GET
     @reports_view
-    def view(request: HttpRequest) -> HttpResponse:
+    def view(request: HttpRequest) -> HttpResponseBase:
         return report_page(request, report_class(request.user, request.GET))
 
     view.__name__ = f"{report_class.name}_report"

@@ -19,7 +19,8 @@ def own_job(request: HttpRequest, pk: int) -> ExportJob:
 def export_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The export's page; htmx polls it (`HX-Request`) for the progress bar alone until it is done."""
     job = own_job(request, pk)
-    template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
+    polled = request.headers.get("HX-Request") == "true"
+    template = "reports/_export_progress.html" if polled else "reports/export_job.html"
     return render(request, template, {"job": job})
 
 

@@ -24,7 +24,7 @@ from inventory.models import (
     StockMove,
     ValueAdjustment,
 )
-from inventory.selectors.ledger import cost_drift, ledger_drift
+from inventory.selectors.ledger import cost_drift, ledger_drift, stock_day_drift
 from inventory.services.documents import cancel_document, process_document
 from inventory.valuation import to_cent
 from tests.inventory.costing_worlds import REFUSALS, D, World, histories, negative
@@ -233,7 +233,7 @@ class CostingPropertyTest(World, TestCase):
         outside = sum((m[4] for m in state.moves.values() if m[0] not in transfers), ZERO)
         total = sum((value for _on_hand, value in state.balances.values()), ZERO)
         assert outside + sum(adjusted.values(), ZERO) == total
-        assert cost_drift() == [] and ledger_drift() == []
+        assert cost_drift() == [] and ledger_drift() == [] and stock_day_drift() == []
 
     def check_processing(self, document, before: State, after: State, new: dict, method) -> None:
         doc_type = document.doc_type

@@ -14,6 +14,7 @@ from inventory.models import (
     LayerTake,
     MoveCost,
     StockBalance,
+    StockDay,
     StockMove,
     ValueAdjustment,
 )
@@ -82,12 +83,28 @@ def test_check_ledger_counts_quantity_and_value_drift_apart(user, capsys):
     with pytest.raises(CommandError) as failed:
         call_command("check_ledger")
     assert str(failed.value) == (
-        "1 balance differs from the ledger. 2 balances' costing differs from their values, cost layers or movements."
+        "1 balance differs from the ledger. 2 balances' costing differs from their values, cost layers or movements. "
+        "1 balance differs from its daily stock changes."
     )
     listed = capsys.readouterr().err
     assert "MAIN\tTEA-1\tbalance 7\tmovements 5" in listed
+    assert "MAIN\tTEA-1\ton hand 7\tvalue 50\tdaily changes 5 / 50" in listed
     assert "MAIN\tTEA-1\ton hand 7\tcost layers' remainders 5\tdifference 2" in listed
     assert "EAST\tTEA-1\tstock value 50\tcost layers 50\tmovements and adjustments 48.75" in listed
+
+
+def test_check_ledger_checks_the_daily_stock_changes(user, capsys):
+    warehouse, product = WarehouseFactory(code="MAIN"), ProductFactory(sku="TEA-1")
+    process_document(
+        make_document(DocumentType.RECEIPT, by=user, warehouse=warehouse, lines=[(product, 5, "12.50")]), by=user
+    )
+    call_command("check_ledger")
+    assert "Daily stock changes consistent" in capsys.readouterr().out
+    StockDay.objects.update(value_in=Decimal("60"))
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value) == "1 balance differs from its daily stock changes."
+    assert capsys.readouterr().err == "MAIN\tTEA-1\ton hand 5\tvalue 62.5\tdaily changes 5 / 60\n"
 
 
 def test_check_ledger_checks_the_links_the_database_does_not(user, capsys):

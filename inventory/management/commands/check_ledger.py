@@ -3,7 +3,7 @@ from django.utils.translation import gettext, ngettext
 
 from inventory.formatting import format_quantity
 from inventory.models import Product, Warehouse
-from inventory.selectors.ledger import broken_cost_links, cost_drift, ledger_drift
+from inventory.selectors.ledger import broken_cost_links, cost_drift, ledger_drift, stock_day_drift
 
 
 class Command(BaseCommand):
@@ -13,12 +13,12 @@ class Command(BaseCommand):
         return gettext(
             "Recompute every balance from the stock movements, and its stock value from its cost layers and "
             "its movements' values, check that every cost record points at a movement and a cost layer of its "
-            "balance; exit non-zero and list what differs."
+            "balance and that the daily stock changes add up to the balances; exit non-zero and list what differs."
         )
 
     def handle(self, *args, **options):
-        drifts, costs, broken = ledger_drift(), cost_drift(), broken_cost_links()
-        if not drifts and not costs and not broken:
+        drifts, costs, broken, days = ledger_drift(), cost_drift(), broken_cost_links(), stock_day_drift()
+        if not drifts and not costs and not broken and not days:
             self.stdout.write(
                 self.style.SUCCESS(gettext("Ledger consistent: every balance equals the sum of its movements."))
             )
@@ -39,9 +39,14 @@ class Command(BaseCommand):
                     )
                 )
             )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext("Daily stock changes consistent: every balance's days add up to its on hand and value.")
+                )
+            )
             return
-        warehouses = Warehouse.objects.in_bulk({d.warehouse_id for d in [*drifts, *costs]})
-        products = Product.objects.in_bulk({d.product_id for d in [*drifts, *costs]})
+        warehouses = Warehouse.objects.in_bulk({d.warehouse_id for d in [*drifts, *costs, *days]})
+        products = Product.objects.in_bulk({d.product_id for d in [*drifts, *costs, *days]})
         for d in drifts:
             self.stderr.write(
                 gettext(
@@ -84,6 +89,21 @@ class Command(BaseCommand):
                         "difference": format_quantity(c.on_hand - c.layers_remaining),
                     }
                 )
+        for day in days:
+            self.stderr.write(
+                gettext(
+                    "%(warehouse)s\t%(sku)s\ton hand %(on_hand)s\tvalue %(value)s\t"
+                    "daily changes %(days_on_hand)s / %(days_value)s"
+                )
+                % {
+                    "warehouse": warehouses[day.warehouse_id].code,
+                    "sku": products[day.product_id].sku,
+                    "on_hand": format_quantity(day.on_hand),
+                    "value": format_quantity(day.value),
+                    "days_on_hand": format_quantity(day.days_on_hand),
+                    "days_value": format_quantity(day.days_value),
+                }
+            )
         problems = []
         if drifts:
             problems.append(
@@ -111,5 +131,14 @@ class Command(BaseCommand):
                     broken,
                 )
                 % {"count": broken}
+            )
+        if days:
+            problems.append(
+                ngettext(
+                    "%(count)d balance differs from its daily stock changes.",
+                    "%(count)d balances differ from their daily stock changes.",
+                    len(days),
+                )
+                % {"count": len(days)}
             )
         raise CommandError(" ".join(problems))
