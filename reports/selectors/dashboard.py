@@ -1,17 +1,20 @@
 """The home dashboard's figures: each one aggregate query (in SQL), whatever the number of
 balances, documents or movements. `warehouse_ids` is always the user's warehouses (None: all).
-The sales figures are those of the gross-profit report (`reports.selectors.gross_profit`)."""
+The sales figures are those of the gross-profit report (`reports.selectors.gross_profit`:
+`sales_moves` grouped by `group_sales`, as `sales_rows` does)."""
 
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from inventory.models import DocumentStatus, Reservation, StockBalance, StockDocument
+from inventory.models import DocumentStatus, DocumentType, Reservation, StockBalance, StockDocument, StockMove
 from inventory.models.reservations import counting
 from inventory.selectors.documents import in_warehouses
-from reports.selectors.gross_profit import sales_rows
+from inventory.selectors.stock import AnyOf
+from reports.selectors.gross_profit import group_sales, sales_moves
 
 EXPIRING_WITHIN = timedelta(hours=24)
 # The figures of a period without sales.
@@ -69,11 +72,24 @@ def reservation_counts(*, warehouse_ids: Collection[int] | None, now: datetime) 
     return held.aggregate(open=Count("pk"), expiring=Count("pk", filter=Q(reserved_until__lte=now + EXPIRING_WITHIN)))
 
 
+def period_sales(*, warehouse_ids: Collection[int] | None, date_from: date, date_to: date) -> QuerySet[StockMove]:
+    """`sales_moves` of the period, the ids of its processed sales orders also handed to the
+    movements as an array (`document_id = ANY(ARRAY(…))`, the same movements): the planner then
+    reads those orders' movements by their document index. Joined on the orders' type, status
+    and dates alone, it misjudges how many movements that leaves and hashes every movement and
+    every document line (three times slower with 2,000,000 movements)."""
+    orders = StockDocument.objects.filter(
+        doc_type=DocumentType.SALES_ORDER, status=DocumentStatus.PROCESSED, date__gte=date_from, date__lte=date_to
+    ).order_by()
+    moves = sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to)
+    return moves.filter(AnyOf(F("document_id"), ArraySubquery(orders.values("pk"))))
+
+
 def sales_by_month(*, warehouse_ids: Collection[int] | None, months: Collection[date]) -> dict[date, dict]:
     """The sales figures (quantity, revenue, cogs, profit, margin; see `sales_rows`) of each of
     `months` (their first days), zero for a month without sales. One query."""
     first, last = min(months), max(months)
-    rows = sales_rows(warehouse_ids=warehouse_ids, date_from=first, date_to=month_end(last), group_by="month")
+    rows = group_sales(period_sales(warehouse_ids=warehouse_ids, date_from=first, date_to=month_end(last)), "month")
     found = {row["month"]: row for row in rows}
     return {month: found.get(month, NO_SALES) for month in months}
 
@@ -82,12 +98,8 @@ def sales_by_week(*, warehouse_ids: Collection[int] | None, first_monday: date, 
     """The sales figures of each of `weeks` weeks from `first_monday` on, oldest first, each
     with its `week` (its Monday); zero for a week without sales. One query."""
     mondays = [first_monday + timedelta(weeks=n) for n in range(weeks)]
-    rows = sales_rows(
-        warehouse_ids=warehouse_ids,
-        date_from=first_monday,
-        date_to=mondays[-1] + timedelta(days=6),
-        group_by="week",
-    )
+    moves = period_sales(warehouse_ids=warehouse_ids, date_from=first_monday, date_to=mondays[-1] + timedelta(days=6))
+    rows = group_sales(moves, "week")
     found = {row["week"]: row for row in rows}
     return [{**found.get(monday, NO_SALES), "week": monday} for monday in mondays]
 
@@ -98,7 +110,7 @@ def top_products_by_profit(
     """The `limit` products that earned the most gross profit in the period, most first, as
     `sales_rows` by product gives them; products with a movement not valued yet (no profit
     known) are left out. One query."""
-    rows = sales_rows(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to, group_by="product")
+    rows = group_sales(period_sales(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to), "product")
     return list(rows.filter(profit__isnull=False).order_by("-profit", "sku", "product_id")[:limit])
 
 
