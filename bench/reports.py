@@ -22,6 +22,7 @@ def variants(product_id: int, warehouse_id: int) -> list[tuple[str, str, str]]:
     ago = lambda days: (today - timedelta(days=days)).isoformat()  # noqa: E731
     return [
         ("home", "dashboard", ""),
+        ("reports:dashboard_sales", "dashboard, sales part", "part=1"),
         ("reports:stock", "stock, today", ""),
         ("reports:stock", "stock, 30 days ago", f"day={ago(30)}"),
         ("reports:stock", "stock, 200 days ago", f"day={ago(200)}"),

@@ -1,7 +1,7 @@
 """Who may open the reports, and which warehouses' figures they see."""
 
 from accounts.catalogue import VIEW_INVENTORY, VIEW_REPORTS, VIEW_WAREHOUSE
-from accounts.permissions import Actor, warehouse_scope, warehouses_for
+from accounts.permissions import Actor, can, can_somewhere, warehouse_scope, warehouses_for
 from web.decorators import area_view
 
 
@@ -19,3 +19,8 @@ def report_scope(user: Actor) -> frozenset[int] | None:
 def report_warehouses(user: Actor):
     """The choices of a report's warehouse filter: the warehouses `user` sees."""
     return warehouses_for(user, VIEW_WAREHOUSE)
+
+
+def sees_dashboard(user: Actor) -> bool:
+    """Whether the home page is the dashboard for `user`: the inventory area and a warehouse to see."""
+    return can(user, VIEW_INVENTORY) and can_somewhere(user, VIEW_WAREHOUSE)

@@ -43,7 +43,8 @@ class Entry:
     None when the method is not offered: 405), the status when allowed, and the URL's
     arguments ("document:<state>" makes a fresh document of each type in that state).
     `everywhere`: the right is needed for all warehouses; held on chosen warehouses only, it
-    is a 403 on GET as on POST."""
+    is a 403 on GET as on POST. `refused`: the status of a GET without the right (the home
+    page sends such a user to their start page instead)."""
 
     get: str | None
     post: str | None = None
@@ -54,6 +55,7 @@ class Entry:
     query: str = ""
     post_data: dict = field(default_factory=dict)
     everywhere: bool = False
+    refused: int = 403
 
 
 LAYOUTS = "inventory.change_form_layouts"
@@ -65,7 +67,7 @@ def typed(action: str) -> str:
 
 
 MATRIX = {
-    "home": Entry(get="any", get_ok=302),
+    "home": Entry(get="inventory.view_warehouse", refused=302),  # the dashboard, else the start page
     "logout": Entry(get=None, post="any"),
     "my_account": Entry(get="any", post="any"),
     "javascript-catalog": Entry(get="any"),
@@ -92,6 +94,7 @@ MATRIX = {
     "reports:movements": Entry(get=REPORTS),
     "reports:ledger": Entry(get=REPORTS),
     "reports:low_stock": Entry(get=REPORTS),
+    "reports:dashboard_sales": Entry(get=REPORTS),
     "reports:gross_profit": Entry(get=REPORTS),
     "reports:trace": Entry(get=REPORTS),
     "reports:export_job": Entry(get=REPORTS, args="export_job"),
@@ -273,7 +276,7 @@ def expected(entry: Entry, method: str, rights: set[str], chosen: set[str], doc_
     needed = entry_right.format(type=doc_type)
     area = needed.startswith("crm.") or "inventory.view_inventory" in rights or not needed.startswith("inventory.")
     if needed not in rights or not area:
-        return 403
+        return entry.refused if method == "get" else 403
     if needed in chosen:
         if entry.everywhere:
             return 403

@@ -47,10 +47,14 @@ def document_list(*, doc_type: str, warehouse_ids: Collection[int] | None = None
         .order_by("-date", "-id")
     )
     if warehouse_ids is not None:
-        documents = documents.filter(warehouse_id__in=warehouse_ids).filter(
-            Q(destination__isnull=True) | Q(destination_id__in=warehouse_ids)
-        )
+        documents = documents.filter(in_warehouses(warehouse_ids))
     return documents
+
+
+def in_warehouses(warehouse_ids: Collection[int]) -> Q:
+    """Documents all of whose warehouses are among `warehouse_ids` (a transfer: both of them):
+    those a user who sees these warehouses sees."""
+    return Q(warehouse_id__in=warehouse_ids) & (Q(destination__isnull=True) | Q(destination_id__in=warehouse_ids))
 
 
 def ranked_products(text: str) -> QuerySet[Product]:

@@ -58,6 +58,8 @@ def test_the_main_pages_break_no_rule_of_the_policy(page, login, live_url, shop)
 
     deal, receipt, kopi = shop["deal"], shop["receipt"], shop["kopi"]
     urls = [
+        reverse("home"),
+        reverse("reports:dashboard_sales"),
         reverse("inventory:stock"),
         reverse("inventory:product_list"),
         reverse("inventory:product_detail", args=[kopi.pk]),

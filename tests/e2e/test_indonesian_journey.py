@@ -197,6 +197,7 @@ def test_a_clerk_switches_to_indonesian_and_processes_a_receipt(page, browser, l
         sign_in(other, live_url, clerk, button="Log in")
         assert_indonesian(other, "the first page in a fresh browser")
         shots(other, "fresh-browser-home")
+        other.locator("#sidebar").get_by_role("link", name=indonesian("Stock"), exact=True).click()
         expect(other.locator("#stock-table")).to_contain_text("1,5\N{NO-BREAK SPACE}kg")
         other.locator("#sidebar").get_by_role("link", name=receipts, exact=True).click()
         listed = other.locator("main tbody tr", has_text="RC-000001")

@@ -109,6 +109,7 @@ def pages(world) -> list[tuple[str, str, int]]:
     product, main = world["product"].pk, world["main"].pk
     # The clerk's pages: stock, documents, products and warehouses (accounts.catalogue.DEFAULT_ROLES).
     clerk_pages = [
+        reverse("home"),  # the dashboard
         reverse("inventory:stock"),
         *document_pages,
         reverse("inventory:product_list"),
@@ -121,6 +122,7 @@ def pages(world) -> list[tuple[str, str, int]]:
     administrator_pages = [
         *clerk_pages,
         reverse("inventory:product_update", args=[product]),
+        reverse("reports:dashboard_sales"),
         reverse("inventory:warehouse_create"),
         reverse("inventory:reservation_settings"),
         reverse("crm:company_list"),
