@@ -13,6 +13,7 @@ from reports.filters.base import ReportFilter, date_filter, warehouse_filter
 from web.validators import is_id
 
 SEARCH_LENGTH = 100
+SHOWN_PRODUCTS = 200  # offered in the list at once; the search finds the others
 
 
 class ReceiptChoiceField(forms.ModelChoiceField):
@@ -95,7 +96,14 @@ class TraceFilter(ReportFilter):
                 data["product"] = str(found[0])
         super().__init__(data, queryset=queryset, warehouses=warehouses, **kwargs)
         self.filters["product"].queryset = products
-        self.form.fields["product"].queryset = products
+        field = self.form.fields["product"]
+        field.queryset = products  # what a chosen id is checked against
+        # The list shows the first products (and the chosen one), not a catalogue of 100,000.
+        shown = list(products[:SHOWN_PRODUCTS])
+        chosen = (data or {}).get("product") or ""
+        if is_id(chosen) and all(p.pk != int(chosen) for p in shown):
+            shown += list(products.filter(pk=int(chosen)))
+        field.widget.choices = [("", field.empty_label)] + [(p.pk, field.label_from_instance(p)) for p in shown]
         receipts = product_receipts((data or {}).get("product") or "", warehouses)
         self.filters["receipt"].queryset = receipts
         self.form.fields["receipt"].queryset = receipts

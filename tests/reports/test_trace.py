@@ -21,7 +21,7 @@ from inventory.services.documents import cancel_document, process_document
 from reports.selectors import trace as selectors
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.inventory.views.test_warehouse_scope import limited_role
-from tests.stock_helpers import make_document
+from tests.stock_helpers import make_document, stock_in
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reports:trace")
@@ -462,3 +462,15 @@ def test_choose_a_product_first(client_logged_in, history):
     assert 'id="export-csv"' not in page
     options = list(response.context["filter"].form.fields["product"].queryset)
     assert options == [history["kopi"]]  # the products with stock history only
+
+
+def test_the_product_list_is_capped_the_chosen_product_always_offered(client_logged_in, history, user, monkeypatch):
+    for n in range(3):
+        stock_in(by=user, warehouse=history["alpha"], product=ProductFactory(name=f"Aaa {n}"), quantity=1)
+    monkeypatch.setattr("reports.filters.trace.SHOWN_PRODUCTS", 2)
+    form = client_logged_in.get(reverse("reports:trace")).context["filter"].form
+    assert len(form.fields["product"].widget.choices) == 3  # the empty choice and two products
+    response = client_logged_in.get(reverse("reports:trace"), {"product": history["kopi"].pk})
+    choices = response.context["filter"].form.fields["product"].widget.choices
+    assert len(choices) == 4 and choices[-1][0] == history["kopi"].pk
+    assert lines(response)  # the trace of the chosen product is shown
