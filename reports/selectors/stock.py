@@ -76,6 +76,18 @@ class Scope:
     def filters_products(self) -> bool:
         return self.category is not None or bool(self.search.strip())
 
+    def day_products(self) -> tuple[str, list]:
+        """("AND …", parameters): the product filters on a days table aliased `d` (through its
+        balance), or nothing when the scope filters no products."""
+        if not self.filters_products:
+            return "", []
+        where, params = self.where()
+        return (
+            f"AND EXISTS (SELECT 1 FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id "
+            f"WHERE b.warehouse_id = d.warehouse_id AND b.product_id = d.product_id AND {where})",
+            params,
+        )
+
     def day_where(self) -> tuple[str, list]:
         """The conditions on a days table aliased `d` (warehouses only: the product filters are
         applied to the balances the days are joined to)."""
@@ -199,12 +211,7 @@ def stock_totals(*, day: date, scope: Scope) -> list[dict]:
     (grouped by warehouse only), never a sum per balance."""
     where, params = scope.where()
     day_where, day_params = scope.day_where()
-    product_filter = (
-        f"AND EXISTS (SELECT 1 FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id "
-        f"WHERE b.warehouse_id = d.warehouse_id AND b.product_id = d.product_id AND {where})"
-        if scope.filters_products
-        else ""
-    )
+    product_filter, product_params = scope.day_products()
     sql = f"""
         SELECT w.id AS warehouse_id, w.name AS warehouse_name, s.products, s.value - COALESCE(a.value, 0) AS value
         FROM (
@@ -218,7 +225,7 @@ def stock_totals(*, day: date, scope: Scope) -> list[dict]:
         ) a ON a.warehouse_id = s.warehouse_id
         ORDER BY w.name, w.id
     """
-    rows = list(SqlRows(sql, [*params, day, *day_params, *(params if scope.filters_products else [])], columns=()))
+    rows = list(SqlRows(sql, [*params, day, *day_params, *product_params], columns=()))
     if not is_today_or_later(day):
         for row in rows:
             row["products"] = None  # what was in stock on a past day would need a sum per balance
@@ -262,12 +269,7 @@ def movement_totals(*, date_from: date, date_to: date, scope: Scope) -> dict:
     the days from `date_from` on."""
     where, params = scope.where()
     day_where, day_params = scope.day_where()
-    product_filter = (
-        f"AND EXISTS (SELECT 1 FROM {BALANCE} b JOIN {PRODUCT} p ON p.id = b.product_id "
-        f"WHERE b.warehouse_id = d.warehouse_id AND b.product_id = d.product_id AND {where})"
-        if scope.filters_products
-        else ""
-    )
+    product_filter, product_params = scope.day_products()
     sql = f"""
         SELECT s.value - COALESCE(a.later, 0) AS opening_value, COALESCE(a.value_in, 0) AS value_in,
                COALESCE(a.value_out, 0) AS value_out,
@@ -279,7 +281,6 @@ def movement_totals(*, date_from: date, date_to: date, scope: Scope) -> dict:
                      SUM(d.value_out) FILTER (WHERE d.day <= %s) AS value_out
               FROM {DAY} d WHERE d.day >= %s AND {day_where} {product_filter}) a
     """
-    product_params = params if scope.filters_products else []
     return list(SqlRows(sql, [*params, date_to, date_to, date_from, *day_params, *product_params], columns=()))[0]
 
 

@@ -153,23 +153,35 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
+class _PeriodReport(Report):
+    """A report over a period (`date_from` … `date_to`, both included): by default from
+    `default_start(today)` to today; dates outside what the ledger can hold are brought within,
+    and a period typed backwards is turned round."""
+
+    def default_start(self, today: date) -> date:
+        raise NotImplementedError
+
+    def defaults(self) -> dict[str, str]:
+        today = timezone.localdate()
+        return {"date_from": self.default_start(today).isoformat(), "date_to": today.isoformat()}
+
+    @property
+    def period(self) -> tuple[date, date]:
+        today = timezone.localdate()
+        start = within(self.filters.get("date_from") or self.default_start(today))
+        end = within(self.filters.get("date_to") or today)
+        return (start, end) if start <= end else (end, start)
+
+
 @register
-class MovementsReport(_BalanceReport):
+class MovementsReport(_PeriodReport, _BalanceReport):
     name = "movements"
     title = _("Movements")
     filterset_class = MovementsFilter
     default_sort = "sku"
 
-    def defaults(self) -> dict[str, str]:
-        today = timezone.localdate()
-        return {"date_from": first_of_month(today).isoformat(), "date_to": today.isoformat()}
-
-    @property
-    def period(self) -> tuple[date, date]:
-        today = timezone.localdate()
-        start = within(self.filters.get("date_from") or first_of_month(today))
-        end = within(self.filters.get("date_to") or today)
-        return (start, end) if start <= end else (end, start)
+    def default_start(self, today: date) -> date:
+        return first_of_month(today)
 
     def columns(self) -> list[Column]:
         start, end = self.period
@@ -215,23 +227,15 @@ class MovementsReport(_BalanceReport):
 
 
 @register
-class LedgerReport(Report):
+class LedgerReport(_PeriodReport):
     name = "ledger"
     title = _("Stock ledger")
     filterset_class = LedgerFilter
     default_sort = "day"
     template_name = "reports/ledger.html"
 
-    def defaults(self) -> dict[str, str]:
-        today = timezone.localdate()
-        return {"date_from": (today - timedelta(days=30)).isoformat(), "date_to": today.isoformat()}
-
-    @property
-    def period(self) -> tuple[date, date]:
-        today = timezone.localdate()
-        start = within(self.filters.get("date_from") or today - timedelta(days=30))
-        end = within(self.filters.get("date_to") or today)
-        return (start, end) if start <= end else (end, start)
+    def default_start(self, today: date) -> date:
+        return today - timedelta(days=30)
 
     def balance(self) -> tuple | None:
         """(product, warehouse) of the ledger, None until both are chosen (among the user's warehouses)."""
