@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from accounts.catalogue import CLERK
 from inventory.models import DocumentType, StockDocument
 from tests.e2e.conftest import E2E_PASSWORD, TIMEOUT_MS
+from tests.e2e.test_csp import REPORT_VIOLATIONS, is_violation
 from tests.factories import BarcodeFactory, CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.stock_helpers import stock_in
 
@@ -376,6 +377,9 @@ def test_without_barcode_detector_zxing_reads_the_camera_picture(browser, live_u
     an EAN-13, an EAN-8, a Code 128 and a QR code."""
     context, page = phone_page(browser, live_url, camera=True)
     context.add_init_script("delete window.BarcodeDetector;")
+    context.add_init_script(REPORT_VIOLATIONS)
+    violations = []
+    page.on("console", lambda message: is_violation(message.text) and violations.append(message.text))
     try:
         login(page, "e2e-clerk", E2E_PASSWORD)
         page.goto(live_url + reverse("inventory:document_create", args=["adjustment"]))
@@ -399,6 +403,7 @@ def test_without_barcode_detector_zxing_reads_the_camera_picture(browser, live_u
         shoot(page, request, "camera-zxing-qr", full_page=False)
     finally:
         context.close()
+    assert not violations  # the reader loaded on demand and the camera's picture obey the policy
 
 
 def test_without_a_camera_api_there_is_no_camera_button(page, login, live_url, shelf):
