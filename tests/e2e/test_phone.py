@@ -412,3 +412,29 @@ def test_without_a_camera_api_there_is_no_camera_button(page, login, live_url, s
     page.goto(live_url + reverse("inventory:document_create", args=["receipt"]))
     expect(page.get_by_label("Scan a barcode")).to_be_visible()
     expect(page.locator(".camera-scan")).to_be_hidden()
+
+
+def test_without_javascript_a_phone_still_saves_a_document_and_filters_stock(browser, live_url, login, shelf):
+    context = browser.new_context(viewport=PHONE, locale="en-US", base_url=live_url, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        login(page, "e2e-clerk", E2E_PASSWORD)
+        page.goto(live_url + reverse("inventory:document_create", args=["adjustment"]))
+        expect(page.locator(".scan-bar")).to_be_hidden()
+        expect(page.locator(".camera-scan")).to_be_hidden()
+        page.locator("input[name='lines-0-product']").fill("KOPI-01")
+        page.locator("input[name='lines-0-quantity']").fill("4")
+        page.locator(".document-actions").get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("alert").first).to_contain_text("saved")
+
+        page.goto(live_url + reverse("inventory:stock"))
+        expect(page.get_by_label("Warehouse")).to_be_visible()  # the fold stays open
+        page.get_by_label("Product").fill("TEH")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.get_by_text("No stock matches these filters.")).to_be_visible()
+        assert page.evaluate(SCROLL_WIDTH) <= PHONE["width"]
+    finally:
+        context.close()
+    document = StockDocument.objects.get(doc_type=DocumentType.ADJUSTMENT, status="draft")
+    assert [(line.product.sku, line.quantity) for line in document.lines.all()] == [("KOPI-01", 4)]
