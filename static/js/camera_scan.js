@@ -176,7 +176,7 @@
           return;
         }
         busy = true;
-        detect(video).then(function (codes) {
+        Promise.resolve(video).then(detect).then(function (codes) {
           busy = false;
           var now = Date.now();
           codes.forEach(function (code) {

@@ -438,3 +438,25 @@ def test_without_javascript_a_phone_still_saves_a_document_and_filters_stock(bro
         context.close()
     document = StockDocument.objects.get(doc_type=DocumentType.ADJUSTMENT, status="draft")
     assert [(line.product.sku, line.quantity) for line in document.lines.all()] == [("KOPI-01", 4)]
+
+
+def test_a_camera_refused_says_so_and_the_scan_box_still_works(browser, live_url, login, shelf):
+    context, page = phone_page(browser, live_url)
+    context.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
+    )
+    try:
+        login(page, "e2e-clerk", E2E_PASSWORD)
+        page.goto(live_url + reverse("inventory:document_create", args=["write_off"]))
+        page.get_by_role("button", name="Scan with camera").click()
+        expect(page.locator(".camera-status")).to_have_text(
+            "The camera may not be used: allow it for this site in the browser's settings."
+        )
+        page.get_by_role("button", name="Stop camera").click()
+        expect(page.locator("#camera-panel-scan-box")).to_be_hidden()
+        scan = page.get_by_label("Scan a barcode")
+        scan.fill("8991234000015")
+        scan.press("Enter")
+        expect(line(page, "KOPI-01").locator(".line-quantity")).to_have_value("1")
+    finally:
+        context.close()
