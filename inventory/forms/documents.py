@@ -198,6 +198,7 @@ class LineForm(forms.Form):
             field.widget.attrs.setdefault("aria-label", field.label)
         self.fields["product"].widget.attrs["class"] += " line-product"
         self.fields["quantity"].widget.attrs["class"] += " line-quantity"
+        self.fields["quantity"].widget.attrs["inputmode"] = "decimal"  # a phone shows its number keys
         # The product shown beside the text box: the one typed (once resolved) or the saved one.
         self.product_obj: Product | None = self.initial.get("product_obj")
         # A stock count's row: what the warehouse holds and counted − that (set by the view).

@@ -1,4 +1,5 @@
-/* Stock document form: add and remove lines in place, product search, barcode scanning.
+/* Stock document form: add and remove lines in place, product search, barcode scanning (a
+ * hardware scanner typing into the scan box, or the camera: static/js/camera_scan.js).
  *
  * The form works without this file (a few empty rows, a "Remove" checkbox per row); this
  * makes it faster. Rows come from the server (`document_line`), so they render exactly as
@@ -10,6 +11,9 @@
 
   // Django's JavaScript catalogue (base.html loads it before this file) translates.
   var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return values[name]; });
+  };
   var form = document.getElementById("document-form");
   if (!form) {
     return;
@@ -159,6 +163,7 @@
     if (window.htmx) {
       window.htmx.process(row);
     }
+    showDifference(row);
     flash(row);
     return row;
   }
@@ -189,6 +194,7 @@
     var quantity = field(row, "quantity");
     if (increment && quantity) {
       quantity.value = plusOne(quantity.value);
+      showDifference(row);
     } else if (quantity) {
       quantity.focus();
       quantity.select();
@@ -209,6 +215,39 @@
     var product = field(row, "product");
     var name = row.querySelector(".line-product-name");
     return (product ? product.value : "") + (name ? " · " + name.textContent.trim() : "");
+  }
+
+  // What a scan did: the line's quantity, and on a stock count what was expected and the difference.
+  function scanResult(row) {
+    var quantity = field(row, "quantity").value;
+    var expected = row.querySelector(".line-expected");
+    if (!expected) {
+      return productLabel(row) + " — " + quantity;
+    }
+    return productLabel(row) + " — " + interpolate(
+      gettext("counted %(counted)s, expected %(expected)s, difference %(difference)s"),
+      {
+        counted: quantity,
+        expected: expected.textContent.trim(),
+        difference: row.querySelector(".line-difference").textContent.trim(),
+      },
+      true
+    );
+  }
+
+  // A scanned code: its product gets a line, or one more on its line.
+  function scanned(code) {
+    addProduct({ code: code }, true).then(
+      function (row) {
+        if (row) {
+          row.scrollIntoView({ block: "nearest" });
+          report(scanResult(row), false);
+        }
+      },
+      function (error) {
+        report(error.message, true);
+      }
+    );
   }
 
   // Enter in the search or scan box never submits the document.
@@ -239,17 +278,14 @@
       event.preventDefault();
       var code = scanBox.value.trim();
       scanBox.value = "";
-      if (!code) {
-        return;
+      if (code) {
+        scanned(code);
       }
-      addProduct({ code: code }, true).then(
-        function (row) {
-          report(row ? productLabel(row) + " — " + field(row, "quantity").value : "", false);
-        },
-        function (error) {
-          report(error.message, true);
-        }
-      );
+    });
+    // The camera's reads (static/js/camera_scan.js) take the same path.
+    scanBox.addEventListener("gudang:scan", function (event) {
+      event.preventDefault();
+      scanned(event.detail.code);
     });
   }
 

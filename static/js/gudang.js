@@ -40,6 +40,17 @@
     }
   });
 
+  // Filter bars folded on a phone (partials/filter_bar.html with fold): folded there while no
+  // filter is set, always open on a wider screen. Without this file they are simply open.
+  var narrow = window.matchMedia("(max-width: 767.98px)");
+  function fold() {
+    document.querySelectorAll("details[data-fold-narrow]").forEach(function (details) {
+      details.open = !narrow.matches;
+    });
+  }
+  fold();
+  narrow.addEventListener("change", fold);
+
   // htmx requests other than GET carry the CSRF token from <meta name="csrf-token">.
   document.addEventListener("htmx:configRequest", function (event) {
     var meta = document.querySelector('meta[name="csrf-token"]');
