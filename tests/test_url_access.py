@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, DOCUMENT_TYPES, STAFF, right
+from api.services.tokens import create_token
 from crm.models import Contact
 from inventory.models import DocumentStatus, DocumentType, StockDocument, StockMove
 from inventory.services.documents import process_document
@@ -74,6 +75,8 @@ MATRIX = {
     "home": Entry(get="inventory.view_warehouse", refused=302),  # the dashboard, else the start page
     "logout": Entry(get=None, post="any"),
     "my_account": Entry(get="any", post="any"),
+    "api_token_create": Entry(get=None, post="any", post_ok=200, post_data={"name": "Toko"}),
+    "api_token_revoke": Entry(get=None, post="any", args="api_token"),
     "javascript-catalog": Entry(get="any"),
     "password_change": Entry(get="any", post="any", post_ok=200),
     "password_change_done": Entry(get="any"),
@@ -277,6 +280,8 @@ def url_args(entry: Entry, world, doc_type: str | None, user) -> tuple[list, Sto
         return [job.pk], None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
+    if entry.args == "api_token":  # one of the user's own
+        return [create_token(user=user, by=user, name="matrix")[0].pk], None
     if entry.args == "contact":
         return [Contact.objects.create(first_name="Ani", company=world["company"]).pk], None
     return [world[entry.args].pk], None
