@@ -15,7 +15,7 @@ NON_FIELD = "non_field_errors"
 
 
 def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
-    body = {"code": code, "message": message}
+    body: dict[str, object] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
     body.update(extra)
@@ -90,10 +90,11 @@ def error_response(exc) -> Response | None:
     if isinstance(exc, Http404 | exceptions.NotFound):
         return Response(error_body("not_found", _("Not found.")), status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
+        message: str | None = None
         if isinstance(exc, exceptions.PermissionDenied):
             message = str(exc.detail)  # DRF's own, e.g. a session request without its CSRF token
-        else:
-            message = str(exc.args[0]) if exc.args else None
+        elif exc.args:
+            message = str(exc.args[0])
         return Response(
             error_body("permission_denied", message or _("You do not have the right to do this.")),
             status.HTTP_403_FORBIDDEN,

@@ -51,7 +51,8 @@ def my_account(request: HttpRequest) -> HttpResponse:
 
 
 def _account_page(request: HttpRequest, **extra) -> HttpResponse:
-    return render(request, "accounts/my_account.html", {"api_tokens": active_tokens(request.user), **extra})
+    tokens = active_tokens(acting_user(request.user))
+    return render(request, "accounts/my_account.html", {"api_tokens": tokens, **extra})
 
 
 @require_POST

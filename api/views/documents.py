@@ -2,6 +2,8 @@
 (`inventory.access`): a document of a warehouse the user may not see is a 404, a missing
 right a 403. Every change goes through `inventory.services.documents`."""
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
@@ -87,7 +89,7 @@ class DocumentViewSet(ApiViewSet):
         return document
 
     def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        document = self._document(pk)
+        document: Any = self._document(pk)  # given its lines, for the serializer
         document.api_lines = list(document.lines.select_related("product").order_by("id"))
         data = DocumentDetailSerializer(document, context=self.get_serializer_context()).data
         return Response(data, status=status_code)

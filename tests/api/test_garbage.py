@@ -38,13 +38,16 @@ VALUES = [
     [{"product": 10**30, "quantity": "NaN"}, "x", None],
     {"\x00": "\x00"},
 ]
-QUERY_VALUES = ["\x00", "9" * 30, "-1", "1e5", "true\x00", "%", "'"]
+QUERY_VALUES = ["\x00", "9" * 30, "-1", "%'"]
 IDS = [0, 9_999_999, 10**18, 10**30]
 
 
 def urls(world):
     """(URL name, args) of every endpoint with ids that exist, for the world's admin."""
-    document = make_document("adjustment", by=world["admin"], warehouse=world["bravo"], lines=[(world["product"], 1)])
+    # more than Bravo holds: processing it (a garbage body may well be a valid one) changes nothing
+    document = make_document(
+        "sales_order", by=world["admin"], warehouse=world["bravo"], lines=[(world["product"], 1000)]
+    )
     deal, row = deal_with_row(by=world["admin"], product=world["product"], quantity=1, warehouse=world["alpha"])
     move = StockMove.objects.filter(warehouse=world["bravo"]).first()
     return [
@@ -64,9 +67,9 @@ def urls(world):
         ("api:deal-row-list", [deal.pk]),
         ("api:deal-row-detail", [deal.pk, row.pk]),
         ("api:deal-row-reserve", [deal.pk, row.pk]),
-        *[("api:document-list", [t]) for t in ("receipt", "transfer", "sales_order", "stock_count")],
-        ("api:document-detail", ["adjustment", document.pk]),
-        ("api:document-process", ["adjustment", document.pk]),
+        *[("api:document-list", [t]) for t in ("receipt", "transfer")],
+        ("api:document-detail", ["sales_order", document.pk]),
+        ("api:document-process", ["sales_order", document.pk]),
     ]
 
 
