@@ -1,7 +1,7 @@
 """What every API view shares: its base class, the area check of the pages, their filter
 sets, and the pieces of the schema."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -13,9 +13,8 @@ ID = r"[0-9]{1,18}"  # an object id in a URL: a bigint
 
 
 class ApiViewSet(viewsets.GenericViewSet):
-    """A resource of the API. Its ids are digits (anything else is no such URL)."""
+    """A resource of the API (its URLs are spelled out in `api.urls`)."""
 
-    lookup_value_regex = ID
     permission_classes = [IsAuthenticated]
 
 
@@ -59,10 +58,6 @@ class NoSuchEndpoint(APIView):
     """Any other URL under /api/v1/: a JSON 404 (a 401 without credentials)."""
 
     permission_classes = [IsAuthenticated]
-
-    @extend_schema(exclude=True)
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise NotFound()
