@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.views import APIView
 
-from accounts.permissions import require, require_somewhere
+from web.decorators import require_area
 
 ID = r"[0-9]{1,18}"  # an object id in a URL: a bigint
 
@@ -32,14 +32,11 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 
 def area(area_right: str, *rights: str) -> type[BasePermission]:
-    """A permission class: the user needs `area_right` and each of `rights` on at least one
-    warehouse (or globally), as `web.decorators.area_view` asks of a page; else 403."""
+    """A permission class: what a page of the area needs (`web.decorators.require_area`); else 403."""
 
     class InArea(BasePermission):
         def has_permission(self, request, view) -> bool:
-            require(request.user, area_right)
-            for name in rights:
-                require_somewhere(request.user, name)
+            require_area(request.user, area_right, *rights)
             return True
 
     return InArea

@@ -4,7 +4,6 @@ right a 403. Every change goes through `inventory.services.documents`."""
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,7 +22,7 @@ from api.serializers.documents import (
 from api.serializers.errors import error_responses
 from api.services.idempotency import run_once
 from api.views.base import IDEMPOTENCY_KEY, ApiViewSet, filtered, query
-from inventory.access import check_document_visible, require_document_type_right
+from inventory.access import require_document_type_right, visible_document
 from inventory.filters.documents import DocumentFilter
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.models.documents import layout_key
@@ -79,14 +78,7 @@ class DocumentViewSet(ApiViewSet):
 
     def _document(self, pk) -> StockDocument:
         """The document, if it exists and the user may see it; else 404 (as the pages)."""
-        document = get_object_or_404(
-            StockDocument.objects.select_related("warehouse", "destination"),
-            pk=pk,
-            doc_type=self._kind(),
-            deleted_at__isnull=True,
-        )
-        check_document_visible(self.request.user, document)
-        return document
+        return visible_document(self.request.user, self._kind(), pk)
 
     def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
         document: Any = self._document(pk)  # given its lines, for the serializer
