@@ -7,15 +7,20 @@ answer) or rolls back (then it acts itself). So two retries racing never both ac
 number of app servers. An answer is stored when the action ran: its success, or the service's
 refusal (bad input, short stock, a document already processed); a refused right, a missing
 object or a busy database are not stored (the transaction, key included, is rolled back).
+A key is kept for `KEPT` (as payment APIs keep theirs): each idempotent request first forgets
+the user's older keys, so the table holds about a day of each user's keys, and a key reused
+after that acts anew.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -25,6 +30,7 @@ from api.models import IdempotentRequest
 from inventory.retry import run_with_retry
 
 HEADER = "Idempotency-Key"
+KEPT = timedelta(hours=24)
 STORED_ERRORS = {status.HTTP_400_BAD_REQUEST, status.HTTP_409_CONFLICT}
 
 
@@ -58,8 +64,10 @@ def run_once(request, action: Callable[[], Response]) -> Response:
 
 @transaction.atomic
 def _attempt(user: User, key: str, print_: str, action: Callable[[], Response]) -> Response:
+    now = timezone.now()
+    IdempotentRequest.objects.filter(user=user, created_at__lt=now - KEPT).delete()  # forgotten keys
     with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), [user.pk, key, print_])  # waits while another request holds the key
+        cursor.execute(_claim_sql(), [user.pk, key, print_, now])  # waits while another request holds the key
         claimed = cursor.fetchone()
     if claimed is None:
         return _replay(IdempotentRequest.objects.get(user=user, key=key), print_)
@@ -93,6 +101,6 @@ def _claim_sql() -> str:
     meta = IdempotentRequest._meta
     table = connection.ops.quote_name(meta.db_table)
     return (
-        f"INSERT INTO {table} (user_id, key, fingerprint, created_at) VALUES (%s, %s, %s, now()) "
+        f"INSERT INTO {table} (user_id, key, fingerprint, created_at) VALUES (%s, %s, %s, %s) "
         "ON CONFLICT (user_id, key) DO NOTHING RETURNING id"
     )

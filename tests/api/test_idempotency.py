@@ -1,10 +1,14 @@
 """`Idempotency-Key`: a retried create or process acts once and answers as the first time,
 also when the retries arrive at the same moment (threads on their own connections)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
+from api.models import IdempotentRequest
 from inventory.models import DocumentStatus, StockDocument, StockMove
 from inventory.services.documents import process_document
 from tests.api.helpers import lines, token_client
@@ -92,3 +96,16 @@ def test_without_a_key_concurrent_processing_still_happens_once(world):
     results = run_together([lambda c=c: c.post(f"{ORDERS}{order.pk}/process/", format="json") for c in clients])
     assert sorted(r.status_code for r in results) == [200, 409, 409]
     assert on_hand(world["alpha"], world["product"]) == Decimal(4)
+
+
+@pytest.mark.django_db
+def test_a_key_is_forgotten_after_a_day(world, as_user):
+    api = as_user("admin")
+    with time_machine.travel(timezone.now() - timedelta(hours=25)):
+        first = api.post(ORDERS, order_body(world, 1), format="json", HTTP_IDEMPOTENCY_KEY="old").json()
+    within = api.post(ORDERS, order_body(world, 2), format="json", HTTP_IDEMPOTENCY_KEY="fresh")
+    assert within.status_code == 201
+    again = api.post(ORDERS, order_body(world, 1), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and again.json()["id"] != first["id"]
+    assert "Idempotent-Replayed" not in again.headers
+    assert IdempotentRequest.objects.filter(key="old").count() == 1
