@@ -182,3 +182,15 @@ def test_the_list_filters_as_the_page(world, as_user):
     assert {d["id"] for d in drafts} == {a.pk, b.pk}
     wrong = api.get(URL.format(type="adjustment"), {"status": "nope", "date_from": "yesterday"})
     assert wrong.status_code == 400 and set(wrong.json()["fields"]) == {"status", "date_from"}
+
+
+def test_messages_speak_the_language_the_client_asks_for(world, as_user):
+    api = as_user("admin")
+    order = make_document("sales_order", by=world["admin"], warehouse=world["alpha"], lines=[(world["product"], 12)])
+    short = api.post(f"{URL.format(type='sales_order')}{order.pk}/process/", HTTP_ACCEPT_LANGUAGE="id").json()
+    assert short["code"] == "insufficient_stock"
+    assert "Gudang Alpha" in short["message"] and "Not enough" not in short["message"]
+    receipt = make_document("receipt", by=world["admin"], warehouse=world["alpha"], lines=[(world["product"], 1, 5)])
+    refused = as_user("staff").post(f"{URL.format(type='receipt')}{receipt.pk}/process/", HTTP_ACCEPT_LANGUAGE="id")
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Anda tidak memiliki hak akses untuk melakukan ini."
