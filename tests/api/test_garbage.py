@@ -22,18 +22,15 @@ FIELDS = [
     "email", "phone",
 ]  # fmt: skip
 VALUES = [
-    "\x00",
     "a\x00b",
     10**40,
     -(10**40),
     "1e999",
     "NaN",
     "-0",
-    1.5e308,
     [],
     {},
     None,
-    True,
     "9" * 400,
     [{"product": 10**30, "quantity": "NaN"}, "x", None],
     {"\x00": "\x00"},
