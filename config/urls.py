@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.passwords import PasswordChangeForm, SignInForm
-from accounts.views.account import my_account, set_language
+from accounts.views.account import api_token_create, api_token_revoke, my_account, set_language
 from web.views import home
 
 # The admin's titles in the user's language ("Django administration" otherwise).
@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/me/", my_account, name="my_account"),
+    path("accounts/me/api-tokens/", api_token_create, name="api_token_create"),
+    path("accounts/me/api-tokens/<int:pk>/revoke/", api_token_revoke, name="api_token_revoke"),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
@@ -39,4 +41,5 @@ urlpatterns = [
     path("crm/", include("crm.urls")),
     path("settings/forms/", include("layouts.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
 ]

@@ -4,6 +4,7 @@ Views ask here, so that a page, its buttons and the service it calls agree.
 """
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import VIEW_INVENTORY, VIEW_PURCHASE_PRICE, document_right
@@ -29,6 +30,16 @@ def check_document_visible(user: Actor, document: StockDocument) -> None:
     """404 for a document the user may not see (its existence is not revealed)."""
     if not (can(user, VIEW_INVENTORY) and can(user, document_right("view", document.doc_type), document)):
         raise Http404(_("No such document."))
+
+
+def visible_document(user: Actor, doc_type: str, pk, *, related=("warehouse", "destination")) -> StockDocument:
+    """The document of that type and id, if it exists, is not deleted and the user may see
+    it (with the `related` rows); else 404."""
+    document = get_object_or_404(
+        StockDocument.objects.select_related(*related), pk=pk, doc_type=doc_type, deleted_at__isnull=True
+    )
+    check_document_visible(user, document)
+    return document
 
 
 def document_actions(user: Actor, document: StockDocument) -> dict[str, bool]:

@@ -1,17 +1,20 @@
-"""A user's own pages: My account, and the top bar's language switch."""
+"""A user's own pages: My account (language, password, API tokens), and the top bar's
+language switch."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.language import use_language
 from accounts.permissions import acting_user
 from accounts.services import profiles
+from api.selectors.tokens import active_tokens
+from api.services.tokens import create_token, revoke_token
 from web.errors import error_text
 
 
@@ -44,4 +47,30 @@ def my_account(request: HttpRequest) -> HttpResponse:
             use_language(request, code)
             messages.success(request, _("Your language is saved."))
         return redirect("my_account")
-    return render(request, "accounts/my_account.html")
+    return _account_page(request)
+
+
+def _account_page(request: HttpRequest, **extra) -> HttpResponse:
+    tokens = active_tokens(acting_user(request.user))
+    return render(request, "accounts/my_account.html", {"api_tokens": tokens, **extra})
+
+
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Make an API token for oneself and show it, once, on the page this answers with (not
+    after a redirect: the token is never kept, not even in a message)."""
+    try:
+        token, text = create_token(user=acting_user(request.user), by=request.user, name=request.POST.get("name", ""))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("my_account")
+    return _account_page(request, new_token=text, new_token_name=token.name)
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of one's own tokens (another user's is a 404)."""
+    token = get_object_or_404(active_tokens(acting_user(request.user)), pk=pk)
+    revoke_token(token, by=request.user)
+    messages.success(request, _("The token “%(name)s” is revoked; it no longer signs in.") % {"name": token.name})
+    return redirect("my_account")

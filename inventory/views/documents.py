@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,12 +29,12 @@ from accounts.permissions import (
 )
 from inventory.access import (
     UNPRICED_TYPES,
-    check_document_visible,
     document_actions,
     inventory_view,
     require_document_type_right,
     shows_document_prices,
     shows_purchase_price,
+    visible_document,
 )
 from inventory.errors import StockError
 from inventory.filters.documents import DocumentFilter
@@ -81,17 +81,8 @@ def _doc_type_or_404(doc_type: str) -> DocumentType:
 
 def _document_or_404(request, doc_type: str, pk: int) -> StockDocument:
     """The document, if it exists and the user may see it; else 404."""
-    kind = _doc_type_or_404(doc_type)
-    document = get_object_or_404(
-        StockDocument.objects.select_related(
-            "warehouse", "destination", "supplier", "client", "responsible", "processed_by", "cancelled_by"
-        ),
-        pk=pk,
-        doc_type=kind,
-        deleted_at__isnull=True,
-    )
-    check_document_visible(request.user, document)
-    return document
+    related = ("warehouse", "destination", "supplier", "client", "responsible", "processed_by", "cancelled_by")
+    return visible_document(request.user, _doc_type_or_404(doc_type), pk, related=related)
 
 
 def _type_context(request, kind: DocumentType) -> dict:
