@@ -47,12 +47,16 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the package (no CDN)
     "accounts",
     "inventory",
     "crm",
     "layouts",
     "reports",
     "web",
+    "api",
 ]
 
 # Background jobs (the Django tasks API): queued in the database, run by `manage.py db_worker`.
@@ -185,6 +189,38 @@ if not is_currency(DEFAULT_CURRENCY):
     raise ImproperlyConfigured(
         f"DEFAULT_CURRENCY={DEFAULT_CURRENCY!r} is not an ISO 4217 currency code (such as IDR, USD or SGD)."
     )
+
+# The REST API (/api/v1/, the `api` app): JSON only, a token or the browser's session (with
+# CSRF), the rate limit counted in the database so that it holds across app servers.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.DatabaseRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gudang API",
+    "DESCRIPTION": "Warehouses, products, stock, documents, movements, companies, contacts and deals.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Requests per minute one API token (or one signed-in user's session) may make; 0: no limit.
+GUDANG_API_RATE_LIMIT = int(os.environ.get("GUDANG_API_RATE_LIMIT", "600"))
 
 # The company named at the head of printed documents.
 COMPANY_NAME = os.environ.get("GUDANG_COMPANY_NAME", "").strip() or "Gudang"

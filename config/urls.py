@@ -39,4 +39,5 @@ urlpatterns = [
     path("crm/", include("crm.urls")),
     path("settings/forms/", include("layouts.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
 ]

@@ -1,0 +1,9 @@
+"""Pages of API lists: `?page=` and `?page_size=` (at most 200), with the count."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
