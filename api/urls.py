@@ -3,7 +3,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from api.views import catalog, crm, documents, stock
 from api.views.base import ID, NoSuchEndpoint
@@ -23,7 +23,7 @@ def api(pattern, viewset, actions, name, *, regex=False):
 
 
 urlpatterns = [
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("schema/", login_not_required(SpectacularJSONAPIView.as_view()), name="schema"),
     path("docs/", api_docs, name="docs"),
     api("warehouses/", catalog.WarehouseViewSet, LIST, "warehouse-list"),
     api("warehouses/<int:pk>/", catalog.WarehouseViewSet, ONE, "warehouse-detail"),

@@ -1,11 +1,14 @@
 """Every URL, walked from the resolver: who may open it.
 
-1. Anonymous GET of any URL → redirect to a sign-in page (except the explicit PUBLIC list).
+1. Anonymous GET of any URL → redirect to a sign-in page (except the explicit PUBLIC list); the
+   REST API answers 401 itself (JSON), but for its documentation page, a page for people.
 2. Each URL outside the admin has an entry in MATRIX (a new URL without one fails), naming the
    right a GET and a POST need; each default role gets the expected status, derived from the
    role's grants (tests/accounts/test_default_roles.py pins those to PRODUCT.md's table), and
    for a clerk whose warehouse rights are granted on chosen warehouses only (a page whose POST
    needs a right for all warehouses is refused on GET too).
+3. Each endpoint of the REST API has an entry in API_MATRIX: each of its methods with the right
+   it needs and its status when allowed, checked for every default role with an API token.
 The admin's own URLs are checked by Django's admin (staff + model permissions) and by
 tests/accounts for the role editor.
 """
@@ -20,11 +23,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, DOCUMENT_TYPES, STAFF, right
 from crm.models import Contact
-from inventory.models import DocumentStatus, DocumentType, StockDocument
+from inventory.models import DocumentStatus, DocumentType, StockDocument, StockMove
 from inventory.services.documents import process_document
 from layouts.models import FieldType, LayoutField
 from layouts.services import CustomFieldInput, add_custom_field
 from reports.models import ExportJob, ExportStatus
+from tests.api.helpers import token_client
 from tests.crm.deal_helpers import deal_with_row
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.inventory.views.test_warehouse_scope import limited_role
@@ -143,6 +147,10 @@ MATRIX = {
     "layouts:field_create": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="form:product"),
     "layouts:field_update": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="custom_field:product"),
     "layouts:field_remove": Entry(get=None, post=LAYOUTS, args="custom_field:product", post_data={"confirm": "yes"}),
+    # the REST API's pages for people (signed in with the session)
+    "api:docs": Entry(get="any"),
+    "api:schema": Entry(get="any"),
+    "api:no-such-endpoint": Entry(get="any", get_ok=404),
 }
 
 
@@ -161,6 +169,7 @@ def sample_url(name: str, pattern: URLPattern) -> str:
     samples = {
         "pk": 1,
         "row_pk": 1,
+        "deal_pk": 1,
         "doc_type": "receipt",
         "object_id": "1",
         "app_label": "inventory",
@@ -175,8 +184,10 @@ def test_every_url_outside_the_admin_is_in_the_matrix():
     names = {name for name, _ in ours}
     unnamed = [pattern for name, pattern in ours if name is None]
     assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
-    assert names - set(MATRIX) - PUBLIC == set(), "add these URLs to MATRIX"
+    assert names - set(MATRIX) - set(API_MATRIX) - PUBLIC == set(), "add these URLs to MATRIX or API_MATRIX"
     assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
+    assert set(API_MATRIX) - names == set(), "API_MATRIX names URLs that do not exist"
+    assert not set(MATRIX) & set(API_MATRIX)
 
 
 def test_anonymous_get_of_every_url_goes_to_sign_in(client):
@@ -186,6 +197,12 @@ def test_anonymous_get_of_every_url_goes_to_sign_in(client):
             continue
         url = sample_url(name, pattern)
         response = client.get(url)
+        if name.startswith("api:") and name != "api:docs":
+            assert response.status_code == 401, (name, url, response.status_code)
+            assert response.json()["code"] == "not_authenticated", (name, response.content)
+            assert response.headers["WWW-Authenticate"] == "Bearer"
+            checked += 1
+            continue
         assert response.status_code == 302, (name, url, response.status_code)
         assert re.search(r"/(accounts|admin)/login/", response.headers["Location"]), (name, response.headers)
         checked += 1
@@ -339,3 +356,156 @@ def test_a_refused_process_changes_no_balance(client, world):
     assert document.status == DocumentStatus.DRAFT
     assert not document.moves.exists()
     assert world["product"].balances.get(warehouse=world["warehouse"]).on_hand == Decimal(100)
+
+
+# --- the REST API, endpoint by endpoint and method by method, with a token ------------------
+
+
+@dataclass(frozen=True)
+class Op:
+    """A method of an API endpoint: the right it needs ("any": any signed-in user; a document
+    right with `{type}`), its status when allowed, the URL's arguments (as `url_args` reads
+    them, but "movement" and "warehouse"), the body sent (a key of `api_body`), and whether the
+    right is needed for all warehouses (held on chosen ones only: 403)."""
+
+    method: str
+    right: str
+    ok: int = 200
+    args: str = ""
+    body: str = ""
+    everywhere: bool = False
+
+
+CRM = "crm.use_crm"
+VIEW_WAREHOUSE, MANAGE_WAREHOUSES = "inventory.view_warehouse", "inventory.manage_warehouses"
+VIEW_PRODUCT = "inventory.view_product"
+
+API_MATRIX: dict[str, list[Op]] = {
+    "api:warehouse-list": [
+        Op("get", VIEW_WAREHOUSE),
+        Op("post", MANAGE_WAREHOUSES, 201, body="warehouse", everywhere=True),
+    ],
+    "api:warehouse-detail": [
+        Op("get", VIEW_WAREHOUSE, args="warehouse"),
+        Op("patch", MANAGE_WAREHOUSES, args="warehouse", body="address"),
+        Op("delete", MANAGE_WAREHOUSES, 204, args="spare_warehouse"),
+    ],
+    "api:category-list": [Op("get", VIEW_PRODUCT)],
+    "api:product-list": [Op("get", VIEW_PRODUCT), Op("post", "inventory.add_product", 201, body="product")],
+    "api:product-detail": [
+        Op("get", VIEW_PRODUCT, args="product"),
+        Op("patch", "inventory.change_product", args="product", body="name"),
+    ],
+    "api:stock-list": [Op("get", VIEW_WAREHOUSE)],
+    "api:movement-list": [Op("get", VIEW_PRODUCT)],
+    "api:movement-detail": [Op("get", VIEW_PRODUCT, args="movement")],
+    "api:document-list": [Op("get", typed("view")), Op("post", typed("edit"), 201, body="document")],
+    "api:document-detail": [
+        Op("get", typed("view"), args="document:draft"),
+        Op("patch", typed("edit"), args="document:draft", body="comment"),
+        Op("delete", typed("delete"), 204, args="document:draft"),
+    ],
+    "api:document-process": [Op("post", typed("process"), args="document:draft")],
+    "api:document-cancel": [Op("post", typed("cancel"), args="document:processed")],
+    "api:company-list": [Op("get", CRM), Op("post", CRM, 201, body="company")],
+    "api:company-detail": [Op("get", CRM, args="company"), Op("patch", CRM, args="company", body="phone")],
+    "api:contact-list": [Op("get", CRM), Op("post", CRM, 201, body="contact")],
+    "api:contact-detail": [Op("get", CRM, args="contact"), Op("patch", CRM, args="contact", body="phone")],
+    "api:deal-list": [Op("get", CRM), Op("post", CRM, 201, body="deal")],
+    "api:deal-detail": [Op("get", CRM, args="deal"), Op("patch", CRM, args="deal", body="comment")],
+    "api:deal-won": [Op("post", CRM, args="deal")],
+    "api:deal-lost": [Op("post", CRM, args="deal")],
+    "api:deal-row-list": [Op("get", CRM, args="deal"), Op("post", CRM, 201, args="deal", body="row")],
+    "api:deal-row-detail": [
+        Op("patch", CRM, args="deal_row", body="quantity"),
+        Op("delete", CRM, 204, args="deal_row"),
+    ],
+    "api:deal-row-reserve": [Op("post", CRM, args="deal_row")],
+    "api:deal-row-release": [Op("post", CRM, args="deal_row")],
+}
+
+
+def api_body(key: str, world, doc_type: str | None) -> dict:
+    """A valid body for `key` (fresh codes and names per request)."""
+    serial = StockMove.objects.count() + StockDocument.objects.count() + Contact.objects.count()
+    product = world["product"]
+    if key == "document":
+        body = {"warehouse": world["warehouse"].pk, "lines": [{"product": product.pk, "quantity": "2"}]}
+        if doc_type == DocumentType.RECEIPT:
+            body["supplier"] = world["company"].pk
+        if doc_type == DocumentType.SALES_ORDER:
+            body["client"] = world["company"].pk
+        if doc_type == DocumentType.TRANSFER:
+            body["destination"] = world["other"].pk
+        return body
+    return {
+        "warehouse": {"name": "Gudang Baru", "code": f"NEW-{serial}-{Contact.objects.count()}"},
+        "address": {"address": "Jl. Baru 1"},
+        "product": {"sku": f"API-{serial}-{StockMove.objects.count()}", "name": "Teh"},
+        "name": {"name": "Kopi Renamed"},
+        "comment": {"comment": "dicek"},
+        "company": {"name": "PT Baru"},
+        "contact": {"first_name": "Budi"},
+        "phone": {"phone": "021 555"},
+        "deal": {"title": "Deal baru", "company": world["company"].pk},
+        "row": {"product": ProductFactory().pk, "quantity": "1", "warehouse": world["warehouse"].pk},
+        "quantity": {"quantity": "1"},
+        "": {},
+    }[key]
+
+
+def api_args(op: Op, world, doc_type: str | None, user) -> tuple[list, StockDocument | None]:
+    if op.args == "movement":
+        return [StockMove.objects.filter(warehouse=world["warehouse"]).values_list("pk", flat=True)[0]], None
+    if op.args == "warehouse":
+        return [world["warehouse"].pk], None
+    return url_args(Entry(get=None, args=op.args, per_type=doc_type is not None), world, doc_type, user)
+
+
+def api_expected(op: Op, rights: set[str], chosen: set[str], doc_type: str | None) -> int:
+    if op.right == "any":
+        return op.ok
+    needed = op.right.format(type=doc_type)
+    area = needed.startswith("crm.") or "inventory.view_inventory" in rights
+    if needed not in rights or not area:
+        return 403
+    if needed in chosen and op.everywhere:
+        return 403
+    if needed in chosen and op.args == "spare_warehouse":
+        return 404
+    return op.ok
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(API_MATRIX))
+def test_role_gets_the_expected_api_status(world, role, name):
+    user, rights, chosen = member(role, world)
+    api = token_client(user)
+    failures = []
+    per_type = "document" in name
+    for doc_type in DOCUMENT_TYPES if per_type else [None]:
+        for op in API_MATRIX[name]:
+            args, document = api_args(op, world, doc_type, user)
+            url = reverse(name, args=args)
+            response = getattr(api, op.method)(url, api_body(op.body, world, doc_type), format="json")
+            want = api_expected(op, rights, chosen, doc_type)
+            if response.status_code != want:
+                got = f"{response.status_code}, expected {want}: {response.content[:300]}"
+                failures.append(f"{op.method.upper()} {url} as {role}: {got}")
+            elif want >= 400:
+                assert response.json()["code"] in ("permission_denied", "not_found"), response.content
+            if document is not None and want in (403, 404):
+                fresh = StockDocument.objects.get(pk=document.pk)
+                if (fresh.status, fresh.deleted_at) != (document.status, document.deleted_at):
+                    failures.append(f"{op.method.upper()} {url} as {role}: refused but the document changed")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_api_method_is_in_the_api_matrix():
+    """Each method an endpoint answers (but OPTIONS and HEAD) has its `Op`, and no other."""
+    for _namespace, name, pattern in walk():
+        if name not in API_MATRIX:
+            continue
+        view = pattern.callback
+        offered = set(view.actions) - {"head"}
+        assert offered == {op.method for op in API_MATRIX[name]}, name

@@ -306,6 +306,13 @@ def _set_row(row: DealRow, data: RowInput, *, by: Actor, is_new: bool) -> None:
         errors.setdefault("price", []).append(_("Enter a price of zero or more, with at most two decimals."))
     if not fits(discount, 5, 2) or not 0 <= discount <= 100:
         errors.setdefault("discount", []).append(_("The discount is a percentage from 0 to 100."))
+    if product is not None and data.warehouse is not None and "product" not in errors:
+        twin = DealRow.objects.filter(deal_id=row.deal_id, product=product, warehouse=data.warehouse)
+        if twin.exclude(pk=row.pk or 0).exists():  # under the deal's lock: no other row can appear meanwhile
+            errors.setdefault("product", []).append(
+                _("“%(product)s” from %(warehouse)s is already a row of this deal; change that row instead.")
+                % {"product": product, "warehouse": data.warehouse}
+            )
     if errors:
         raise ValidationError(errors)
     row.product, row.quantity, row.price, row.discount, row.warehouse = (

@@ -13,6 +13,7 @@ from crm.models import StageKind
 from crm.services.deals import (
     DealInput,
     RowInput,
+    add_row,
     delete_row,
     move_deal,
     update_row,
@@ -257,3 +258,18 @@ def test_renewing_an_expired_reservation_needs_the_stock_again(staff, wh, produc
             set_reserved_until(expired, by=staff, until=timezone.now() + timedelta(days=1))
         assert available(wh, product) == 0 and [r.quantity for r in active(second)] == [10]
         assert Reservation.objects.get(pk=expired.pk).reserved_until == expired.reserved_until
+
+
+def test_a_product_is_one_row_per_warehouse_of_a_deal():
+    """The same product from the same warehouse twice is refused with a message (the
+    database's unique constraint would otherwise fail the request)."""
+    admin, warehouse, product = UserFactory(roles=[ADMINISTRATOR]), WarehouseFactory(), ProductFactory(name="Gula")
+    deal, row = deal_with_row(by=admin, product=product, quantity=1, warehouse=warehouse)
+    with pytest.raises(ValidationError) as refused:
+        add_row(deal, by=admin, row=RowInput(product=product, quantity=Decimal(2), warehouse=warehouse))
+    assert "is already a row of this deal" in refused.value.message_dict["product"][0]
+    other = add_row(deal, by=admin, row=RowInput(product=ProductFactory(), quantity=Decimal(1), warehouse=warehouse))
+    with pytest.raises(ValidationError):
+        update_row(other, by=admin, data=RowInput(product=product, quantity=Decimal(1), warehouse=warehouse))
+    assert update_row(row, by=admin, data=RowInput(product=product, quantity=Decimal(3), warehouse=warehouse))
+    assert deal.rows.count() == 2
