@@ -90,7 +90,10 @@ def error_response(exc) -> Response | None:
     if isinstance(exc, Http404 | exceptions.NotFound):
         return Response(error_body("not_found", _("Not found.")), status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
-        message = str(exc.args[0]) if isinstance(exc, PermissionDenied) and exc.args else None
+        if isinstance(exc, exceptions.PermissionDenied):
+            message = str(exc.detail)  # DRF's own, e.g. a session request without its CSRF token
+        else:
+            message = str(exc.args[0]) if exc.args else None
         return Response(
             error_body("permission_denied", message or _("You do not have the right to do this.")),
             status.HTTP_403_FORBIDDEN,
