@@ -39,13 +39,15 @@ say "$(basename "$WHEEL")"
 # Every module of the apps and every template, static file and translation is in the wheel.
 "$PY" - "$WHEEL" "$TMP/src" <<'EOF'
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 wheel, src = zipfile.ZipFile(sys.argv[1]), Path(sys.argv[2])
 inside = set(wheel.namelist())
 wanted = set()
-for top in ("config", "accounts", "inventory", "crm", "layouts", "web", "gudang_assets"):
+packages = tomllib.loads((src / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+for top in sorted({package.split(".")[0] for package in packages}):
     wanted |= {p.relative_to(src).as_posix() for p in (src / top).rglob("*.py")}
 for folder in ("templates", "static", "locale"):
     wanted |= {f"gudang_assets/{p.relative_to(src).as_posix()}" for p in (src / folder).rglob("*") if p.is_file()}

@@ -32,9 +32,27 @@ GOAL_COSTING = 0.80  # the app with costing ≥ 80 % of the app with costing swi
 GOAL_RECOMPUTE_SECONDS = 120  # recompute_costs over 1,000,000 movements under 2 minutes
 
 # What the size options default to; --tiny runs every part at a size that only shows it works.
-DEFAULTS = {"products": 10000, "moves": 250000, "seconds": 20.0, "rounds": 5, "workers": "1,4", "requests": 50}
+DEFAULTS = {
+    "products": 10000,
+    "moves": 250000,
+    "seconds": 20.0,
+    "rounds": 5,
+    "workers": "1,4",
+    "requests": 50,
+    "api_clients": 8,
+    "api_sales": 25,
+}
 SCALE = {"products": 100_000, "moves": 1_000_000, "requests": 20}
-TINY = {"products": 500, "moves": 10000, "seconds": 2.0, "rounds": 2, "workers": "1,2", "requests": 3}
+TINY = {
+    "products": 500,
+    "moves": 10000,
+    "seconds": 2.0,
+    "rounds": 2,
+    "workers": "1,2",
+    "requests": 3,
+    "api_clients": 2,
+    "api_sales": 3,
+}
 
 
 def parse_args(argv=None):
@@ -71,6 +89,9 @@ def parse_args(argv=None):
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-costing", action="store_true", help="leave out the rate runs without costing")
     parser.add_argument("--skip-recompute", action="store_true")
+    parser.add_argument("--skip-api", action="store_true", help="leave out the API throughput through gunicorn")
+    parser.add_argument("--api-clients", type=int, help=f"concurrent API clients, default {DEFAULTS['api_clients']}")
+    parser.add_argument("--api-sales", type=int, help=f"sales orders per API client, default {DEFAULTS['api_sales']}")
     parser.add_argument(
         "--profile",
         type=int,
@@ -83,7 +104,7 @@ def parse_args(argv=None):
         args.products = args.products or SCALE["products"]
         args.moves = args.moves or SCALE["moves"]
         args.requests = args.requests or SCALE["requests"]
-        args.skip_rates = args.skip_pages = args.skip_recompute = True
+        args.skip_rates = args.skip_pages = args.skip_recompute = args.skip_api = True
     for option, value in (TINY if args.tiny else DEFAULTS).items():
         if getattr(args, option) is None:
             setattr(args, option, value)
@@ -458,6 +479,12 @@ def run(args, original: dict, began: float) -> int:
             print(note)
         failures += notes
         failures += [f"{r['label']}: status {r['status']}" for r in rows if r["status"] != 200]
+
+    if not args.skip_api:
+        from bench import api
+
+        section(f"API: sales orders through gunicorn, {args.api_clients} clients × {args.api_sales} each")
+        failures += api.measure(ctx, clients=args.api_clients, each=args.api_sales)
 
     if not args.skip_reports:
         from bench import reports
