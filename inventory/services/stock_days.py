@@ -1,8 +1,8 @@
 """Rebuilding the daily stock changes (`StockDay`) and the daily sales (`SalesDay`) from the
 ledger: what the tables would hold had every movement been posted as it is now (quantities from
-the movements, values from their costs and value adjustments, each on its document's date). `apply_movements` keeps the table up to date;
-this is for a change of costing method, which rewrites every value, and for a database that
-had movements before the table existed."""
+the movements, values from their costs and value adjustments, each on its document's date).
+`apply_movements` keeps them up to date; this is for a change of costing method, which rewrites
+every value, and for a database that had movements before the tables existed."""
 
 from django.db import connection
 
