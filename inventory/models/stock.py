@@ -190,9 +190,7 @@ class SalesDay(models.Model):
     client = models.ForeignKey("crm.Company", on_delete=models.PROTECT, related_name="+", null=True, db_index=False)
     currency = models.CharField(_("currency"), max_length=3)
     quantity = models.DecimalField(_("quantity"), max_digits=VALUE_DIGITS, decimal_places=QUANTITY_DECIMALS, default=0)
-    revenue = models.DecimalField(
-        _("revenue"), max_digits=REVENUE_DIGITS, decimal_places=REVENUE_DECIMALS, default=0
-    )
+    revenue = models.DecimalField(_("revenue"), max_digits=REVENUE_DIGITS, decimal_places=REVENUE_DECIMALS, default=0)
     cogs = value_field(_("COGS"), default=0)
     unvalued = models.IntegerField(_("movements without a value"), default=0)
 
