@@ -13,6 +13,7 @@ from inventory.models import DocumentStatus, Reservation, SalesDay, StockBalance
 from inventory.models.reservations import counting
 from inventory.selectors.documents import in_warehouses
 from reports.selectors.gross_profit import SalesScope, group_sales
+from reports.selectors.sql import SqlRows
 
 EXPIRING_WITHIN = timedelta(hours=24)
 # The figures of a period without sales.
@@ -101,7 +102,8 @@ def top_products_by_profit(
     `sales_rows` by product gives them; products with a movement not valued yet (no profit
     known) are left out. One query."""
     rows = group_sales(period_sales(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to), "product")
-    return list(rows.filter(profit__isnull=False).order_by("-profit", "sku", "product_id")[:limit])
+    valued = SqlRows(f"SELECT * FROM ({rows.sql}) v WHERE profit IS NOT NULL", rows.params, columns=rows.columns)
+    return list(valued.order_by("-profit", "sku", "product_id")[:limit])
 
 
 def month_end(first: date) -> date:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -27,12 +27,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, NullIf, Round, TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
 from crm.models import Company
@@ -47,6 +46,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.selectors.stock import matching_products
+from reports.selectors.sql import SqlRows
 
 GROUPS = ("product", "category", "warehouse", "client", "month", "week")
 FIGURE_FIELD: DecimalField = DecimalField()  # sums: as many decimals as PostgreSQL gives
@@ -54,34 +54,32 @@ PERCENT_DECIMALS = 2  # margin and markup
 PERCENT_STEP = Decimal(10) ** -PERCENT_DECIMALS
 
 
-def _name_of(model, field: str, key: str) -> Subquery:
-    """`model`'s `field` of the group's `key` (an id): looked up once per row of the result,
-    after grouping, not joined to each movement."""
-    return Subquery(model.objects.filter(pk=OuterRef(key)).values(field)[:1])
-
-
-def group_fields(group_by: str) -> tuple[dict, dict]:
-    """A grouping's key (`GROUPS`; another: the product's) and its names, as `values()` names
-    them: ({key: its expression, None for the movement's own field}, {name: its expression}).
-    PostgreSQL groups by the key alone (integers or a date) and looks the names up per group:
-    neither a join per movement nor a sort of text in the database's collation."""
+def group_fields(group_by: str) -> tuple[dict, str, list[str], list]:
+    """A grouping's key (`GROUPS`; another: the product's) and its names: ({key: its expression
+    as `values()` names it, None for the daily sales' own field}, the join of the names to the
+    grouped rows `g`, the names' columns, the join's parameters). PostgreSQL groups by the key
+    alone (integers or a date) and joins the names to the groups: neither a join per day of sales
+    nor a lookup per group for a sort by name."""
     if group_by == "category":
-        no_category = Value(gettext("No category"), output_field=CharField())
-        return {"category_id": F("product__category_id")}, {
-            "category_name": Coalesce(_name_of(Category, "name", "category_id"), no_category)
-        }
+        join = f"LEFT JOIN {Category._meta.db_table} n ON n.id = g.category_id"
+        return (
+            {"category_id": F("product__category_id")},
+            join,
+            ["COALESCE(n.name, %s) AS category_name"],
+            [gettext("No category")],
+        )
     if group_by == "warehouse":
-        return {"warehouse_id": None}, {"warehouse_name": _name_of(Warehouse, "name", "warehouse_id")}
+        join = f"JOIN {Warehouse._meta.db_table} n ON n.id = g.warehouse_id"
+        return {"warehouse_id": None}, join, ["n.name AS warehouse_name"], []
     if group_by == "client":
-        return {"client_id": None}, {"client_name": _name_of(Company, "name", "client_id")}
+        join = f"LEFT JOIN {Company._meta.db_table} n ON n.id = g.client_id"
+        return {"client_id": None}, join, ["n.name AS client_name"], []
     if group_by == "month":
-        return {"month": TruncMonth("day")}, {}
+        return {"month": Cast(TruncMonth("day"), DateField())}, "", [], []  # a date in the raw rows too
     if group_by == "week":
-        return {"week": TruncWeek("day")}, {}
-    return {"product_id": None}, {
-        name: _name_of(Product, field, "product_id")
-        for name, field in (("product_name", "name"), ("sku", "sku"), ("unit", "unit"))
-    }
+        return {"week": Cast(TruncWeek("day"), DateField())}, "", [], []
+    join = f"JOIN {Product._meta.db_table} n ON n.id = g.product_id"
+    return {"product_id": None}, join, ["n.name AS product_name", "n.sku", "n.unit"], []
 
 
 @dataclass(frozen=True)
@@ -175,15 +173,28 @@ def in_default_currency(days: QuerySet[SalesDay]) -> QuerySet[SalesDay]:
     return days.filter(currency=settings.DEFAULT_CURRENCY)
 
 
-def group_sales(days: QuerySet[SalesDay], group_by: str = "product") -> QuerySet:
+FIGURES = ("quantity", "revenue", "cogs", "profit", "margin", "markup")
+
+
+def group_sales(days: QuerySet[SalesDay], group_by: str = "product") -> SqlRows:
     """`days` (of `SalesScope.days`) in the default currency, grouped by `group_by` (one of
-    `GROUPS`; another: by product): dicts of the group's key fields (`group_fields`) and its
-    figures. One query."""
-    keys, names = group_fields(group_by)
+    `GROUPS`; another: by product): dicts of the group's key fields and names (`group_fields`)
+    and its figures (`FIGURES`). One query."""
+    keys, join, names, name_params = group_fields(group_by)
     expressions = {name: expression for name, expression in keys.items() if expression is not None}
     rows = in_default_currency(days).annotate(**expressions).values(*keys)
     figures = _figures()
-    return rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).annotate(**names).order_by()
+    grouped = rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).order_by()
+    sql, params = grouped.query.sql_with_params()
+    columns = [*keys, *FIGURES, *(name.rsplit(" ", 1)[-1].removeprefix("n.") for name in names)]
+    select = ", ".join(["g.*", *names])
+    count = (f"SELECT count(*) FROM ({sql}) g", params)
+    return SqlRows(
+        f"SELECT * FROM (SELECT {select} FROM ({sql}) g {join}) rows",
+        [*name_params, *params],
+        columns=columns,
+        count=count,
+    )
 
 
 def sales_totals_of(scope: SalesScope) -> dict:
@@ -225,7 +236,7 @@ def sales_rows(
     date_from: date | None,
     date_to: date | None,
     group_by: str = "product",
-) -> QuerySet:
+) -> SqlRows:
     """The processed sales orders of the period (by the order's date) in `warehouse_ids` (None:
     all), in the default currency, grouped by `group_by` (one of `GROUPS`): dicts of the group's
     key fields — product_id, product_name, sku, unit / category_id, category_name /
