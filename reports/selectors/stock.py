@@ -232,12 +232,38 @@ def stock_totals(*, day: date, scope: Scope) -> list[dict]:
     return rows
 
 
+DAY_FIGURES = ("quantity_in", "quantity_out", "value_in", "value_out")
+
+
+def _period_days(date_from: date, date_to: date) -> tuple[str, list, bool]:
+    """(a lateral join, its parameters, whether the opening is the balance less `m.opening_*`)
+    of what the days of balance `b` add up to, in one read of its days: `m.opening_quantity_in`
+    … `m.opening_value_out`, what separates the balance from the period's opening (the days
+    from `date_from` on, to subtract from the balance; or the days before it, to add up from
+    zero: `_days_side`), and `m.quantity_in` … `m.value_out`, the period's days. Both are among
+    the days from `date_from` on, or among the days up to `date_to`."""
+    after = _days_side(date_from.fromordinal(date_from.toordinal() - 1)) == "after"
+    opening, opening_params = ("TRUE", []) if after else ("d.day < %s", [date_from])
+    sums = [f"SUM(d.{c}) FILTER (WHERE {opening}) AS opening_{c}" for c in DAY_FIGURES]
+    sums += [f"SUM(d.{c}) FILTER (WHERE d.day BETWEEN %s AND %s) AS {c}" for c in DAY_FIGURES]
+    join = (
+        f"LEFT JOIN LATERAL (SELECT {', '.join(sums)} FROM {DAY} d "
+        f"WHERE d.warehouse_id = b.warehouse_id AND d.product_id = b.product_id "
+        f"AND d.day {'>=' if after else '<='} %s) m ON TRUE"
+    )
+    params = [*opening_params * len(DAY_FIGURES), *[date_from, date_to] * len(DAY_FIGURES)]
+    return join, [*params, date_from if after else date_to], after
+
+
 def movement_rows(*, date_from: date, date_to: date, scope: Scope, moved_only: bool = False) -> SqlRows:
     """Per balance of `scope` over the period: opening (on hand and value at the start of
     `date_from`), in, out, closing (= opening + in − out, at the end of `date_to`); with
-    `moved_only`, only the balances that moved in the period."""
-    before = date_from.fromordinal(date_from.toordinal() - 1)
-    join, (opening, opening_value), params = _stock_on(before, alias="a")
+    `moved_only`, only the balances that moved in the period. Each balance's days are read once
+    (`_period_days`)."""
+    join, params, after = _period_days(date_from, date_to)
+    net = "COALESCE(m.opening_quantity_in - m.opening_quantity_out, 0)"
+    net_value = "COALESCE(m.opening_value_in - m.opening_value_out, 0)"
+    opening, opening_value = (f"b.on_hand - {net}", f"b.value - {net_value}") if after else (net, net_value)
     where, where_params = scope.where()
     keep = "WHERE quantity_in <> 0 OR quantity_out <> 0 OR value_in <> 0 OR value_out <> 0" if moved_only else ""
     sql = f"""
@@ -254,12 +280,11 @@ def movement_rows(*, date_from: date, date_to: date, scope: Scope, moved_only: b
             JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
             LEFT JOIN {CATEGORY} c ON c.id = p.category_id
             {join}
-            {_days("m", "d.day BETWEEN %s AND %s")}
             WHERE {where}
         ) rows {keep}
     """
     count = None if moved_only else _balances_count(scope)
-    return SqlRows(sql, [*params, date_from, date_to, *where_params], columns=MOVEMENT_COLUMNS, count=count)
+    return SqlRows(sql, [*params, *where_params], columns=MOVEMENT_COLUMNS, count=count)
 
 
 def movement_totals(*, date_from: date, date_to: date, scope: Scope) -> dict:
