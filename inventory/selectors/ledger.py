@@ -203,4 +203,15 @@ def sales_day_drift() -> list[SalesDayDrift]:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return [SalesDayDrift(*row[:5], tuple(row[5:9]), tuple(row[9:13])) for row in cursor.fetchall()]
+        return [
+            SalesDayDrift(
+                day=row[0],
+                warehouse_id=row[1],
+                product_id=row[2],
+                client_id=row[3],
+                currency=row[4],
+                stored=(row[5], row[6], row[7], row[8]),
+                ledger=(row[9], row[10], row[11], row[12]),
+            )
+            for row in cursor.fetchall()
+        ]
