@@ -202,7 +202,12 @@ def stock_by_category(*, day: date, scope: Scope) -> SqlRows:
         WHERE {where}
         GROUP BY p.category_id, c.name, b.warehouse_id, w.name
     """
-    return SqlRows(sql, [*params, *where_params], columns=CATEGORY_COLUMNS)
+    count = (
+        f"SELECT count(*) FROM (SELECT DISTINCT p.category_id, b.warehouse_id FROM {BALANCE} b "
+        f"JOIN {PRODUCT} p ON p.id = b.product_id WHERE {where}) g",
+        where_params,
+    )  # the groups, without adding up their stock
+    return SqlRows(sql, [*params, *where_params], columns=CATEGORY_COLUMNS, count=count)
 
 
 def stock_totals(*, day: date, scope: Scope) -> list[dict]:
