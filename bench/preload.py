@@ -52,7 +52,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.models.documents import NUMBER_PREFIX
-from inventory.services.stock_days import rebuild_stock_days
+from inventory.services.stock_days import rebuild_sales_days, rebuild_stock_days
 from inventory.valuation import Book, Layer, to_cent
 
 OPENING = Decimal("1000000")
@@ -337,6 +337,7 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
         ):
             cursor.execute(statement)
     rebuild_stock_days()  # the daily stock changes of the movements written above
+    rebuild_sales_days()  # and the daily sales
     return {
         "user_id": admin.pk,
         "company_id": partner.pk,

@@ -141,14 +141,24 @@ def measure(user_id: int, requests: int) -> list[str]:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     response = client.get(url)
-    size = lines = 0
-    for chunk in response.streaming_content:
-        size += len(chunk)
-        lines += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
+    if response.status_code == 302:  # more rows than an inline export: the background job, run here
+        from reports.models import ExportJob, ExportStatus
+        from reports.services.exports import run_export
+
+        job = run_export(ExportJob.objects.filter(user_id=user_id).latest("pk").pk)
+        how = f"as a background job ({job.status})"
+        size, lines = len(job.content or b""), job.rows_done + 1
+        if job.status != ExportStatus.DONE:
+            failures.append(f"stock report CSV export: the job ended {job.status}: {job.error}")
+    else:
+        how, size, lines = "streamed", 0, 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            lines += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
     seconds = time.perf_counter() - start
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     print(
-        f"\nstock report, full CSV export: {lines - 1} rows, {size / 1024 / 1024:.1f} MiB in {seconds:.1f} s "
+        f"\nstock report, full CSV export {how}: {lines - 1} rows, {size / 1024 / 1024:.1f} MiB in {seconds:.1f} s "
         f"(goal < {GOAL_EXPORT_SECONDS:g} s: {'MET' if seconds < GOAL_EXPORT_SECONDS else 'NOT MET'}), "
         f"peak memory grew by {grown:.0f} MiB"
     )

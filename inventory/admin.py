@@ -36,6 +36,7 @@ from inventory.models import (
     MoveCost,
     Product,
     Reservation,
+    SalesDay,
     StockBalance,
     StockDay,
     StockDocument,
@@ -335,6 +336,15 @@ class StockDayAdmin(CostAdmin):
     list_filter = ["warehouse"]
     search_fields = ["product__sku", "product__name"]
     list_select_related = ["product", "warehouse"]
+    date_hierarchy = "day"
+
+
+@admin.register(SalesDay)
+class SalesDayAdmin(CostAdmin):
+    list_display = ["day", "product", "warehouse", "client", "currency", "quantity", "revenue", "cogs", "unvalued"]
+    list_filter = ["warehouse", "currency"]
+    search_fields = ["product__sku", "product__name", "client__name"]
+    list_select_related = ["product", "warehouse", "client"]
     date_hierarchy = "day"
 
 

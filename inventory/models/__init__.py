@@ -9,7 +9,7 @@ from inventory.models.documents import (
 )
 from inventory.models.reservations import Reservation, ReservationStatus
 from inventory.models.settings import InventorySettings
-from inventory.models.stock import StockBalance, StockDay, StockMove
+from inventory.models.stock import SalesDay, StockBalance, StockDay, StockMove
 from inventory.models.warehouse import Warehouse
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Reservation",
     "ReservationStatus",
     "StockBalance",
+    "SalesDay",
     "StockDay",
     "StockDocument",
     "StockMove",

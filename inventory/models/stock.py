@@ -168,3 +168,42 @@ class StockDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} @ {self.warehouse_id} {self.day}: +{self.quantity_in} −{self.quantity_out}"
+
+
+# Revenue: a line's quantity × price (QUANTITY_DECIMALS + money's two decimals), summed.
+REVENUE_DIGITS, REVENUE_DECIMALS = VALUE_DIGITS + QUANTITY_DECIMALS, QUANTITY_DECIMALS + 2
+
+
+class SalesDay(models.Model):
+    """What one business day's processed sales orders (`StockDocument.date`) sold of one balance
+    to one client in one currency: the order lines' quantity and revenue (quantity × price), the
+    COGS (− the movements' values) and how many of the movements have no value yet. Kept by
+    `inventory.services.stock.apply_movements` in the statement that writes a sales order's
+    movements (under the balance's lock); cancelling subtracts what the order's last processing
+    added, so the rows are the last processing of every processed order, what the gross profit
+    report shows. Rebuilt from the ledger by `inventory.services.stock_days.rebuild_sales_days`
+    (after a change of costing method); `inventory.selectors.ledger.sales_day_drift` compares."""
+
+    day = models.DateField(_("date"))
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+", db_index=False)
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+", db_index=False)
+    client = models.ForeignKey("crm.Company", on_delete=models.PROTECT, related_name="+", null=True, db_index=False)
+    currency = models.CharField(_("currency"), max_length=3)
+    quantity = models.DecimalField(_("quantity"), max_digits=VALUE_DIGITS, decimal_places=QUANTITY_DECIMALS, default=0)
+    revenue = models.DecimalField(_("revenue"), max_digits=REVENUE_DIGITS, decimal_places=REVENUE_DECIMALS, default=0)
+    cogs = value_field(_("COGS"), default=0)
+    unvalued = models.IntegerField(_("movements without a value"), default=0)
+
+    class Meta:
+        verbose_name = _("daily sales")
+        verbose_name_plural = _("daily sales")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "warehouse", "product", "client", "currency"],
+                name="one_sales_day_per_balance_client",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.warehouse_id} {self.day} → {self.client_id}: {self.quantity}"

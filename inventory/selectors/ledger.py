@@ -2,11 +2,21 @@
 cost layers and the movements' values."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 
-from inventory.models import CostLayer, LayerTake, MoveCost, StockBalance, StockDay, StockMove, ValueAdjustment
+from inventory.models import (
+    CostLayer,
+    LayerTake,
+    MoveCost,
+    SalesDay,
+    StockBalance,
+    StockDay,
+    StockMove,
+    ValueAdjustment,
+)
 
 
 @dataclass(frozen=True)
@@ -157,3 +167,51 @@ def stock_day_drift() -> list[DayDrift]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [DayDrift(*row) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class SalesDayDrift:
+    """A row of the daily sales (`SalesDay`) that differs from its rebuild from the ledger:
+    (quantity, revenue, COGS, movements without a value) as stored and as rebuilt."""
+
+    day: date
+    warehouse_id: int
+    product_id: int
+    client_id: int | None
+    currency: str
+    stored: tuple[Decimal, Decimal, Decimal, int]
+    ledger: tuple[Decimal, Decimal, Decimal, int]
+
+
+def sales_day_drift() -> list[SalesDayDrift]:
+    """Every row of the daily sales that differs from what the ledger gives
+    (`inventory.services.stock_days.sales_days_sql`; a row missing on either side counts as zero)."""
+    from inventory.services.stock_days import sales_days_sql
+
+    figures = ("quantity", "revenue", "cogs", "unvalued")
+    stored = ", ".join(f"COALESCE(s.{f}, 0)" for f in figures)
+    rebuilt = ", ".join(f"COALESCE(r.{f}, 0)" for f in figures)
+    keys = ("day", "warehouse_id", "product_id", "client_id", "currency")
+    sql = f"""
+        SELECT {", ".join(f"COALESCE(s.{k}, r.{k})" for k in keys)}, {stored}, {rebuilt}
+        FROM {SalesDay._meta.db_table} s
+        FULL OUTER JOIN ({sales_days_sql()}) r ({", ".join(keys + figures)})
+          ON s.day = r.day AND s.warehouse_id = r.warehouse_id AND s.product_id = r.product_id
+          AND COALESCE(s.client_id, 0) = COALESCE(r.client_id, 0) AND s.currency = r.currency
+        WHERE ({stored}) IS DISTINCT FROM ({rebuilt})
+        ORDER BY 1, 2, 3, 4, 5
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [
+            SalesDayDrift(
+                day=row[0],
+                warehouse_id=row[1],
+                product_id=row[2],
+                client_id=row[3],
+                currency=row[4],
+                stored=(row[5], row[6], row[7], row[8]),
+                ledger=(row[9], row[10], row[11], row[12]),
+            )
+            for row in cursor.fetchall()
+        ]

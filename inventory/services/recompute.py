@@ -61,7 +61,7 @@ from inventory.models import (
     ValueAdjustment,
 )
 from inventory.models.costing import ACTIVE_STATUSES, CostRecompute, RecomputeStatus
-from inventory.services.stock_days import rebuild_stock_days
+from inventory.services.stock_days import rebuild_sales_days, rebuild_stock_days
 from inventory.valuation import Book, Change, Layer, Plan, to_cent
 
 CHUNK_SIZE = 20_000
@@ -549,6 +549,7 @@ def _swap(method: str) -> None:
             "AND l.product_id = b.product_id GROUP BY b.id) s WHERE s.id = b.id AND b.value <> s.value"
         )
     rebuild_stock_days()  # their values are the movements' new values
+    rebuild_sales_days()  # and so are their COGS
     InventorySettings.load()
     InventorySettings.objects.filter(pk=1).update(costing_method=method)
 

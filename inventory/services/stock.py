@@ -10,7 +10,17 @@ from inventory.arrays import number_array
 from inventory.errors import InsufficientStock, Shortage
 from inventory.formatting import format_quantity
 from inventory.locks import BalanceKey, LockedBalance
-from inventory.models import Product, StockBalance, StockDay, StockDocument, StockMove, Warehouse
+from inventory.models import (
+    DocumentLine,
+    DocumentType,
+    Product,
+    SalesDay,
+    StockBalance,
+    StockDay,
+    StockDocument,
+    StockMove,
+    Warehouse,
+)
 from inventory.models.quantities import LARGEST_QUANTITY, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.services.costing import Posting, posting_sql
 
@@ -95,7 +105,8 @@ def apply_movements(
     the movements' values), in one statement: an UPDATE whose RETURNING rows feed the
     movements' INSERT, whose rows feed the costing's. Zero deltas are skipped; a balance or
     movement beyond what the columns hold is refused first (`check_limits`). The same statement
-    adds each change to its balance's day (`StockDay`, the document's date). Returns the id of
+    adds each change to its balance's day (`StockDay`, the document's date) and, for a sales
+    order, what its lines sold to the day's sales (`SalesDay`, `sales_sql`). Returns the id of
     each balance's new movement."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
@@ -103,6 +114,7 @@ def apply_movements(
     check_limits(changes, balances)
     values = posting.value_changes() if posting is not None else {}
     costing, costing_params = posting_sql(posting) if posting is not None and posting.plans else ("", [])
+    sales, sales_params = sales_sql(document, changes, posting, is_reversal=is_reversal)
     balance_ids, quantities, value_changes = [], [], []
     for key, delta in changes:
         balance = balances[key]
@@ -128,7 +140,7 @@ def apply_movements(
             f"moved AS (INSERT INTO {StockMove._meta.db_table} "
             "(document_id, warehouse_id, product_id, quantity, balance_after, is_reversal, created_at) "
             "SELECT %s, warehouse_id, product_id, delta, on_hand, %s, now() FROM changed "
-            f"ORDER BY warehouse_id, product_id RETURNING id, warehouse_id, product_id){costing} "
+            f"ORDER BY warehouse_id, product_id RETURNING id, warehouse_id, product_id){costing}{sales} "
             "SELECT id, warehouse_id, product_id FROM moved",
             [
                 number_array(balance_ids),
@@ -139,9 +151,56 @@ def apply_movements(
                 document.pk,
                 is_reversal,
                 *costing_params,
+                *sales_params,
             ],
         )
         moves = {(w, p): move_id for move_id, w, p in cursor.fetchall()}
     if len(moves) != len(changes):  # every balance was locked by the caller: cannot happen
         raise RuntimeError(f"{len(changes)} balances to change, {len(moves)} changed")
     return moves
+
+
+def sales_sql(
+    document: StockDocument,
+    changes: list[tuple[BalanceKey, Decimal]],
+    posting: Posting | None,
+    *,
+    is_reversal: bool,
+) -> tuple[str, list]:
+    """For a sales order, the common table expression of `apply_movements`' statement that adds
+    what its movements (`moved`) sold to the day's sales (`SalesDay`: the document's date,
+    client and currency), and its parameters; nothing for another type. Each movement adds its
+    line's quantity and revenue, − its value as COGS (`posting`'s plan; none: one movement
+    without a value); a reversal subtracts them (its value is what the processing took)."""
+    if document.doc_type != DocumentType.SALES_ORDER:
+        return "", []
+    plans = posting.plans if posting is not None else {}
+    sign = -1 if is_reversal else 1
+    table, lines = SalesDay._meta.db_table, DocumentLine._meta.db_table
+    sql = (
+        f", sales AS (INSERT INTO {table} AS s "
+        "(day, warehouse_id, product_id, client_id, currency, quantity, revenue, cogs, unvalued) "
+        "SELECT %s::date, m.warehouse_id, m.product_id, %s::bigint, %s, "
+        "%s * l.quantity, %s * l.quantity * l.price, v.cogs, %s * v.unvalued FROM moved m "
+        f"JOIN {lines} l ON l.document_id = %s AND l.product_id = m.product_id "
+        "JOIN unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::int[]) AS v(w, p, cogs, unvalued) "
+        "ON v.w = m.warehouse_id AND v.p = m.product_id ORDER BY m.warehouse_id, m.product_id "
+        "ON CONFLICT (day, warehouse_id, product_id, client_id, currency) DO UPDATE SET "
+        "quantity = s.quantity + EXCLUDED.quantity, revenue = s.revenue + EXCLUDED.revenue, "
+        "cogs = s.cogs + EXCLUDED.cogs, unvalued = s.unvalued + EXCLUDED.unvalued)"
+    )
+    keys = [key for key, _delta in changes]
+    params = [
+        document.date,
+        document.client_id,
+        document.currency,
+        sign,
+        sign,
+        sign,
+        document.pk,
+        number_array(w for w, _p in keys),
+        number_array(p for _w, p in keys),
+        number_array(-plans[key].value if key in plans else Decimal(0) for key in keys),
+        number_array(0 if key in plans else 1 for key in keys),
+    ]
+    return sql, params

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company
-from inventory.models import StockMove
+from inventory.models import SalesDay
 from reports.filters.base import ReportFilter, category_filter, date_filter, product_search_filter, warehouse_filter
 
 GROUP_CHOICES = [
@@ -18,16 +18,17 @@ GROUP_CHOICES = [
 
 
 class GrossProfitFilter(ReportFilter):
-    """Over the movements of `reports.selectors.gross_profit.sales_moves`; `group_by` is read
-    by the report, not applied here."""
+    """The form of the report's filters, over the daily sales (`inventory.models.SalesDay`); the
+    report reads them into a `reports.selectors.gross_profit.SalesScope` (both the sales and the
+    orders left out); `group_by` is read by the report."""
 
-    date_from = date_filter(_("From"), field_name="document__date", lookup_expr="gte")
-    date_to = date_filter(_("To"), field_name="document__date", lookup_expr="lte")
+    date_from = date_filter(_("From"), field_name="day", lookup_expr="gte")
+    date_to = date_filter(_("To"), field_name="day", lookup_expr="lte")
     group_by = django_filters.ChoiceFilter(label=_("Group by"), choices=GROUP_CHOICES, empty_label=None, method="keep")
     warehouse = warehouse_filter()
     client = django_filters.ModelChoiceFilter(
         label=_("Client"),
-        field_name="document__client",
+        field_name="client",
         queryset=Company.objects.filter(is_client=True),
         empty_label=_("All clients"),
     )
@@ -35,7 +36,7 @@ class GrossProfitFilter(ReportFilter):
     q = product_search_filter()
 
     class Meta:
-        model = StockMove
+        model = SalesDay
         fields: list[str] = []
 
     def keep(self, queryset, name, value):

@@ -1,20 +1,19 @@
 """The home dashboard's figures: each one aggregate query (in SQL), whatever the number of
 balances, documents or movements. `warehouse_ids` is always the user's warehouses (None: all).
-The sales figures are those of the gross-profit report (`reports.selectors.gross_profit`:
-`sales_moves` grouped by `group_sales`, as `sales_rows` does)."""
+The sales figures are those of the gross-profit report (`reports.selectors.gross_profit`: the
+daily sales grouped by `group_sales`, as `sales_rows` does)."""
 
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from inventory.models import DocumentStatus, DocumentType, Reservation, StockBalance, StockDocument, StockMove
+from inventory.models import DocumentStatus, Reservation, SalesDay, StockBalance, StockDocument
 from inventory.models.reservations import counting
 from inventory.selectors.documents import in_warehouses
-from inventory.selectors.stock import AnyOf
-from reports.selectors.gross_profit import group_sales, sales_moves
+from reports.selectors.gross_profit import SalesScope, group_sales
+from reports.selectors.sql import SqlRows
 
 EXPIRING_WITHIN = timedelta(hours=24)
 # The figures of a period without sales.
@@ -72,17 +71,9 @@ def reservation_counts(*, warehouse_ids: Collection[int] | None, now: datetime) 
     return held.aggregate(open=Count("pk"), expiring=Count("pk", filter=Q(reserved_until__lte=now + EXPIRING_WITHIN)))
 
 
-def period_sales(*, warehouse_ids: Collection[int] | None, date_from: date, date_to: date) -> QuerySet[StockMove]:
-    """`sales_moves` of the period, the ids of its processed sales orders also handed to the
-    movements as an array (`document_id = ANY(ARRAY(…))`, the same movements): the planner then
-    reads those orders' movements by their document index. Joined on the orders' type, status
-    and dates alone, it misjudges how many movements that leaves and hashes every movement and
-    every document line (three times slower with 2,000,000 movements)."""
-    orders = StockDocument.objects.filter(
-        doc_type=DocumentType.SALES_ORDER, status=DocumentStatus.PROCESSED, date__gte=date_from, date__lte=date_to
-    ).order_by()
-    moves = sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to)
-    return moves.filter(AnyOf(F("document_id"), ArraySubquery(orders.values("pk"))))
+def period_sales(*, warehouse_ids: Collection[int] | None, date_from: date, date_to: date) -> QuerySet[SalesDay]:
+    """The daily sales of the period (`SalesScope.days`)."""
+    return SalesScope(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to).days()
 
 
 def sales_by_month(*, warehouse_ids: Collection[int] | None, months: Collection[date]) -> dict[date, dict]:
@@ -111,7 +102,8 @@ def top_products_by_profit(
     `sales_rows` by product gives them; products with a movement not valued yet (no profit
     known) are left out. One query."""
     rows = group_sales(period_sales(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to), "product")
-    return list(rows.filter(profit__isnull=False).order_by("-profit", "sku", "product_id")[:limit])
+    valued = SqlRows(f"SELECT * FROM ({rows.sql}) v WHERE profit IS NOT NULL", rows.params, columns=rows.columns)
+    return list(valued.order_by("-profit", "sku", "product_id")[:limit])
 
 
 def month_end(first: date) -> date:

@@ -1,24 +1,25 @@
 """Sales and gross profit: what processed sales orders sold, earned and cost, per product,
 category, warehouse, client, month or week.
 
-The rows are the movements of each order's last processing (those after its last reversal:
-a cancelled order has none, a cancelled then re-processed one counts once), each joined to its
-order line: quantity and revenue (quantity × price) from the line, COGS = −the movement's value,
-exactly `inventory.selectors.costing.sales_profits`. A line of zero quantity moved nothing and
-adds nothing. Revenue is only added up in the default currency (in which stock is valued):
-orders in another currency are left out of every figure (`sales_totals_of` says how many).
+The figures are the daily sales (`inventory.models.SalesDay`), kept by the services: per day,
+balance, client and currency, the movements of each order's last processing (a cancelled order
+has none, a cancelled then re-processed one counts once), quantity and revenue (quantity ×
+price) from their lines, COGS = − the movements' values, exactly
+`inventory.selectors.costing.sales_profits`. A line of zero quantity moved nothing and adds
+nothing. Revenue is only added up in the default currency (in which stock is valued): orders in
+another currency are left out of every figure (`sales_totals_of` says how many, from the orders).
 """
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
-    Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -26,17 +27,26 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, NullIf, Round, TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
 from crm.models import Company
-from inventory.models import Category, DocumentStatus, DocumentType, Product, StockMove, Warehouse
-from inventory.selectors.documents import TOTAL_FIELD
+from inventory.models import (
+    Category,
+    DocumentLine,
+    DocumentStatus,
+    DocumentType,
+    Product,
+    SalesDay,
+    StockDocument,
+    Warehouse,
+)
+from inventory.selectors.stock import matching_products
+from reports.selectors.sql import SqlRows
 
 GROUPS = ("product", "category", "warehouse", "client", "month", "week")
 FIGURE_FIELD: DecimalField = DecimalField()  # sums: as many decimals as PostgreSQL gives
@@ -44,58 +54,88 @@ PERCENT_DECIMALS = 2  # margin and markup
 PERCENT_STEP = Decimal(10) ** -PERCENT_DECIMALS
 
 
-def _name_of(model, field: str, key: str) -> Subquery:
-    """`model`'s `field` of the group's `key` (an id): looked up once per row of the result,
-    after grouping, not joined to each movement."""
-    return Subquery(model.objects.filter(pk=OuterRef(key)).values(field)[:1])
-
-
-def group_fields(group_by: str) -> tuple[dict, dict]:
-    """A grouping's key (`GROUPS`; another: the product's) and its names, as `values()` names
-    them: ({key: its expression, None for the movement's own field}, {name: its expression}).
-    PostgreSQL groups by the key alone (integers or a date) and looks the names up per group:
-    neither a join per movement nor a sort of text in the database's collation."""
+def group_fields(group_by: str) -> tuple[dict, str, list[str], list]:
+    """A grouping's key (`GROUPS`; another: the product's) and its names: ({key: its expression
+    as `values()` names it, None for the daily sales' own field}, the join of the names to the
+    grouped rows `g`, the names' columns, the join's parameters). PostgreSQL groups by the key
+    alone (integers or a date) and joins the names to the groups: neither a join per day of sales
+    nor a lookup per group for a sort by name."""
     if group_by == "category":
-        no_category = Value(gettext("No category"), output_field=CharField())
-        return {"category_id": F("product__category_id")}, {
-            "category_name": Coalesce(_name_of(Category, "name", "category_id"), no_category)
-        }
+        join = f"LEFT JOIN {Category._meta.db_table} n ON n.id = g.category_id"
+        return (
+            {"category_id": F("product__category_id")},
+            join,
+            ["COALESCE(n.name, %s) AS category_name"],
+            [gettext("No category")],
+        )
     if group_by == "warehouse":
-        return {"warehouse_id": None}, {"warehouse_name": _name_of(Warehouse, "name", "warehouse_id")}
+        join = f"JOIN {Warehouse._meta.db_table} n ON n.id = g.warehouse_id"
+        return {"warehouse_id": None}, join, ["n.name AS warehouse_name"], []
     if group_by == "client":
-        return {"client_id": F("document__client_id")}, {"client_name": _name_of(Company, "name", "client_id")}
+        join = f"LEFT JOIN {Company._meta.db_table} n ON n.id = g.client_id"
+        return {"client_id": None}, join, ["n.name AS client_name"], []
     if group_by == "month":
-        return {"month": TruncMonth("document__date")}, {}
+        return {"month": Cast(TruncMonth("day"), DateField())}, "", [], []  # a date in the raw rows too
     if group_by == "week":
-        return {"week": TruncWeek("document__date")}, {}
-    return {"product_id": None}, {
-        name: _name_of(Product, field, "product_id")
-        for name, field in (("product_name", "name"), ("sku", "sku"), ("unit", "unit"))
-    }
+        return {"week": Cast(TruncWeek("day"), DateField())}, "", [], []
+    join = f"JOIN {Product._meta.db_table} n ON n.id = g.product_id"
+    return {"product_id": None}, join, ["n.name AS product_name", "n.sku", "n.unit"], []
 
 
-def sales_moves(
-    *, warehouse_ids: Collection[int] | None, date_from: date | None = None, date_to: date | None = None
-) -> QuerySet[StockMove]:
-    """The movements of the last processing of the processed sales orders dated `date_from` …
-    `date_to` (either None: no bound) in `warehouse_ids` (the user's warehouses; None: all),
-    each joined to its order line (`document__lines`), in every currency."""
-    later_reversal = StockMove.objects.filter(
-        document_id=OuterRef("document_id"), is_reversal=True, id__gt=OuterRef("id")
-    )
-    moves = StockMove.objects.filter(
-        document__doc_type=DocumentType.SALES_ORDER,
-        document__status=DocumentStatus.PROCESSED,
-        is_reversal=False,
-        document__lines__product_id=F("product_id"),
-    ).exclude(Exists(later_reversal))
-    if date_from is not None:
-        moves = moves.filter(document__date__gte=date_from)
-    if date_to is not None:
-        moves = moves.filter(document__date__lte=date_to)
-    if warehouse_ids is not None:
-        moves = moves.filter(warehouse_id__in=warehouse_ids)
-    return moves
+@dataclass(frozen=True)
+class SalesScope:
+    """Which sales a report reads: the orders dated `date_from` … `date_to` (None: no bound) in
+    `warehouse_ids` (the user's warehouses; None: all), and the report's filters."""
+
+    warehouse_ids: Collection[int] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    warehouse: Warehouse | None = None
+    client: Company | None = None
+    category: Category | None = None
+    search: str = ""
+
+    def days(self) -> QuerySet[SalesDay]:
+        """The daily sales of the scope, in every currency."""
+        days = SalesDay.objects.order_by()
+        if self.date_from is not None:
+            days = days.filter(day__gte=self.date_from)
+        if self.date_to is not None:
+            days = days.filter(day__lte=self.date_to)
+        if self.warehouse_ids is not None:
+            days = days.filter(warehouse_id__in=self.warehouse_ids)
+        if self.warehouse is not None:
+            days = days.filter(warehouse_id=self.warehouse.pk)
+        if self.client is not None:
+            days = days.filter(client_id=self.client.pk)
+        if self.category is not None:
+            days = days.filter(product__category_id=self.category.pk)
+        if self.search.strip():
+            days = days.filter(product_id__in=matching_products(self.search.strip()).values("pk"))
+        return days
+
+    def orders(self) -> QuerySet[StockDocument]:
+        """The processed sales orders of the scope that sold something of its products (a line
+        of quantity above zero)."""
+        orders = StockDocument.objects.filter(
+            doc_type=DocumentType.SALES_ORDER, status=DocumentStatus.PROCESSED
+        ).order_by()
+        if self.date_from is not None:
+            orders = orders.filter(date__gte=self.date_from)
+        if self.date_to is not None:
+            orders = orders.filter(date__lte=self.date_to)
+        if self.warehouse_ids is not None:
+            orders = orders.filter(warehouse_id__in=self.warehouse_ids)
+        if self.warehouse is not None:
+            orders = orders.filter(warehouse_id=self.warehouse.pk)
+        if self.client is not None:
+            orders = orders.filter(client_id=self.client.pk)
+        lines = DocumentLine.objects.filter(document_id=OuterRef("pk"), quantity__gt=0)
+        if self.category is not None:
+            lines = lines.filter(product__category_id=self.category.pk)
+        if self.search.strip():
+            lines = lines.filter(product_id__in=matching_products(self.search.strip()).values("pk"))
+        return orders.filter(Exists(lines))
 
 
 def _percent_of(whole: str) -> Round:
@@ -108,16 +148,15 @@ def _figures() -> dict:
     """quantity, revenue, cogs (None when a movement of the group has no value), profit,
     margin (profit ÷ revenue, %) and markup (profit ÷ COGS, %), to two decimals, of the
     movements aggregated."""
-    revenue = Sum(F("document__lines__quantity") * F("document__lines__price"), output_field=TOTAL_FIELD)
     cogs = Case(
         When(Q(unvalued__gt=0), then=Value(None)),
-        default=-Sum("cost__value", output_field=FIGURE_FIELD),
+        default=Sum("cogs", output_field=FIGURE_FIELD),
         output_field=FIGURE_FIELD,
     )
     return {
-        "quantity": Sum("document__lines__quantity"),
-        "revenue": revenue,
-        "unvalued": Count("pk", filter=Q(cost__value__isnull=True)),
+        "quantity": Sum("quantity"),
+        "revenue": Sum("revenue", output_field=FIGURE_FIELD),
+        "unvalued": Sum("unvalued"),
         "cogs": cogs,
         "profit": ExpressionWrapper(F("revenue") - F("cogs"), output_field=FIGURE_FIELD),
         "margin": _percent_of("revenue"),
@@ -130,49 +169,64 @@ def percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
 
 
-def in_default_currency(moves: QuerySet[StockMove]) -> QuerySet[StockMove]:
-    return moves.filter(document__currency=settings.DEFAULT_CURRENCY)
+def in_default_currency(days: QuerySet[SalesDay]) -> QuerySet[SalesDay]:
+    return days.filter(currency=settings.DEFAULT_CURRENCY)
 
 
-def group_sales(moves: QuerySet[StockMove], group_by: str = "product") -> QuerySet:
-    """`moves` (of `sales_moves`, narrowed as the caller likes) of orders in the default
-    currency, grouped by `group_by` (one of `GROUPS`; another: by product): dicts of the group's
-    key fields (`group_fields`) and its figures. One query."""
-    keys, names = group_fields(group_by)
+FIGURES = ("quantity", "revenue", "cogs", "profit", "margin", "markup")
+
+
+def group_sales(days: QuerySet[SalesDay], group_by: str = "product") -> SqlRows:
+    """`days` (of `SalesScope.days`) in the default currency, grouped by `group_by` (one of
+    `GROUPS`; another: by product): dicts of the group's key fields and names (`group_fields`)
+    and its figures (`FIGURES`). One query."""
+    keys, join, names, name_params = group_fields(group_by)
     expressions = {name: expression for name, expression in keys.items() if expression is not None}
-    rows = in_default_currency(moves).annotate(**expressions).values(*keys)
+    rows = in_default_currency(days).annotate(**expressions).values(*keys)
     figures = _figures()
-    return rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).annotate(**names).order_by()
-
-
-def sales_totals_of(moves: QuerySet[StockMove]) -> dict:
-    """The figures of all `moves` of orders in the default currency together, and
-    `left_out`: how many orders among `moves` are in another currency (left out of the
-    figures) and which currencies ({"count", "currencies"}). One query."""
-    ours = Q(document__currency=settings.DEFAULT_CURRENCY)
-    totals = moves.aggregate(
-        quantity=Sum("document__lines__quantity", filter=ours),
-        revenue=Sum(
-            F("document__lines__quantity") * F("document__lines__price"), filter=ours, output_field=TOTAL_FIELD
-        ),
-        unvalued=Count("pk", filter=ours & Q(cost__value__isnull=True)),
-        cogs=-Sum("cost__value", filter=ours, output_field=FIGURE_FIELD),
-        others=Count("document_id", distinct=True, filter=~ours),
-        currencies=ArrayAgg(
-            "document__currency", distinct=True, filter=~ours, order_by="document__currency", default=[]
-        ),
+    grouped = rows.alias(unvalued=figures.pop("unvalued")).annotate(**figures).order_by()
+    sql, params = grouped.query.sql_with_params()
+    columns = [*keys, *FIGURES, *(name.rsplit(" ", 1)[-1].removeprefix("n.") for name in names)]
+    select = ", ".join(["g.*", *names])
+    count = (f"SELECT count(*) FROM ({sql}) g", params)
+    return SqlRows(
+        f"SELECT * FROM (SELECT {select} FROM ({sql}) g {join}) rows",
+        [*name_params, *params],
+        columns=columns,
+        count=count,
     )
-    revenue = totals["revenue"] or Decimal(0)
-    cogs = None if totals["unvalued"] else totals["cogs"] or Decimal(0)
+
+
+def sales_totals_of(scope: SalesScope) -> dict:
+    """The figures of all the sales of `scope` in the default currency together, and
+    `left_out`: how many of its orders are in another currency (left out of the figures) and
+    which currencies ({"count", "currencies"}). One query."""
+    days = scope.days().values("currency", "quantity", "revenue", "cogs", "unvalued")
+    days_sql, days_params = days.query.sql_with_params()
+    orders = scope.orders().exclude(currency=settings.DEFAULT_CURRENCY).values("currency")
+    orders_sql, orders_params = orders.query.sql_with_params()
+    ours = "FILTER (WHERE s.currency = %s)"
+    sql = f"""
+        SELECT SUM(s.quantity) {ours}, SUM(s.revenue) {ours}, SUM(s.cogs) {ours}, SUM(s.unvalued) {ours},
+               (SELECT count(*) FROM ({orders_sql}) o),
+               (SELECT COALESCE(array_agg(DISTINCT o.currency ORDER BY o.currency), '{{}}') FROM ({orders_sql}) o)
+        FROM ({days_sql}) s
+    """
+    currency = settings.DEFAULT_CURRENCY
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [currency] * 4 + list(orders_params) * 2 + list(days_params))
+        quantity, revenue, cogs, unvalued, others, currencies = cursor.fetchone()
+    revenue = revenue or Decimal(0)
+    cogs = None if unvalued else cogs or Decimal(0)
     profit = None if cogs is None else revenue - cogs
     return {
-        "quantity": totals["quantity"] or Decimal(0),
+        "quantity": quantity or Decimal(0),
         "revenue": revenue,
         "cogs": cogs,
         "profit": profit,
         "margin": None if profit is None or not revenue else percent(profit, revenue),
         "markup": None if profit is None or not cogs else percent(profit, cogs),
-        "left_out": {"count": totals["others"], "currencies": list(totals["currencies"])},
+        "left_out": {"count": others, "currencies": list(currencies)},
     }
 
 
@@ -182,7 +236,7 @@ def sales_rows(
     date_from: date | None,
     date_to: date | None,
     group_by: str = "product",
-) -> QuerySet:
+) -> SqlRows:
     """The processed sales orders of the period (by the order's date) in `warehouse_ids` (None:
     all), in the default currency, grouped by `group_by` (one of `GROUPS`): dicts of the group's
     key fields — product_id, product_name, sku, unit / category_id, category_name /
@@ -190,11 +244,11 @@ def sales_rows(
     Monday) — and quantity, revenue, cogs, profit, margin, markup (Decimals; cogs, profit,
     margin, markup None when a movement has no value, margin and markup when dividing by zero).
     Unsorted. One query."""
-    moves = sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to)
-    return group_sales(moves, group_by)
+    scope = SalesScope(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to)
+    return group_sales(scope.days(), group_by)
 
 
 def sales_totals(*, warehouse_ids: Collection[int] | None, date_from: date | None, date_to: date | None) -> dict:
     """The figures of `sales_rows` over all its rows: {"quantity", "revenue", "cogs", "profit",
     "margin", "markup"}, and `left_out` (`sales_totals_of`). One query."""
-    return sales_totals_of(sales_moves(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to))
+    return sales_totals_of(SalesScope(warehouse_ids=warehouse_ids, date_from=date_from, date_to=date_to))

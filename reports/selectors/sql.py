@@ -10,7 +10,13 @@ from django.db import connection
 
 class SqlRows:
     """The rows of `sql` (a SELECT; `params` its parameters) as dicts. `columns`: the names a
-    sort may use (each a column of the SELECT); a sort key is a name, "-" first for descending."""
+    sort may use (each a column of the SELECT); a sort key is a name, "-" first for descending.
+
+    `sql` may hold `PAGE` once, at the end of a subquery whose columns include the sort's: the
+    sort, and for a page its LIMIT and OFFSET, are put there too, so that the page is cut
+    before what the outer query joins to each row (the outer query sorts the page again)."""
+
+    PAGE = " /*page*/"
 
     def __init__(
         self,
@@ -39,8 +45,16 @@ class SqlRows:
         ]
         return " ORDER BY " + ", ".join(terms)
 
+    def _sql(self, page: str = "") -> str:
+        """The statement, sorted, with `page` (a LIMIT and OFFSET) where the rows are cut."""
+        order = self._order_sql()
+        if self.PAGE in self.sql:
+            return self.sql.replace(self.PAGE, f"{order}{page}") + order
+        return f"{self.sql}{order}{page}"
+
     def count(self) -> int:
-        sql, params = self.count_query or (f"SELECT count(*) FROM ({self.sql}) AS rows", self.params)
+        every = self.sql.replace(self.PAGE, "")
+        sql, params = self.count_query or (f"SELECT count(*) FROM ({every}) AS rows", self.params)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
@@ -56,15 +70,15 @@ class SqlRows:
             raise TypeError("SqlRows takes slices only")
         start = index.start or 0
         limit = "" if index.stop is None else f" LIMIT {max(index.stop - start, 0):d}"
-        return self._fetch(f"{self.sql}{self._order_sql()}{limit} OFFSET {start:d}", self.params)
+        return self._fetch(self._sql(f"{limit} OFFSET {start:d}"), self.params)
 
     def __iter__(self) -> Iterator[dict]:
-        return iter(self._fetch(f"{self.sql}{self._order_sql()}", self.params))
+        return iter(self._fetch(self._sql(), self.params))
 
     def iterator(self, chunk_size: int = 2000) -> Iterator[dict]:
         """Every row, read `chunk_size` at a time through a server-side cursor (bounded memory)."""
         with connection.chunked_cursor() as cursor:
-            cursor.execute(f"{self.sql}{self._order_sql()}", self.params)
+            cursor.execute(self._sql(), self.params)
             names = [column.name for column in cursor.description]
             while rows := cursor.fetchmany(chunk_size):
                 for row in rows:

@@ -202,7 +202,12 @@ def stock_by_category(*, day: date, scope: Scope) -> SqlRows:
         WHERE {where}
         GROUP BY p.category_id, c.name, b.warehouse_id, w.name
     """
-    return SqlRows(sql, [*params, *where_params], columns=CATEGORY_COLUMNS)
+    count = (
+        f"SELECT count(*) FROM (SELECT DISTINCT p.category_id, b.warehouse_id FROM {BALANCE} b "
+        f"JOIN {PRODUCT} p ON p.id = b.product_id WHERE {where}) g",
+        where_params,
+    )  # the groups, without adding up their stock
+    return SqlRows(sql, [*params, *where_params], columns=CATEGORY_COLUMNS, count=count)
 
 
 def stock_totals(*, day: date, scope: Scope) -> list[dict]:
@@ -232,34 +237,85 @@ def stock_totals(*, day: date, scope: Scope) -> list[dict]:
     return rows
 
 
-def movement_rows(*, date_from: date, date_to: date, scope: Scope, moved_only: bool = False) -> SqlRows:
+DAY_FIGURES = ("quantity_in", "quantity_out", "value_in", "value_out")
+
+
+def _period_days(date_from: date, date_to: date) -> tuple[str, list, bool]:
+    """(a lateral join, its parameters, whether the opening is the balance less `m.opening_*`)
+    of what the days of balance `b` add up to, in one read of its days: `m.opening_quantity_in`
+    … `m.opening_value_out`, what separates the balance from the period's opening (the days
+    from `date_from` on, to subtract from the balance; or the days before it, to add up from
+    zero: `_days_side`), and `m.quantity_in` … `m.value_out`, the period's days. Both are among
+    the days from `date_from` on, or among the days up to `date_to`."""
+    after = _days_side(date_from.fromordinal(date_from.toordinal() - 1)) == "after"
+    opening, opening_params = ("TRUE", []) if after else ("d.day < %s", [date_from])
+    sums = [f"SUM(d.{c}) FILTER (WHERE {opening}) AS opening_{c}" for c in DAY_FIGURES]
+    sums += [f"SUM(d.{c}) FILTER (WHERE d.day BETWEEN %s AND %s) AS {c}" for c in DAY_FIGURES]
+    join = (
+        f"LEFT JOIN LATERAL (SELECT {', '.join(sums)} FROM {DAY} d "
+        f"WHERE d.warehouse_id = b.warehouse_id AND d.product_id = b.product_id "
+        f"AND d.day {'>=' if after else '<='} %s) m ON TRUE"
+    )
+    params = [*opening_params * len(DAY_FIGURES), *[date_from, date_to] * len(DAY_FIGURES)]
+    return join, [*params, date_from if after else date_to], after
+
+
+def movement_rows(
+    *, date_from: date, date_to: date, scope: Scope, moved_only: bool = False, ranked_by: str | None = None
+) -> SqlRows:
     """Per balance of `scope` over the period: opening (on hand and value at the start of
     `date_from`), in, out, closing (= opening + in − out, at the end of `date_to`); with
-    `moved_only`, only the balances that moved in the period."""
-    before = date_from.fromordinal(date_from.toordinal() - 1)
-    join, (opening, opening_value), params = _stock_on(before, alias="a")
+    `moved_only`, only the balances that moved in the period. Each balance's days are read once
+    (`_period_days`), for the rows of the page only.
+
+    `ranked_by` (one of `DAY_FIGURES`; not with `moved_only`): the rows will be sorted by that
+    figure first, so the page is cut before the days are read (`SqlRows.PAGE`), by the figure
+    summed in one pass over the period's days where it is not zero, grouped by balance (a
+    balance without such a day has zero): not a read of every balance's days."""
+    join, params, after = _period_days(date_from, date_to)
+    net = "COALESCE(m.opening_quantity_in - m.opening_quantity_out, 0)"
+    net_value = "COALESCE(m.opening_value_in - m.opening_value_out, 0)"
+    opening, opening_value = (f"b.on_hand - {net}", f"b.value - {net_value}") if after else (net, net_value)
     where, where_params = scope.where()
+    balances = f"""
+        SELECT b.product_id, b.warehouse_id, p.name AS product_name, p.sku, p.unit, c.name AS category_name,
+               w.name AS warehouse_name, b.on_hand, b.value {{rank}}
+        FROM {BALANCE} b
+        JOIN {PRODUCT} p ON p.id = b.product_id
+        JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
+        LEFT JOIN {CATEGORY} c ON c.id = p.category_id
+        {{ranks}}
+        WHERE {where}
+    """
+    if ranked_by is not None and not moved_only:
+        if ranked_by not in DAY_FIGURES:
+            raise ValueError(f"cannot rank by {ranked_by!r}")
+        day_where, day_params = scope.day_where()
+        ranks = (
+            f"LEFT JOIN (SELECT d.warehouse_id, d.product_id, SUM(d.{ranked_by}) AS total FROM {DAY} d "
+            f"WHERE d.day BETWEEN %s AND %s AND d.{ranked_by} <> 0 AND {day_where} GROUP BY 1, 2) k "
+            "ON k.warehouse_id = b.warehouse_id AND k.product_id = b.product_id"
+        )
+        balances = balances.format(rank=f", COALESCE(k.total, 0) AS {ranked_by}", ranks=ranks) + SqlRows.PAGE
+        balance_params = [date_from, date_to, *day_params, *where_params]
+    else:
+        balances, balance_params = balances.format(rank="", ranks=""), where_params
     keep = "WHERE quantity_in <> 0 OR quantity_out <> 0 OR value_in <> 0 OR value_out <> 0" if moved_only else ""
     sql = f"""
         SELECT product_id, warehouse_id, product_name, sku, unit, category_name, warehouse_name,
                opening, quantity_in, quantity_out, opening + quantity_in - quantity_out AS closing,
                opening_value, value_in, value_out, opening_value + value_in - value_out AS closing_value
         FROM (
-            SELECT b.product_id, b.warehouse_id, p.name AS product_name, p.sku, p.unit, c.name AS category_name,
-                   w.name AS warehouse_name, {opening} AS opening, {opening_value} AS opening_value,
+            SELECT b.product_id, b.warehouse_id, b.product_name, b.sku, b.unit, b.category_name,
+                   b.warehouse_name, {opening} AS opening, {opening_value} AS opening_value,
                    COALESCE(m.quantity_in, 0) AS quantity_in, COALESCE(m.quantity_out, 0) AS quantity_out,
                    COALESCE(m.value_in, 0) AS value_in, COALESCE(m.value_out, 0) AS value_out
-            FROM {BALANCE} b
-            JOIN {PRODUCT} p ON p.id = b.product_id
-            JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
-            LEFT JOIN {CATEGORY} c ON c.id = p.category_id
+            FROM ({balances}) b
             {join}
-            {_days("m", "d.day BETWEEN %s AND %s")}
-            WHERE {where}
         ) rows {keep}
     """
     count = None if moved_only else _balances_count(scope)
-    return SqlRows(sql, [*params, date_from, date_to, *where_params], columns=MOVEMENT_COLUMNS, count=count)
+    return SqlRows(sql, [*balance_params, *params], columns=MOVEMENT_COLUMNS, count=count)
 
 
 def movement_totals(*, date_from: date, date_to: date, scope: Scope) -> dict:

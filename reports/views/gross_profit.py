@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.access import shows_purchase_price
 from inventory.models import DocumentStatus, DocumentType
 from reports.filters.gross_profit import GrossProfitFilter
-from reports.selectors.gross_profit import GROUPS, group_sales, sales_moves, sales_totals_of
+from reports.selectors.gross_profit import GROUPS, SalesScope, group_sales, sales_totals_of
 from reports.views.base import DATE, MONEY, MONTH, PERCENT, QUANTITY, Column, Report, register, report_view
 
 # Each grouping's first column(s), and what identifies a row (stable pages).
@@ -159,17 +159,26 @@ class GrossProfitReport(Report):
 
         return link
 
-    def moves(self):
-        """The sales movements of the filters, in the user's warehouses (every currency)."""
-        return self.filtered(sales_moves(warehouse_ids=self.scope))
+    def sales_scope(self) -> SalesScope:
+        """The sales of the filters, in the user's warehouses."""
+        date_from, date_to = self.period()
+        return SalesScope(
+            warehouse_ids=self.scope,
+            date_from=date_from,
+            date_to=date_to,
+            warehouse=self.filters.get("warehouse"),
+            client=self.filters.get("client"),
+            category=self.filters.get("category"),
+            search=self.filters.get("q") or "",
+        )
 
     def rows(self):
-        return group_sales(self.moves(), self.group_by)
+        return group_sales(self.sales_scope().days(), self.group_by)
 
     @cached_property
     def summary(self) -> dict:
         """The totals row and the orders left out (another currency): one query."""
-        return sales_totals_of(self.moves())
+        return sales_totals_of(self.sales_scope())
 
     def totals(self, rows):
         return self.summary

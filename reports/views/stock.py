@@ -15,6 +15,7 @@ from inventory.access import shows_purchase_price
 from inventory.models import DocumentType
 from reports.filters.stock import LedgerFilter, MovementsFilter, StockFilter
 from reports.selectors.stock import (
+    DAY_FIGURES,
     Scope,
     is_today_or_later,
     ledger_opening,
@@ -212,11 +213,13 @@ class MovementsReport(_PeriodReport, _BalanceReport):
 
     def rows(self):
         start, end = self.period
+        figure = self.sort_key().lstrip("-")
         return movement_rows(
             date_from=start,
             date_to=end,
             scope=self.scope_of_filters(),
             moved_only=bool(self.filters.get("moved_only")),
+            ranked_by=figure if figure in DAY_FIGURES else None,
         )
 
     def totals(self, rows):

@@ -13,6 +13,7 @@ from inventory.models import (
     InventorySettings,
     LayerTake,
     MoveCost,
+    SalesDay,
     StockBalance,
     StockDay,
     StockMove,
@@ -105,6 +106,24 @@ def test_check_ledger_checks_the_daily_stock_changes(user, capsys):
         call_command("check_ledger")
     assert str(failed.value) == "1 balance differs from its daily stock changes."
     assert capsys.readouterr().err == "MAIN\tTEA-1\ton hand 5\tvalue 62.5\tdaily changes 5 / 60\n"
+
+
+def test_check_ledger_checks_the_daily_sales(user, capsys):
+    warehouse, product = WarehouseFactory(code="MAIN"), ProductFactory(sku="TEA-1")
+    stock_in(by=user, warehouse=warehouse, product=product, quantity=5)
+    sale = make_document(DocumentType.SALES_ORDER, by=user, warehouse=warehouse, lines=[(product, 2, 8)])
+    process_document(sale, by=user)
+    call_command("check_ledger")
+    assert "Daily sales consistent" in capsys.readouterr().out
+    SalesDay.objects.update(revenue=Decimal("17"))
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value) == "1 day's sales differ from the processed sales orders."
+    day = SalesDay.objects.get()
+    assert capsys.readouterr().err == (
+        f"{day.day.isoformat()}\tMAIN\tTEA-1\tdaily sales 2.000 / 17.00000 / {day.cogs} / 0\t"
+        f"sales orders 2.000 / 16.00000 / {day.cogs} / 0 (quantity, revenue, COGS, movements without a value)\n"
+    )
 
 
 def test_check_ledger_checks_the_links_the_database_does_not(user, capsys):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.catalogue import STAFF
+from reports.selectors.stock import DAY_FIGURES, Scope, movement_rows
 from tests.factories import ProductFactory, UserFactory
 from tests.inventory.views.test_warehouse_scope import limited_role
 from tests.reports.history import days_ago, make_history
@@ -134,6 +135,21 @@ def test_movements_over_a_period(client_logged_in, world):
         D("700.00"),
         D("1700.00"),
     )
+
+
+@pytest.mark.parametrize("figure", ["quantity_in", "-quantity_in", "quantity_out", "-quantity_out", "-value_out"])
+@pytest.mark.parametrize("window", [(40, 0), (10, 1), (5, 3)])
+def test_movements_ranked_by_a_figure_cut_the_same_pages(world, figure, window):
+    """Sorted by an in or out figure, the page is cut before the days are read; every page, and
+    the export's rows, are those of the rows read in full and sorted the same way."""
+    period = {"date_from": days_ago(window[0]), "date_to": days_ago(window[1]), "scope": Scope()}
+    ordering = [figure, "sku", "warehouse_name", "warehouse_id"]
+    expected = list(movement_rows(**period).order_by(*ordering))
+    ranked = movement_rows(**period, ranked_by=figure.lstrip("-")).order_by(*ordering)
+    assert ranked.count() == len(expected) == 3
+    assert [row for start in range(3) for row in ranked[start : start + 1]] == expected
+    assert list(ranked.iterator()) == expected
+    assert figure.lstrip("-") in DAY_FIGURES
 
 
 @pytest.mark.parametrize("window", [(40, 0), (30, 21), (20, 11), (10, 6), (5, 3), (3, 3), (2, 0), (1, 0)])

@@ -3,7 +3,7 @@ from django.utils.translation import gettext, ngettext
 
 from inventory.formatting import format_quantity
 from inventory.models import Product, Warehouse
-from inventory.selectors.ledger import broken_cost_links, cost_drift, ledger_drift, stock_day_drift
+from inventory.selectors.ledger import broken_cost_links, cost_drift, ledger_drift, sales_day_drift, stock_day_drift
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         drifts, costs, broken, days = ledger_drift(), cost_drift(), broken_cost_links(), stock_day_drift()
-        if not drifts and not costs and not broken and not days:
+        sales = sales_day_drift()
+        if not drifts and not costs and not broken and not days and not sales:
             self.stdout.write(
                 self.style.SUCCESS(gettext("Ledger consistent: every balance equals the sum of its movements."))
             )
@@ -44,9 +45,14 @@ class Command(BaseCommand):
                     gettext("Daily stock changes consistent: every balance's days add up to its on hand and value.")
                 )
             )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext("Daily sales consistent: every day's sales equal the processed sales orders of the ledger.")
+                )
+            )
             return
-        warehouses = Warehouse.objects.in_bulk({d.warehouse_id for d in [*drifts, *costs, *days]})
-        products = Product.objects.in_bulk({d.product_id for d in [*drifts, *costs, *days]})
+        warehouses = Warehouse.objects.in_bulk({d.warehouse_id for d in [*drifts, *costs, *days, *sales]})
+        products = Product.objects.in_bulk({d.product_id for d in [*drifts, *costs, *days, *sales]})
         for d in drifts:
             self.stderr.write(
                 gettext(
@@ -104,6 +110,20 @@ class Command(BaseCommand):
                     "days_value": format_quantity(day.days_value),
                 }
             )
+        for sale in sales:
+            self.stderr.write(
+                gettext(
+                    "%(day)s\t%(warehouse)s\t%(sku)s\tdaily sales %(stored)s\tsales orders %(ledger)s "
+                    "(quantity, revenue, COGS, movements without a value)"
+                )
+                % {
+                    "day": sale.day.isoformat(),
+                    "warehouse": warehouses[sale.warehouse_id].code,
+                    "sku": products[sale.product_id].sku,
+                    "stored": " / ".join(map(str, sale.stored)),
+                    "ledger": " / ".join(map(str, sale.ledger)),
+                }
+            )
         problems = []
         if drifts:
             problems.append(
@@ -140,5 +160,14 @@ class Command(BaseCommand):
                     len(days),
                 )
                 % {"count": len(days)}
+            )
+        if sales:
+            problems.append(
+                ngettext(
+                    "%(count)d day's sales differ from the processed sales orders.",
+                    "%(count)d days' sales differ from the processed sales orders.",
+                    len(sales),
+                )
+                % {"count": len(sales)}
             )
         raise CommandError(" ".join(problems))
