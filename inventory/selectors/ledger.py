@@ -80,8 +80,9 @@ def cost_drift() -> list[CostDrift]:
             FROM k
             LEFT JOIN {balance} b ON b.warehouse_id = k.warehouse_id AND b.product_id = k.product_id
             LEFT JOIN (
-                SELECT warehouse_id, product_id, SUM(remaining) AS remaining, SUM(remaining_value) AS value
-                FROM {layer} GROUP BY warehouse_id, product_id
+                SELECT b.warehouse_id, b.product_id, SUM(o.remaining) AS remaining, SUM(o.value) AS value
+                FROM {balance} b, unnest(b.layer_remaining, b.layer_values) AS o(remaining, value)
+                GROUP BY b.warehouse_id, b.product_id
             ) l ON l.warehouse_id = k.warehouse_id AND l.product_id = k.product_id
             LEFT JOIN (
                 SELECT m.warehouse_id, m.product_id, SUM(c.value) AS value
@@ -103,10 +104,13 @@ def cost_drift() -> list[CostDrift]:
 
 def broken_cost_links() -> int:
     """How many layer takes and value adjustments point at a movement or layer that does not
-    exist or is of another balance than theirs, and how many movement values at a movement that
-    does not exist (the links the database does not check: `inventory.models.costing`)."""
-    layer, take, adjustment, move, cost = (
-        model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, StockMove, MoveCost)
+    exist or is of another balance than theirs, how many movement values at a movement that
+    does not exist (the links the database does not check: `inventory.models.costing`), and
+    how many balances list their open layers wrongly: a layer that does not exist or is of
+    another balance, out of order (oldest first, each once), with nothing left, or arrays of
+    different lengths."""
+    layer, take, adjustment, move, cost, balance = (
+        model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, StockMove, MoveCost, StockBalance)
     )
     sql = f"""
         SELECT (
@@ -119,6 +123,16 @@ def broken_cost_links() -> int:
                 <> (a.warehouse_id, a.product_id, a.warehouse_id, a.product_id)
         ) + (
             SELECT count(*) FROM {cost} c WHERE NOT EXISTS (SELECT 1 FROM {move} m WHERE m.id = c.move_id)
+        ) + (
+            SELECT count(*) FROM {balance} b
+            WHERE cardinality(b.layer_remaining) <> cardinality(b.layer_ids)
+               OR cardinality(b.layer_values) <> cardinality(b.layer_ids)
+               OR EXISTS (
+                   SELECT 1 FROM unnest(b.layer_ids, b.layer_remaining) WITH ORDINALITY AS o(id, remaining, n)
+                   LEFT JOIN {layer} l ON l.id = o.id
+                   WHERE l.id IS NULL OR (l.warehouse_id, l.product_id) <> (b.warehouse_id, b.product_id)
+                      OR o.remaining = 0 OR (o.n > 1 AND o.id <= b.layer_ids[o.n - 1])
+               )
         )
     """
     with connection.cursor() as cursor:

@@ -35,7 +35,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     gettext(
                         "Cost records consistent: every layer take, value adjustment and movement value points at "
-                        "a movement and a cost layer of its balance."
+                        "a movement and a cost layer of its balance, and every balance lists its open cost layers "
+                        "(their own, oldest first, each with something left)."
                     )
                 )
             )
@@ -126,8 +127,10 @@ class Command(BaseCommand):
         if broken:
             problems.append(
                 ngettext(
-                    "%(count)d cost record points at a movement or a cost layer that is missing or of another balance.",
-                    "%(count)d cost records point at a movement or a cost layer that is missing or of another balance.",
+                    "%(count)d cost record (or balance's list of open cost layers) points at a movement or a cost "
+                    "layer that is missing or of another balance, or lists its layers wrongly.",
+                    "%(count)d cost records (or balances' lists of open cost layers) point at a movement or a cost "
+                    "layer that is missing or of another balance, or list their layers wrongly.",
                     broken,
                 )
                 % {"count": broken}
