@@ -388,48 +388,69 @@ def posting_sql(posting: Posting) -> tuple[str, list]:
     layers, take, adjustment, cost = (
         model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, MoveCost)
     )
-    # Rows in the order of their arrays (the layers' and the takes' ids follow it).
+    # Rows in the order of their arrays (the layers' and the takes' ids follow it). A kind of row
+    # the posting has none of is left out of the statement (each shape is prepared once).
     moved = "JOIN moved m ON m.warehouse_id = v.w AND m.product_id = v.p ORDER BY v.n"
-    sql = (
-        f", new_layers AS (INSERT INTO {layers} "
-        "(id, warehouse_id, product_id, move_id, document_id, quantity, value) "
-        f"SELECT COALESCE(c.new_layer, nextval(pg_get_serial_sequence('{layers}', 'id'))), "
-        "v.w, v.p, m.id, v.document, v.quantity, v.value "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
-        "WITH ORDINALITY AS v(w, p, document, quantity, value, n) "
-        f"JOIN changed c ON c.warehouse_id = v.w AND c.product_id = v.p {moved}), "
-        f"takes AS (INSERT INTO {take} (move_id, layer_id, quantity, value) "
-        "SELECT m.id, v.layer, v.quantity, v.value "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
-        f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved}), "
-        f"adjustments AS (INSERT INTO {adjustment} "
-        "(warehouse_id, product_id, move_id, layer_id, quantity, value, created_at) "
-        "SELECT v.w, v.p, m.id, v.layer, v.quantity, v.value, now() "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
-        f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved}), "
-        f"costs AS (INSERT INTO {cost} (move_id, value) SELECT m.id, v.value "
-        f"FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) WITH ORDINALITY AS v(w, p, value, n) {moved})"
+    parts: list[tuple[str, list]] = []
+    if new:
+        parts.append(
+            (
+                f"new_layers AS (INSERT INTO {layers} "
+                "(id, warehouse_id, product_id, move_id, document_id, quantity, value) "
+                f"SELECT COALESCE(c.new_layer, nextval(pg_get_serial_sequence('{layers}', 'id'))), "
+                "v.w, v.p, m.id, v.document, v.quantity, v.value "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+                "WITH ORDINALITY AS v(w, p, document, quantity, value, n) "
+                f"JOIN changed c ON c.warehouse_id = v.w AND c.product_id = v.p {moved})",
+                [
+                    number_array(key[0] for key, _ in new),
+                    number_array(key[1] for key, _ in new),
+                    number_array(document_id for _, (document_id, _q, _v) in new),
+                    number_array(quantity for _, (_d, quantity, _v) in new),
+                    number_array(value for _, (_d, _q, value) in new),
+                ],
+            )
+        )
+    changes_of = (
+        ("takes", take, "move_id, layer_id, quantity, value", "m.id, v.layer, v.quantity, v.value", takes),
+        (
+            "adjustments",
+            adjustment,
+            "warehouse_id, product_id, move_id, layer_id, quantity, value, created_at",
+            "v.w, v.p, m.id, v.layer, v.quantity, v.value, now()",
+            adjustments,
+        ),
     )
-    params = [
-        number_array(key[0] for key, _ in new),
-        number_array(key[1] for key, _ in new),
-        number_array(document_id for _, (document_id, _q, _v) in new),
-        number_array(quantity for _, (_d, quantity, _v) in new),
-        number_array(value for _, (_d, _q, value) in new),
-        number_array(key[0] for key, _ in takes),
-        number_array(key[1] for key, _ in takes),
-        number_array(_saved(change.layer) for _, change in takes),
-        number_array(change.quantity for _, change in takes),
-        number_array(change.value for _, change in takes),
-        number_array(key[0] for key, _ in adjustments),
-        number_array(key[1] for key, _ in adjustments),
-        number_array(_saved(a.layer) for _, a in adjustments),
-        number_array(a.quantity for _, a in adjustments),
-        number_array(a.value for _, a in adjustments),
-        number_array(key[0] for key, _ in plans),
-        number_array(key[1] for key, _ in plans),
-        number_array(plan.value for _, plan in plans),
-    ]
+    for name, table, columns, values, changes in changes_of:
+        if not changes:
+            continue
+        parts.append(
+            (
+                f"{name} AS (INSERT INTO {table} ({columns}) SELECT {values} "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+                f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved})",
+                [
+                    number_array(key[0] for key, _ in changes),
+                    number_array(key[1] for key, _ in changes),
+                    number_array(_saved(change.layer) for _, change in changes),
+                    number_array(change.quantity for _, change in changes),
+                    number_array(change.value for _, change in changes),
+                ],
+            )
+        )
+    parts.append(
+        (
+            f"costs AS (INSERT INTO {cost} (move_id, value) SELECT m.id, v.value "
+            f"FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) WITH ORDINALITY AS v(w, p, value, n) {moved})",
+            [
+                number_array(key[0] for key, _ in plans),
+                number_array(key[1] for key, _ in plans),
+                number_array(plan.value for _, plan in plans),
+            ],
+        )
+    )
+    sql = "".join(f", {part}" for part, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
     return sql, params
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from inventory.errors import DocumentStateError
+from inventory.locks import lock_balances
 from inventory.models import (
     CostingMethod,
     CostLayer,
@@ -18,7 +19,6 @@ from inventory.models import (
     StockBalance,
     ValueAdjustment,
 )
-from inventory.locks import lock_balances
 from inventory.services.costing import load_book
 from inventory.services.documents import cancel_document, process_document
 from tests.factories import ProductFactory, WarehouseFactory

@@ -63,6 +63,7 @@ def test_check_ledger_checks_the_stock_values_and_lists_each_difference(user, ca
     assert listed == [
         "MAIN\tTEA-1\tstock value 62.5\tcost layers 62.5\tmovements and adjustments 60",
         "MAIN\tTEA-1\ton hand 5\tcost layers' remainders 4\tdifference 1",
+        "MAIN\tTEA-1\t1 cost layer's remainder differs from what its takes left",
     ]
 
 
@@ -129,10 +130,21 @@ def test_check_ledger_checks_the_links_the_database_does_not(user, capsys):
         "missing or of another balance, or list their layers wrongly."
     )
 
+    # Both layers' remainders now differ from what their takes left, too.
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "MAIN\tTEA-1\t1 cost layer's remainder differs from what its takes left",
+        "EAST\tTEA-1\t1 cost layer's remainder differs from what its takes left",
+    ]
+
     LayerTake.objects.filter(pk=take.pk).update(layer_id=missing)  # a layer that does not exist
     MoveCost.objects.filter(move_id=missing).update(move_id=take.move_id)
-    with pytest.raises(CommandError, match=r"^1 cost record \(or balance's list of open cost layers\) points at"):
+    with pytest.raises(CommandError) as failed:
         call_command("check_ledger")
+    assert str(failed.value) == (
+        "1 balance's costing differs from its value, cost layers or movements. 1 cost record (or balance's list of "
+        "open cost layers) points at a movement or a cost layer that is missing or of another balance, or lists its "
+        "layers wrongly."
+    )
 
 
 @pytest.mark.parametrize(
@@ -187,3 +199,21 @@ def test_database_refuses_negative_on_hand_unless_negative_stock_is_allowed(user
     InventorySettings.objects.filter(pk=1).update(allow_negative_write_off=True)
     balance.update(on_hand=-1)
     assert balance.get().on_hand == -1
+
+
+def test_check_ledger_checks_what_each_layer_has_left_against_its_takes(user, capsys):
+    warehouse, product = WarehouseFactory(code="MAIN"), ProductFactory(sku="TEA-1")
+    for price in ("10", "12"):
+        process_document(
+            make_document(DocumentType.RECEIPT, by=user, warehouse=warehouse, lines=[(product, 5, price)]), by=user
+        )
+    process_document(make_document(DocumentType.WRITE_OFF, by=user, warehouse=warehouse, lines=[(product, 2)]), by=user)
+    balance = StockBalance.objects.filter(warehouse=warehouse)
+    assert (balance.get().layer_remaining, balance.get().layer_values) == ([3, 5], [30, 60])
+    call_command("check_ledger")
+    # As if the second layer had given the two: the sums still agree, the takes do not.
+    balance.update(layer_remaining=[Decimal(5), Decimal(3)], layer_values=[Decimal(50), Decimal(40)])
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value) == "1 balance's costing differs from its value, cost layers or movements."
+    assert capsys.readouterr().err == "MAIN\tTEA-1\t2 cost layers' remainders differ from what their takes left\n"

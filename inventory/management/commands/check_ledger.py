@@ -27,7 +27,7 @@ class Command(BaseCommand):
                     gettext(
                         "Stock values consistent: every balance's value equals its cost layers' remaining values "
                         "and its movements' values with the value adjustments, its quantity on hand its layers' "
-                        "remainders."
+                        "remainders, and what is left of each layer what its takes left."
                     )
                 )
             )
@@ -89,6 +89,15 @@ class Command(BaseCommand):
                         "remaining": format_quantity(c.layers_remaining),
                         "difference": format_quantity(c.on_hand - c.layers_remaining),
                     }
+                )
+            if c.layers_off:
+                self.stderr.write(
+                    ngettext(
+                        "%(warehouse)s\t%(sku)s\t%(count)d cost layer's remainder differs from what its takes left",
+                        "%(warehouse)s\t%(sku)s\t%(count)d cost layers' remainders differ from what their takes left",
+                        c.layers_off,
+                    )
+                    % {**names, "count": c.layers_off}
                 )
         for day in days:
             self.stderr.write(
