@@ -48,6 +48,17 @@ class Migration(migrations.Migration):
             WHERE l.id = o.id
             """,
         ),
+        # (A default, so that going back can add the columns to a table with rows.)
+        migrations.AlterField(
+            model_name='costlayer',
+            name='remaining',
+            field=models.DecimalField(decimal_places=3, default=0, max_digits=15, verbose_name='remaining quantity'),
+        ),
+        migrations.AlterField(
+            model_name='costlayer',
+            name='remaining_value',
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=26, verbose_name='remaining value'),
+        ),
         migrations.RemoveIndex(
             model_name='costlayer',
             name='open_cost_layers',
