@@ -307,15 +307,13 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
                 "document_id": layer.document_id,
                 "quantity": layer.quantity,
                 "value": layer.value,
-                "remaining": layer.remaining,
-                "remaining_value": layer.remaining_value,
             }
             for layer in layers
         ),
     )
     _copy(LayerTake, take_rows)
     _copy(MoveCost, cost_rows)
-    values = {key: sum((layer.remaining_value for layer in open_), Decimal(0)) for key, open_ in book.layers.items()}
+    open_layers = {key: [layer for layer in open_ if layer.remaining != 0] for key, open_ in book.layers.items()}
     balance_rows = [
         {
             "id": i,
@@ -323,7 +321,10 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
             "product_id": p,
             "on_hand": qty,
             "reserved": Decimal(0),
-            "value": values.get((w, p), Decimal(0)),
+            "value": sum((layer.remaining_value for layer in open_layers.get((w, p), [])), Decimal(0)),
+            "layer_ids": [layer.id for layer in open_layers.get((w, p), [])],
+            "layer_remaining": [layer.remaining for layer in open_layers.get((w, p), [])],
+            "layer_values": [layer.remaining_value for layer in open_layers.get((w, p), [])],
         }
         for i, ((w, p), qty) in enumerate(sorted(balance.items()), start=1)
     ]
@@ -380,8 +381,8 @@ def check_values(*, quantities: bool = False) -> list[str]:
     their movements' values and value adjustments (should be none); with `quantities`, also
     those whose quantity is not their layers' remainder (true only when every movement has been
     costed: the bench's runs without costing and in bare SQL leave movements that are not)."""
-    t_balance, t_layer, t_cost, t_move, t_adjustment = (
-        m._meta.db_table for m in (StockBalance, CostLayer, MoveCost, StockMove, ValueAdjustment)
+    t_balance, t_cost, t_move, t_adjustment = (
+        m._meta.db_table for m in (StockBalance, MoveCost, StockMove, ValueAdjustment)
     )
     quantity_check = "OR b.on_hand <> COALESCE(l.q, 0)" if quantities else ""
     with connection.cursor() as cursor:
@@ -390,8 +391,9 @@ def check_values(*, quantities: bool = False) -> list[str]:
             SELECT b.warehouse_id, b.product_id, b.value, COALESCE(l.v, 0), COALESCE(m.v, 0) + COALESCE(a.v, 0),
                    b.on_hand, COALESCE(l.q, 0)
             FROM {t_balance} b
-            LEFT JOIN (SELECT warehouse_id, product_id, SUM(remaining) AS q, SUM(remaining_value) AS v
-                       FROM {t_layer} GROUP BY warehouse_id, product_id) l USING (warehouse_id, product_id)
+            LEFT JOIN (SELECT o.id, SUM(x.remaining) AS q, SUM(x.value) AS v
+                       FROM {t_balance} o, unnest(o.layer_remaining, o.layer_values) AS x(remaining, value)
+                       GROUP BY o.id) l ON l.id = b.id
             LEFT JOIN (SELECT s.warehouse_id, s.product_id, SUM(c.value) AS v FROM {t_cost} c
                        JOIN {t_move} s ON s.id = c.move_id GROUP BY s.warehouse_id, s.product_id) m
               USING (warehouse_id, product_id)

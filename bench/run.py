@@ -185,9 +185,10 @@ def _backend_cpu(pid: int) -> float | None:
         return None
 
 
-def _split(label: str, worker, backend_pid: int, documents: int) -> float:
+def _split(label: str, worker, backend_pid: int, documents: int) -> tuple[float, float | None]:
     """Run `documents` documents; print wall time per document split into client CPU,
-    database backend CPU and the rest (commit flush, scheduling, locks). Returns ms/doc."""
+    database backend CPU and the rest (commit flush, scheduling, locks). Returns ms/doc, wall
+    and CPU (client and backend; None when the backend's is not known)."""
     server_before = _backend_cpu(backend_pid)
     cpu_before = time.process_time()
     start = time.perf_counter()
@@ -203,19 +204,21 @@ def _split(label: str, worker, backend_pid: int, documents: int) -> float:
     else:
         server_text = "backend CPU n/a (server not on this machine)"
         rest = wall - client
+        server = None
     print(
-        f"{label:<5} {wall:6.2f} ms/doc = client CPU {client:5.2f} ms ({client / wall:4.0%}) + {server_text} "
+        f"{label:<10} {wall:6.2f} ms/doc = client CPU {client:5.2f} ms ({client / wall:4.0%}) + {server_text} "
         f"+ other {rest:5.2f} ms ({rest / wall:4.0%}: commit flush, scheduling, locks)"
     )
-    return wall
+    return wall, (client + server if server is not None else None)
 
 
 def profile_app(ctx: dict, documents: int) -> None:
-    """Where a document's time goes, app versus bare SQL, one process each, no profiler;
-    then cProfile's top functions for the app."""
+    """Where a document's time goes, app versus bare SQL, one process each, no profiler; the
+    app with costing against costing switched off in CPU time, which the machine's load
+    changes less than wall time; then cProfile's top functions for the app."""
     from django.db import connection
 
-    from bench.rates import AppWorker, BareWorker
+    from bench.rates import AppWorker, BareWorker, costing_off
 
     bare = BareWorker(ctx, seed=8)
     bare.one()
@@ -226,12 +229,26 @@ def profile_app(ctx: dict, documents: int) -> None:
         cursor.execute("SELECT pg_backend_pid()")
         (app_pid,) = cursor.fetchone()
     # Interleaved halves, so both meet the same machine load.
+    uncosted = AppWorker(ctx, seed=9)  # the same connection, costing switched off around its documents
+    with costing_off():
+        uncosted.one()
     app_ms = bare_ms = 0.0
+    cpu: dict[str, list[float | None]] = {"app": [], "no costing": []}
     for _ in range(2):
-        app_ms += _split("app", worker, app_pid, documents // 2) / 2
-        bare_ms += _split("bare", bare, bare_pid, documents // 2) / 2
+        wall, app_cpu = _split("app", worker, app_pid, documents // 2)
+        app_ms += wall / 2
+        cpu["app"].append(app_cpu)
+        bare_ms += _split("bare", bare, bare_pid, documents // 2)[0] / 2
+        with costing_off():
+            cpu["no costing"].append(_split("no costing", uncosted, app_pid, documents // 2)[1])
     bare.close()
     print(f"single process: app {app_ms:.2f} ms/doc vs bare {bare_ms:.2f} ms/doc → app/bare {bare_ms / app_ms:.1%}")
+    if all(x is not None for values in cpu.values() for x in values):
+        costed, plain = (sum(x for x in cpu[kind] if x is not None) / 2 for kind in ("app", "no costing"))
+        print(
+            f"CPU per document (client and backend): costing {costed:.2f} ms, no costing {plain:.2f} ms "
+            f"→ costing/no costing {plain / costed:.1%}"
+        )
 
     in_db = [0.0, 0]
 

@@ -315,6 +315,17 @@ class CostLayerAdmin(CostAdmin):
     search_fields = ["document__number", "product__sku", "product__name"]
     list_select_related = ["document", "product", "warehouse"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_remaining()
+
+    @admin.display(description=_("remaining quantity"))
+    def remaining(self, obj):
+        return obj.remaining
+
+    @admin.display(description=_("remaining value"))
+    def remaining_value(self, obj):
+        return obj.remaining_value
+
 
 @admin.register(LayerTake)
 class LayerTakeAdmin(CostAdmin):

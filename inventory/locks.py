@@ -17,6 +17,7 @@ and the advisory lock that tells whether a recompute's runner is alive.
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, TypeAlias, cast
@@ -27,7 +28,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from crm.models import Deal
 from inventory.arrays import number_array
-from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument
+from inventory.models import InventorySettings, Reservation, ReservationStatus, StockBalance, StockDocument
 from inventory.models.reservations import Counting, counting, counting_sql
 
 if TYPE_CHECKING:
@@ -48,10 +49,23 @@ class LockedBalance:
     on_hand: Decimal
     # What counting reservations hold of it: zero until `load_reserved` reads them.
     reserved: Decimal = Decimal(0)
+    # Its open cost layers as the row listed them when locked (`StockBalance.layer_ids` …),
+    # oldest first; `apply_movements` leaves them as they were (a posting locks anew).
+    layer_ids: list[int] = dataclass_field(default_factory=list)
+    layer_remaining: list[Decimal] = dataclass_field(default_factory=list)
+    layer_values: list[Decimal] = dataclass_field(default_factory=list)
 
     @property
     def available(self) -> Decimal:
         return self.on_hand - self.reserved
+
+
+class LockedBalances(dict[BalanceKey, LockedBalance]):
+    """The balances `lock_balances` locked, and the costing method read with them: a change of
+    method (`inventory.services.recompute`) waits for every balance lock, so it holds until the
+    transaction ends. None when the settings were never saved."""
+
+    costing_method: str | None = None
 
 
 # What `lock_document` fetches with the document by default (as the ORM's select_related).
@@ -197,12 +211,12 @@ def lock_deal(deal_id: int) -> Deal:
     return Deal.objects.select_related("stage", "pipeline").get(pk=deal_id)
 
 
-def lock_balances(keys: Iterable[BalanceKey]) -> dict[BalanceKey, LockedBalance]:
+def lock_balances(keys: Iterable[BalanceKey]) -> LockedBalances:
     """Lock the balances of `keys` with one ordered SELECT … FOR UPDATE, creating missing
     rows first (a FOR UPDATE that matches no row locks nothing)."""
     keys = sorted(set(keys))
     if not keys:
-        return {}
+        return LockedBalances()
     locked = _select_for_update(keys)
     if len(locked) < len(keys):
         # INSERT … ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, so no
@@ -258,18 +272,27 @@ def recompute_runners(recompute_ids: Collection[int]) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _select_for_update(keys: list[BalanceKey]) -> dict[BalanceKey, LockedBalance]:
+def _select_for_update(keys: list[BalanceKey]) -> LockedBalances:
     # Every balance whose warehouse and product are among the keys': for a document that is
-    # exactly its keys (one or two warehouses times its products).
-    table = StockBalance._meta.db_table
+    # exactly its keys (one or two warehouses times its products). The row a FOR UPDATE returns
+    # after waiting for its lock is the latest one, its open layers included; the costing method
+    # cannot change meanwhile (see `LockedBalances`).
+    table, settings = StockBalance._meta.db_table, InventorySettings._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, warehouse_id, product_id, on_hand FROM {table} "
+            f"SELECT id, warehouse_id, product_id, on_hand, layer_ids, layer_remaining, layer_values, "
+            f"(SELECT costing_method FROM {settings} WHERE id = 1) FROM {table} "
             "WHERE warehouse_id = ANY(%s::bigint[]) AND product_id = ANY(%s::bigint[]) "
             "ORDER BY warehouse_id, product_id FOR UPDATE",
             [number_array(sorted({w for w, _ in keys})), number_array(sorted({p for _, p in keys}))],
         )
-        return {(w, p): LockedBalance(id_, on_hand) for id_, w, p, on_hand in cursor.fetchall()}
+        rows = cursor.fetchall()
+    locked = LockedBalances(
+        ((w, p), LockedBalance(id_, on_hand, Decimal(0), ids, remaining, values))
+        for id_, w, p, on_hand, ids, remaining, values, _method in rows
+    )
+    locked.costing_method = rows[0][-1] if rows else None
+    return locked
 
 
 def load_reserved(

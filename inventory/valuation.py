@@ -46,18 +46,17 @@ def share(value: Decimal, part: Decimal, whole: Decimal) -> Decimal:
 @dataclass(eq=False)
 class Layer:
     key: BalanceKey
-    document_id: int
-    quantity: Decimal
-    value: Decimal
+    # What the layer brought in, and its document: None where not read (processing reads the
+    # open layers from their balances, which list only what is left of them: taking from a
+    # layer needs no more).
+    document_id: int | None
+    quantity: Decimal | None
+    value: Decimal | None
     remaining: Decimal
     remaining_value: Decimal
     id: int | None = None  # None until saved
     ref: object = None  # the movement that made it, as the caller names it
     order: int = 0  # oldest first: the id once saved; new layers come after every saved one
-
-    @property
-    def unit_cost(self) -> Decimal | None:
-        return self.value / self.quantity if self.quantity else None
 
 
 @dataclass(eq=False)
@@ -108,12 +107,21 @@ class Book:
         self.unread_last = unread_last
         self._created = 0
 
-    def _new_layer(self, layer: Layer) -> Layer:
+    def _new_layer(
+        self,
+        key: BalanceKey,
+        document_id: int,
+        quantity: Decimal,
+        value: Decimal,
+        left: Decimal,
+        left_value: Decimal,
+        ref: object,
+    ) -> Layer:
         self._created += 1
-        layer.order = NEW_LAYERS + self._created
-        self.open_layers(layer.key).append(layer)
-        self.newest_layers[layer.key] = layer
-        self.last_unit_costs[layer.key] = layer.value / layer.quantity
+        layer = Layer(key, document_id, quantity, value, left, left_value, ref=ref, order=NEW_LAYERS + self._created)
+        self.open_layers(key).append(layer)
+        self.newest_layers[key] = layer
+        self.last_unit_costs[key] = value / quantity
         return layer
 
     def open_layers(self, key: BalanceKey) -> list[Layer]:
@@ -151,22 +159,24 @@ class Book:
             value = share(layer.remaining_value, taken, layer.remaining)
             self._change(plan.takes, layer, -taken, -value)
             left -= taken
-        if left > 0:
-            self._shortfall(plan, key, left, document_id=document_id, ref=ref)
-        plan.value = sum((take.value for take in plan.takes), ZERO) + (plan.new_layer.value if plan.new_layer else ZERO)
+        short = self._shortfall(plan, key, left, document_id=document_id, ref=ref) if left > 0 else ZERO
+        plan.value = sum((take.value for take in plan.takes), ZERO) + short
         self._close(key)
         return plan
 
-    def _shortfall(self, plan: Plan, key: BalanceKey, quantity: Decimal, *, document_id: int, ref: object) -> None:
+    def _shortfall(self, plan: Plan, key: BalanceKey, quantity: Decimal, *, document_id: int, ref: object) -> Decimal:
+        """Plan `quantity` leaving that no layer holds; the value of the shortfall layer it makes
+        (zero when it takes from a short average pool: that is a take)."""
         short = [layer for layer in self.open_layers(key) if layer.remaining < 0]
         unit = self.current_unit_cost(key, lambda: ZERO)
         if self.method == CostingMethod.AVERAGE and short:  # the pool is short already: short more
             pool = short[-1]
             unit = pool.remaining_value / pool.remaining
             self._change(plan.takes, pool, -quantity, -to_cent(quantity * unit))
-            return
+            return ZERO
         value = -to_cent(quantity * unit)
-        plan.new_layer = self._new_layer(Layer(key, document_id, -quantity, value, -quantity, value, ref=ref))
+        plan.new_layer = self._new_layer(key, document_id, -quantity, value, -quantity, value, ref)
+        return value
 
     def bring_in(
         self, key: BalanceKey, quantity: Decimal, value: Decimal, *, document_id: int, ref: object = None
@@ -190,7 +200,7 @@ class Book:
         if self.method == CostingMethod.AVERAGE and pool is not None and left > 0:
             self._change(plan.takes, pool, left, value_left)
         else:
-            plan.new_layer = self._new_layer(Layer(key, document_id, quantity, value, left, value_left, ref=ref))
+            plan.new_layer = self._new_layer(key, document_id, quantity, value, left, value_left, ref)
         self._close(key)
         return plan
 
@@ -211,6 +221,8 @@ class Book:
         covered = sum((a.quantity for a in adjustments), ZERO)
         covered_cost = sum((t.value for t in takes if t.quantity > 0), ZERO) - sum((a.value for a in adjustments), ZERO)
         for layer in own:
+            if layer.quantity is None or layer.value is None:
+                raise RuntimeError(f"layer {layer.id} was read without what it brought in")
             quantity, value = layer.quantity - covered, layer.value - covered_cost
             if quantity or value:
                 self._change(plan.takes, layer, -quantity, -value)

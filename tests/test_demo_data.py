@@ -157,11 +157,11 @@ def test_ledger_matches_every_balance(demo):
 def test_deliveries_at_different_prices_leave_fifo_layers_at_different_costs(demo):
     assert InventorySettings.current_costing_method() == CostingMethod.FIFO
     costs: dict[tuple[int, int], set] = {}
-    for layer in CostLayer.objects.filter(remaining__gt=0):
+    for layer in CostLayer.objects.with_remaining().filter(remaining__gt=0):
         costs.setdefault((layer.warehouse_id, layer.product_id), set()).add(layer.value / layer.quantity)
     assert any(len(unit_costs) >= 2 for unit_costs in costs.values())
     # the stock value is what the layers hold, balance by balance
-    held = CostLayer.objects.values("warehouse", "product").annotate(total=Sum("remaining_value"))
+    held = CostLayer.objects.with_remaining().values("warehouse", "product").annotate(total=Sum("remaining_value"))
     assert {(r["warehouse"], r["product"]): r["total"] for r in held if r["total"]} == {
         (b.warehouse_id, b.product_id): b.value for b in StockBalance.objects.exclude(value=0)
     }

@@ -5,9 +5,11 @@ by `inventory.services.costing` under the balance locks, in the transaction that
 movements, and can be rebuilt from the ledger at any time (a change of method does that):
 unlike the movements, they are not history but a valuation of it.
 
-- `CostLayer`: what is left of one incoming movement (FIFO), or the pool (average); a layer
-  with a negative remainder is a shortfall: stock sold that was not there (negative stock),
-  booked at the last unit cost until stock arrives to cover it.
+- `CostLayer`: one incoming movement (FIFO), or the pool (average); a layer of negative
+  quantity is a shortfall: stock sold that was not there (negative stock), booked at the last
+  unit cost until stock arrives to cover it. What is left of the open ones is kept on their
+  balance (`StockBalance.layer_ids`, `layer_remaining`, `layer_values`), read with its lock and
+  written with its update; `CostLayer.objects.with_remaining()` reads it back.
 - `LayerTake`: one movement's change of one layer (an outgoing movement takes quantity and
   value; an incoming one adds to the average pool or covers a shortfall).
 - `MoveCost`: the value of a movement (negative when stock leaves: its cost of goods).
@@ -19,9 +21,11 @@ rounded: a take of part of a layer is worth `remaining value × quantity ÷ rema
 half up to the cent, and the last take of a layer gets exactly what is left of its value.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import ExpressionWrapper, Q
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models.quantities import quantity_field
@@ -39,11 +43,34 @@ class CostingMethod(models.TextChoices):
     AVERAGE = "average", _("moving average")
 
 
+class CostLayerQuerySet(models.QuerySet):
+    def with_remaining(self) -> "CostLayerQuerySet":
+        """Layers annotated with `remaining` and `remaining_value`: what is left of them, as
+        their balance lists it (zero for a layer it does not list: nothing is left of it)."""
+        layer, balance = self.model._meta.db_table, apps.get_model("inventory", "StockBalance")._meta.db_table
+        remaining, remaining_value = (
+            RawSQL(
+                f"COALESCE((SELECT b.{column}[array_position(b.layer_ids, {layer}.id)] FROM {balance} b "
+                f"WHERE b.warehouse_id = {layer}.warehouse_id AND b.product_id = {layer}.product_id), 0)",
+                [],
+                output_field=output_field,
+            )
+            for column, output_field in (
+                ("layer_remaining", quantity_field("remaining")),
+                ("layer_values", value_field("remaining value")),
+            )
+        )
+        return self.annotate(remaining=remaining, remaining_value=remaining_value)
+
+    def open(self) -> "CostLayerQuerySet":
+        """The layers with something left (`with_remaining` first)."""
+        return self.exclude(remaining=0)
+
+
 class CostLayer(models.Model):
-    # Few indexes, for cheap writes: the warehouse and the product are found through the two
-    # indexes below, the document is never looked up from its layers (documents are never
-    # deleted, only marked so), and a take changes no indexed column (`is_open` changes only when
-    # a layer closes or opens again), so PostgreSQL updates the layer in place (a HOT update).
+    # Few indexes, for cheap writes: the warehouse and the product are found through the index
+    # below, the document is never looked up from its layers (documents are never deleted, only
+    # marked so); a layer is written once, when it is made (what is left of it is on its balance).
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+", db_index=False)
     product = models.ForeignKey(
         "inventory.Product", on_delete=models.PROTECT, related_name="cost_layers", db_index=False
@@ -59,25 +86,19 @@ class CostLayer(models.Model):
     )
     quantity = quantity_field(_("quantity"))
     value = value_field(_("value"))
-    remaining = quantity_field(_("remaining quantity"))
-    remaining_value = value_field(_("remaining value"))
-    is_open = models.GeneratedField(
-        expression=ExpressionWrapper(~Q(remaining=0), output_field=models.BooleanField()),
-        output_field=models.BooleanField(),
-        db_persist=True,
-    )
+
+    objects = CostLayerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cost layer")
         verbose_name_plural = _("cost layers")
         ordering = ["warehouse_id", "product_id", "id"]
         indexes = [
-            models.Index(fields=["warehouse", "product", "id"], condition=Q(is_open=True), name="open_cost_layers"),
             models.Index(fields=["product", "warehouse", "-id"], name="cost_layer_history"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.product_id} @ {self.warehouse_id}: {self.remaining} / {self.remaining_value}"
+        return f"{self.product_id} @ {self.warehouse_id}: {self.quantity} / {self.value}"
 
 
 # The takes and the movement values, a few rows per document line, have no foreign key

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -82,6 +83,24 @@ class StockBalance(models.Model):
     on_hand = quantity_field(_("on hand"), default=0)
     # What it is worth (inventory.services.costing): the sum of its layers' remaining values.
     value = value_field(_("stock value"), default=0)
+    # Its open cost layers (`CostLayer`, remainder not zero), oldest first: their ids, their
+    # remainders and their remaining values. Kept here, not on the layers, so that processing
+    # reads them with the balance's lock and writes them with its update: one row per balance
+    # instead of one per layer taken from (`inventory.services.costing`). A layer not listed
+    # here has nothing left.
+    layer_ids = ArrayField(models.BigIntegerField(), verbose_name=_("open cost layers"), default=list, blank=True)
+    layer_remaining = ArrayField(
+        quantity_field(_("remaining quantity")),
+        verbose_name=_("remainders of the open cost layers"),
+        default=list,
+        blank=True,
+    )
+    layer_values = ArrayField(
+        value_field(_("remaining value")),
+        verbose_name=_("remaining values of the open cost layers"),
+        default=list,
+        blank=True,
+    )
 
     objects = StockBalanceQuerySet.as_manager()
 

@@ -84,7 +84,7 @@ def open_layers(product: Product, *, warehouse_ids: Collection[int] | None = Non
     incoming movement; average, the pool; a negative remainder is stock sold that was not
     there. Per warehouse in the order of `product_balances`, oldest first, with their warehouse
     and document and `unit_cost` (remaining value ÷ remaining)."""
-    layers = in_scope(CostLayer.objects.filter(product=product, is_open=True), warehouse_ids)
+    layers = in_scope(CostLayer.objects.with_remaining().open().filter(product=product), warehouse_ids)
     return (
         layers.select_related("warehouse", "document")
         .annotate(unit_cost=ExpressionWrapper(F("remaining_value") / F("remaining"), output_field=UNIT_COST_FIELD))

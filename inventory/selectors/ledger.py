@@ -31,7 +31,8 @@ class Drift:
 class CostDrift:
     """A balance whose costing disagrees: its stock value against the sum of its layers'
     remaining values and against the sum of its movements' values and value adjustments; its
-    quantity on hand against the sum of its layers' remainders."""
+    quantity on hand against the sum of its layers' remainders; what it lists left of its
+    layers against what their takes left of them (`layers_off`: how many differ)."""
 
     warehouse_id: int
     product_id: int
@@ -40,6 +41,7 @@ class CostDrift:
     layers_remaining: Decimal
     layers_value: Decimal
     ledger_value: Decimal
+    layers_off: int = 0
 
     @property
     def value_differs(self) -> bool:
@@ -71,11 +73,15 @@ def ledger_drift() -> list[Drift]:
 
 def cost_drift() -> list[CostDrift]:
     """Every (warehouse, product) whose stock value is not the sum of its cost layers'
-    remaining values and of its movements' values plus value adjustments, or whose quantity
-    on hand is not the sum of its layers' remainders (rows missing on either side count as
-    zero)."""
-    balance, layer, move, cost, adjustment = (
-        model._meta.db_table for model in (StockBalance, CostLayer, StockMove, MoveCost, ValueAdjustment)
+    remaining values and of its movements' values plus value adjustments, whose quantity on
+    hand is not the sum of its layers' remainders (rows missing on either side count as zero),
+    or that lists a layer's remainder (or leaves out a layer) other than its takes left of it.
+
+    What a layer's takes left of it: its quantity and value, less what the movement that made
+    it covered of shortfalls first (that movement's positive takes of other layers, the cost of
+    which is their value less its value adjustments), plus every take of it."""
+    balance, layer, move, cost, adjustment, take = (
+        model._meta.db_table for model in (StockBalance, CostLayer, StockMove, MoveCost, ValueAdjustment, LayerTake)
     )
     sql = f"""
         WITH k AS (
@@ -86,12 +92,13 @@ def cost_drift() -> list[CostDrift]:
         ), row AS (
             SELECT k.warehouse_id, k.product_id, COALESCE(b.on_hand, 0) AS on_hand, COALESCE(b.value, 0) AS value,
                    COALESCE(l.remaining, 0) AS remaining, COALESCE(l.value, 0) AS layers,
-                   COALESCE(m.value, 0) + COALESCE(a.value, 0) AS ledger
+                   COALESCE(m.value, 0) + COALESCE(a.value, 0) AS ledger, COALESCE(x.off, 0) AS off
             FROM k
             LEFT JOIN {balance} b ON b.warehouse_id = k.warehouse_id AND b.product_id = k.product_id
             LEFT JOIN (
-                SELECT warehouse_id, product_id, SUM(remaining) AS remaining, SUM(remaining_value) AS value
-                FROM {layer} GROUP BY warehouse_id, product_id
+                SELECT b.warehouse_id, b.product_id, SUM(o.remaining) AS remaining, SUM(o.value) AS value
+                FROM {balance} b, unnest(b.layer_remaining, b.layer_values) AS o(remaining, value)
+                GROUP BY b.warehouse_id, b.product_id
             ) l ON l.warehouse_id = k.warehouse_id AND l.product_id = k.product_id
             LEFT JOIN (
                 SELECT m.warehouse_id, m.product_id, SUM(c.value) AS value
@@ -101,9 +108,32 @@ def cost_drift() -> list[CostDrift]:
                 SELECT warehouse_id, product_id, SUM(value) AS value
                 FROM {adjustment} GROUP BY warehouse_id, product_id
             ) a ON a.warehouse_id = k.warehouse_id AND a.product_id = k.product_id
+            LEFT JOIN (
+                SELECT l.warehouse_id, l.product_id, count(*) AS off
+                FROM {layer} l
+                LEFT JOIN (
+                    SELECT layer_id, SUM(quantity) AS quantity, SUM(value) AS value FROM {take} GROUP BY layer_id
+                ) t ON t.layer_id = l.id
+                LEFT JOIN (
+                    SELECT c.id, SUM(t.quantity) AS quantity, SUM(t.value) AS value FROM {layer} c
+                    JOIN {take} t ON t.move_id = c.move_id AND t.layer_id <> c.id AND t.quantity > 0 GROUP BY c.id
+                ) c ON c.id = l.id
+                LEFT JOIN (
+                    SELECT c.id, SUM(a.value) AS value FROM {layer} c
+                    JOIN {adjustment} a ON a.move_id = c.move_id GROUP BY c.id
+                ) a ON a.id = l.id
+                LEFT JOIN (
+                    SELECT o.id, o.remaining, o.value FROM {balance} b,
+                    unnest(b.layer_ids, b.layer_remaining, b.layer_values) AS o(id, remaining, value)
+                ) s ON s.id = l.id
+                WHERE l.quantity - COALESCE(c.quantity, 0) + COALESCE(t.quantity, 0) <> COALESCE(s.remaining, 0)
+                   OR l.value - COALESCE(c.value, 0) + COALESCE(a.value, 0) + COALESCE(t.value, 0)
+                      <> COALESCE(s.value, 0)
+                GROUP BY l.warehouse_id, l.product_id
+            ) x ON x.warehouse_id = k.warehouse_id AND x.product_id = k.product_id
         )
-        SELECT warehouse_id, product_id, on_hand, value, remaining, layers, ledger FROM row
-        WHERE value <> layers OR value <> ledger OR remaining <> on_hand
+        SELECT warehouse_id, product_id, on_hand, value, remaining, layers, ledger, off FROM row
+        WHERE value <> layers OR value <> ledger OR remaining <> on_hand OR off <> 0
         ORDER BY 1, 2
     """
     with connection.cursor() as cursor:
@@ -113,10 +143,13 @@ def cost_drift() -> list[CostDrift]:
 
 def broken_cost_links() -> int:
     """How many layer takes and value adjustments point at a movement or layer that does not
-    exist or is of another balance than theirs, and how many movement values at a movement that
-    does not exist (the links the database does not check: `inventory.models.costing`)."""
-    layer, take, adjustment, move, cost = (
-        model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, StockMove, MoveCost)
+    exist or is of another balance than theirs, how many movement values at a movement that
+    does not exist (the links the database does not check: `inventory.models.costing`), and
+    how many balances list their open layers wrongly: a layer that does not exist or is of
+    another balance, out of order (oldest first, each once), with nothing left, or arrays of
+    different lengths."""
+    layer, take, adjustment, move, cost, balance = (
+        model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, StockMove, MoveCost, StockBalance)
     )
     sql = f"""
         SELECT (
@@ -129,6 +162,16 @@ def broken_cost_links() -> int:
                 <> (a.warehouse_id, a.product_id, a.warehouse_id, a.product_id)
         ) + (
             SELECT count(*) FROM {cost} c WHERE NOT EXISTS (SELECT 1 FROM {move} m WHERE m.id = c.move_id)
+        ) + (
+            SELECT count(*) FROM {balance} b
+            WHERE cardinality(b.layer_remaining) <> cardinality(b.layer_ids)
+               OR cardinality(b.layer_values) <> cardinality(b.layer_ids)
+               OR EXISTS (
+                   SELECT 1 FROM unnest(b.layer_ids, b.layer_remaining) WITH ORDINALITY AS o(id, remaining, n)
+                   LEFT JOIN {layer} l ON l.id = o.id
+                   WHERE l.id IS NULL OR (l.warehouse_id, l.product_id) <> (b.warehouse_id, b.product_id)
+                      OR o.remaining = 0 OR (o.n > 1 AND o.id <= b.layer_ids[o.n - 1])
+               )
         )
     """
     with connection.cursor() as cursor:

@@ -3,14 +3,18 @@ movements and the cost layers they change (the rules: `inventory.valuation`).
 
 Called by `inventory.services.documents` under the balance locks, in the transaction that
 writes the movements: `plan_processing` / `plan_cancellation` plan a `Posting`, which
-`apply_movements` writes with the movements, in their statement (`posting_sql`): one query
-to read the layers, none of its own to write them, whatever the number of lines.
+`apply_movements` writes with the movements, in their statement (`posting_sql`,
+`layer_arrays`). The open layers come with the locked balances (`StockBalance.layer_ids` …)
+and go back with their update: processing reads layers only for a balance with no stock left
+to cost with (its newest layer), in one query, and writes none of its own, whatever the number
+of lines.
 """
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Protocol
 
 from django.conf import settings
@@ -23,7 +27,7 @@ from accounts.catalogue import document_right
 from accounts.permissions import Actor, can
 from inventory.arrays import number_array
 from inventory.errors import DocumentStateError
-from inventory.locks import LockedBalance
+from inventory.locks import LockedBalance, LockedBalances
 from inventory.models import (
     CostingMethod,
     CostLayer,
@@ -37,7 +41,7 @@ from inventory.models import (
 )
 from inventory.valuation import BalanceKey, Book, Change, Layer, Plan, to_cent
 
-LAYER_COLUMNS = "id, warehouse_id, product_id, document_id, quantity, value, remaining, remaining_value"
+LAYER_COLUMNS = "id, warehouse_id, product_id, document_id, quantity, value"
 
 
 class PricedLine(Protocol):
@@ -85,7 +89,7 @@ def plan_processing(
     document: StockDocument,
     lines: Sequence[PricedLine],
     deltas: dict[BalanceKey, Decimal],
-    balances: dict[BalanceKey, LockedBalance],
+    balances: LockedBalances,
 ) -> Posting:
     """The values of the movements processing `document` makes (`deltas`, as the stock service
     computed them, to the locked `balances`): outgoing ones first, so that a transfer's
@@ -93,7 +97,7 @@ def plan_processing(
     # The last unit cost matters only where no stock is left to cost with: a balance that has
     # none, or that this takes below zero (the layers' remainders add up to what is on hand).
     bare = [key for key, delta in deltas.items() if balances[key].on_hand + min(delta, Decimal(0)) <= 0]
-    book = load_book(deltas, last_of=bare)
+    book = load_book(balances, deltas, last_of=bare)
     by_product = {line.product_id: line for line in lines}
     posting = Posting()
     for key, delta in sorted(deltas.items()):
@@ -119,73 +123,73 @@ def _incoming_value(
             return to_cent(quantity * book.current_unit_cost(key, lambda: purchase_price))
 
 
-def load_book(keys: Iterable[BalanceKey], *, last_of: Collection[BalanceKey] | None = None) -> Book:
-    """A book of the balances of `keys` (locked by the caller) under the costing method: their
-    open layers, the newest layers and last unit costs of those of `last_of` (all of them when
-    None; the book refuses to cost with the others'), and the method, in one query."""
+def load_book(
+    balances: LockedBalances, keys: Iterable[BalanceKey], *, last_of: Collection[BalanceKey] | None = None
+) -> Book:
+    """A book of the locked `balances` of `keys` under the costing method they were read with:
+    their open layers, as the balance rows list them, and the newest layers and last unit costs
+    of those of `last_of` (all of them when None; the book refuses to cost with the others'),
+    read in one query, none when there are none to read."""
     keys = sorted(set(keys))
     wanted = keys if last_of is None else sorted(set(last_of))
-    layers: dict[BalanceKey, list[Layer]] = defaultdict(list)
-    table, take, settings_table = (model._meta.db_table for model in (CostLayer, LayerTake, InventorySettings))
-    with connection.cursor() as cursor:
-        # Each open layer, then each wanted balance's newest layer with its latest take out.
-        cursor.execute(
-            f"SELECT s.costing_method, l.* FROM {settings_table} s LEFT JOIN ("
-            f"SELECT {LAYER_COLUMNS}, false AS is_newest, NULL::numeric AS taken, NULL::numeric AS taken_value "
-            "FROM unnest(%s::bigint[], %s::bigint[]) "
-            f"AS k(w, p) JOIN {table} l ON l.warehouse_id = k.w AND l.product_id = k.p WHERE l.is_open "
-            "UNION ALL SELECT newest.*, true, t.quantity, t.value FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) "
-            f"CROSS JOIN LATERAL (SELECT {LAYER_COLUMNS} FROM {table} l "
-            "WHERE l.product_id = k.p AND l.warehouse_id = k.w ORDER BY l.id DESC LIMIT 1) newest "
-            f"LEFT JOIN LATERAL (SELECT quantity, value FROM {take} t WHERE t.layer_id = newest.id AND t.quantity < 0 "
-            "ORDER BY t.id DESC LIMIT 1) t ON true"
-            ") l ON true WHERE s.id = 1 ORDER BY l.id, l.is_newest",
-            [
-                number_array(w for w, _ in keys),
-                number_array(p for _, p in keys),
-                number_array(w for w, _ in wanted),
-                number_array(p for _, p in wanted),
-            ],
-        )
-        rows = cursor.fetchall()
-    method = rows[0][0] if rows else InventorySettings.current_costing_method()  # no settings saved yet
-    loaded: dict[int, Layer] = {}
+    method = balances.costing_method or InventorySettings.current_costing_method()  # None: no settings saved yet
+    layers = {key: _open_layers(key, balances[key]) for key in keys}
     newest: dict[BalanceKey, Layer] = {}
     last: dict[BalanceKey, Decimal] = {}
-    for row in rows:
-        if row[1] is None:  # no layers
-            continue
-        *columns, is_newest, taken, taken_value = row[1:]
-        if not is_newest:  # an open layer (rows of a layer come open first)
-            layer = loaded[columns[0]] = _layer(columns)
-            layers[layer.key].append(layer)
-            continue
-        layer = loaded.get(columns[0]) or _layer(columns)
-        key = layer.key
-        newest[key] = layer
-        if method == CostingMethod.AVERAGE and taken is not None:
-            last[key] = taken_value / taken
-        elif layer.quantity:
-            last[key] = layer.value / layer.quantity
+    if wanted:
+        table, take = CostLayer._meta.db_table, LayerTake._meta.db_table
+        with connection.cursor() as cursor:
+            # Each wanted balance's newest layer, with its latest take out.
+            cursor.execute(
+                f"SELECT newest.*, t.quantity, t.value FROM unnest(%s::bigint[], %s::bigint[]) AS k(w, p) "
+                f"CROSS JOIN LATERAL (SELECT {LAYER_COLUMNS} FROM {table} l "
+                "WHERE l.product_id = k.p AND l.warehouse_id = k.w ORDER BY l.id DESC LIMIT 1) newest "
+                f"LEFT JOIN LATERAL (SELECT quantity, value FROM {take} t WHERE t.layer_id = newest.id "
+                "AND t.quantity < 0 ORDER BY t.id DESC LIMIT 1) t ON true",
+                [number_array(w for w, _ in wanted), number_array(p for _, p in wanted)],
+            )
+            rows = cursor.fetchall()
+        for layer_id, w, p, document_id, quantity, value, taken, taken_value in rows:
+            key = (w, p)
+            layer = next((open_ for open_ in layers[key] if open_.id == layer_id), None)
+            if layer is None:  # closed: nothing left of it
+                layer = Layer(key, document_id, quantity, value, Decimal(0), Decimal(0), id=layer_id, order=layer_id)
+            layer.document_id, layer.quantity, layer.value = document_id, quantity, value
+            newest[key] = layer
+            if method == CostingMethod.AVERAGE and taken is not None:
+                last[key] = taken_value / taken
+            elif quantity:
+                last[key] = value / quantity
     return Book(method, layers, last, newest_layers=newest, unread_last=frozenset(keys) - frozenset(wanted))
 
 
+def _open_layers(key: BalanceKey, balance: LockedBalance) -> list[Layer]:
+    """The open layers the locked balance lists, oldest first (what is left of them only)."""
+    return [
+        Layer(key, None, None, None, remaining, value, id=layer_id, order=layer_id)
+        for layer_id, remaining, value in zip(
+            balance.layer_ids, balance.layer_remaining, balance.layer_values, strict=True
+        )
+    ]
+
+
 def _layer(row) -> Layer:
-    id_, w, p, document_id, quantity, value, remaining, remaining_value = row[:8]
-    return Layer((w, p), document_id, quantity, value, remaining, remaining_value, id=id_, order=id_)
+    """A layer read whole (`LAYER_COLUMNS`), nothing left of it until the caller says."""
+    id_, w, p, document_id, quantity, value = row[:6]
+    return Layer((w, p), document_id, quantity, value, Decimal(0), Decimal(0), id=id_, order=id_)
 
 
-def plan_cancellation(document: StockDocument, *, by: Actor) -> Posting:
-    """The reversal of the costs the document's last processing posted: the layers it took
-    from get back what it took, the layers it made are emptied. Refused (`DocumentStateError`,
-    naming them) when other documents have taken from the layers it made, or from an average
-    pool after it added to it."""
+def plan_cancellation(document: StockDocument, balances: LockedBalances, *, by: Actor) -> Posting:
+    """The reversal of the costs the document's last processing posted (to the locked
+    `balances`): the layers it took from get back what it took, the layers it made are emptied.
+    Refused (`DocumentStateError`, naming them) when other documents have taken from the layers
+    it made, or from an average pool after it added to it."""
     moves = _last_processing_moves(document)
     if not moves:
         return Posting()
-    own, takes, adjustments, take_ids = _load_posted(moves)
+    own, takes, adjustments, take_ids = _load_posted(moves, balances)
     _refuse_if_used(document, own, takes, take_ids, by=by)
-    book = Book(InventorySettings.current_costing_method(), {}, {})
+    book = Book(balances.costing_method or InventorySettings.current_costing_method(), {}, {})
     posting = Posting()
     for move_id, key in moves.items():
         posting.plans[key] = book.undo(takes[move_id], adjustments[move_id], own[move_id])
@@ -204,8 +208,9 @@ def _last_processing_moves(document: StockDocument) -> dict[int, BalanceKey]:
         return {move_id: (w, p) for move_id, w, p in cursor.fetchall()}
 
 
-def _load_posted(moves: dict[int, BalanceKey]):
-    """The layers the movements made, and their takes and adjustments, on shared Layer objects."""
+def _load_posted(moves: dict[int, BalanceKey], balances: LockedBalances):
+    """The layers the movements made, and their takes and adjustments, on shared Layer objects
+    (with what their locked balances list of them left)."""
     layers: dict[int, Layer] = {}
     own: dict[int, list[Layer]] = defaultdict(list)
     takes: dict[int, list[Change]] = defaultdict(list)
@@ -224,8 +229,16 @@ def _load_posted(moves: dict[int, BalanceKey]):
             f"UNION SELECT layer_id FROM {adjustment_table} WHERE move_id = ANY(%s)) ORDER BY id",
             [ids, ids, ids],
         )
+        left = {
+            layer_id: (remaining, value)
+            for key in set(moves.values())
+            for layer_id, remaining, value in zip(
+                balances[key].layer_ids, balances[key].layer_remaining, balances[key].layer_values, strict=True
+            )
+        }
         for row in cursor.fetchall():
             layer = layers[row[0]] = _layer(row)
+            layer.remaining, layer.remaining_value = left.get(row[0], (Decimal(0), Decimal(0)))
             if row[-1] in moves:
                 own[row[-1]].append(layer)
         cursor.execute(
@@ -253,7 +266,7 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     documents' current processings (a reversal after it undoes a processing before it: it holds
     nothing of it)."""
     own_ids = [layer.id for layers in own.values() for layer in layers]
-    shortfalls = [layer.id for layers in own.values() for layer in layers if layer.quantity < 0]
+    shortfalls = [layer.id for layers in own.values() for layer in layers if (layer.quantity or 0) < 0]
     added = [
         (take.layer.id, take_ids[id(take)])
         for changes in takes.values()
@@ -304,70 +317,148 @@ def _refuse_if_used(document, own, takes, take_ids, *, by: Actor) -> None:
     raise DocumentStateError(text % {"number": document.number, "documents": names})
 
 
+@cache
+def layers_sql() -> tuple[str, str, str, str]:
+    """What the balances' UPDATE of `apply_movements` adds for their open layers (`layer_arrays`
+    gives the parameters): to its SET, each balance's slice of three arrays, its new layer's id
+    (0 in them) drawn from the layers' sequence as the row is written; to its `unnest`, the
+    slices' bounds and whether there is a new layer (types, then names); to its RETURNING, the
+    new layer's id as `new_layer`."""
+    sequence = f"nextval(pg_get_serial_sequence('{CostLayer._meta.db_table}', 'id'))"
+    return (
+        f", layer_ids = CASE WHEN v.new_open THEN array_replace((%s::bigint[])[v.lo:v.hi], 0, {sequence}) "
+        "ELSE (%s::bigint[])[v.lo:v.hi] END, "
+        "layer_remaining = (%s::numeric[])[v.lo:v.hi], layer_values = (%s::numeric[])[v.lo:v.hi]",
+        ", %s::int[], %s::int[], %s::boolean[]",
+        ", lo, hi, new_open",
+        ", CASE WHEN v.new_open THEN b.layer_ids[cardinality(b.layer_ids)] END AS new_layer",
+    )
+
+
+def layer_arrays(posting: Posting, balances: LockedBalances, keys: Sequence[BalanceKey]) -> tuple[list, list]:
+    """The parameters of `layers_sql`'s SET and `unnest` parts for the balances of `keys`, in
+    their order: what each lists of its open layers once `posting` is written (the layers it
+    listed, as the posting leaves them, and its new layer, last, if anything is left of it),
+    without the layers left with nothing."""
+    ids: list[int] = []
+    remaining: list[Decimal] = []
+    values: list[Decimal] = []
+    lows, highs, new_open = [], [], []
+    for key in keys:
+        balance = balances[key]
+        plan = posting.plans.get(key)
+        left = dict(
+            zip(balance.layer_ids, zip(balance.layer_remaining, balance.layer_values, strict=True), strict=True)
+        )
+        for change in plan.takes if plan is not None else ():
+            left[_saved(change.layer)] = (change.layer.remaining, change.layer.remaining_value)
+        lows.append(len(ids) + 1)
+        for layer_id in sorted(left):
+            layer_remaining, layer_value = left[layer_id]
+            if layer_remaining != 0:
+                ids.append(layer_id)
+                remaining.append(layer_remaining)
+                values.append(layer_value)
+        fresh = plan.new_layer if plan is not None else None
+        new_open.append(fresh is not None and fresh.remaining != 0)
+        if fresh is not None and fresh.remaining != 0:
+            ids.append(0)
+            remaining.append(fresh.remaining)
+            values.append(fresh.remaining_value)
+        highs.append(len(ids))
+    flat = number_array(ids)
+    return (
+        [flat, flat, number_array(remaining), number_array(values)],
+        [number_array(lows), number_array(highs), "{" + ",".join("t" if x else "f" for x in new_open) + "}"],
+    )
+
+
 def posting_sql(posting: Posting) -> tuple[str, list]:
-    """The SQL that writes what `posting` planned, as common table expressions for the
-    statement of `inventory.services.stock.apply_movements` that makes the movements (they
-    join its `moved` rows, `id, warehouse_id, product_id`, on the balance), and their
-    parameters: the new layers, the takes, the changed layers, the adjustments and the
+    """The SQL that writes the rest of what `posting` planned, as common table expressions for
+    the statement of `inventory.services.stock.apply_movements` that makes the movements and
+    updates the balances (`layers_sql`: their open layers); they join its `moved` rows (`id,
+    warehouse_id, product_id`) and `changed` rows (`warehouse_id, product_id, new_layer`) on
+    the balance, and their parameters: the new layers, the takes, the adjustments and the
     movements' values, in one round trip with the movements (the takes and adjustments only
     ever concern layers saved before this posting)."""
     plans = sorted(posting.plans.items())
-    new = [(key, plan.new_layer) for key, plan in plans if plan.new_layer is not None]
+    new = [(key, _brought(plan.new_layer)) for key, plan in plans if plan.new_layer is not None]
     takes = [(key, change) for key, plan in plans for change in plan.takes]
-    changed = sorted({change.layer for _, change in takes}, key=lambda layer: layer.order)
     adjustments = [(key, a) for key, plan in plans for a in plan.adjustments]
     layers, take, adjustment, cost = (
         model._meta.db_table for model in (CostLayer, LayerTake, ValueAdjustment, MoveCost)
     )
-    # Rows in the order of their arrays (the layers' and the takes' ids follow it).
+    # Rows in the order of their arrays (the layers' and the takes' ids follow it). A kind of row
+    # the posting has none of is left out of the statement (each shape is prepared once).
     moved = "JOIN moved m ON m.warehouse_id = v.w AND m.product_id = v.p ORDER BY v.n"
-    sql = (
-        f", new_layers AS (INSERT INTO {layers} "
-        "(warehouse_id, product_id, move_id, document_id, quantity, value, remaining, remaining_value) "
-        "SELECT v.w, v.p, m.id, v.document, v.quantity, v.value, v.remaining, v.remaining_value "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], "
-        "%s::numeric[]) WITH ORDINALITY AS v(w, p, document, quantity, value, remaining, remaining_value, n) "
-        f"{moved}), "
-        f"takes AS (INSERT INTO {take} (move_id, layer_id, quantity, value) "
-        "SELECT m.id, v.layer, v.quantity, v.value "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
-        f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved}), "
-        f"changed_layers AS (UPDATE {layers} AS l SET remaining = v.remaining, remaining_value = v.value "
-        "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, remaining, value) WHERE l.id = v.id), "
-        f"adjustments AS (INSERT INTO {adjustment} "
-        "(warehouse_id, product_id, move_id, layer_id, quantity, value, created_at) "
-        "SELECT v.w, v.p, m.id, v.layer, v.quantity, v.value, now() "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
-        f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved}), "
-        f"costs AS (INSERT INTO {cost} (move_id, value) SELECT m.id, v.value "
-        f"FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) WITH ORDINALITY AS v(w, p, value, n) {moved})"
+    parts: list[tuple[str, list]] = []
+    if new:
+        parts.append(
+            (
+                f"new_layers AS (INSERT INTO {layers} "
+                "(id, warehouse_id, product_id, move_id, document_id, quantity, value) "
+                f"SELECT COALESCE(c.new_layer, nextval(pg_get_serial_sequence('{layers}', 'id'))), "
+                "v.w, v.p, m.id, v.document, v.quantity, v.value "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+                "WITH ORDINALITY AS v(w, p, document, quantity, value, n) "
+                f"JOIN changed c ON c.warehouse_id = v.w AND c.product_id = v.p {moved})",
+                [
+                    number_array(key[0] for key, _ in new),
+                    number_array(key[1] for key, _ in new),
+                    number_array(document_id for _, (document_id, _q, _v) in new),
+                    number_array(quantity for _, (_d, quantity, _v) in new),
+                    number_array(value for _, (_d, _q, value) in new),
+                ],
+            )
+        )
+    changes_of = (
+        ("takes", take, "move_id, layer_id, quantity, value", "m.id, v.layer, v.quantity, v.value", takes),
+        (
+            "adjustments",
+            adjustment,
+            "warehouse_id, product_id, move_id, layer_id, quantity, value, created_at",
+            "v.w, v.p, m.id, v.layer, v.quantity, v.value, now()",
+            adjustments,
+        ),
     )
-    params = [
-        number_array(key[0] for key, _ in new),
-        number_array(key[1] for key, _ in new),
-        number_array(layer.document_id for _, layer in new),
-        number_array(layer.quantity for _, layer in new),
-        number_array(layer.value for _, layer in new),
-        number_array(layer.remaining for _, layer in new),
-        number_array(layer.remaining_value for _, layer in new),
-        number_array(key[0] for key, _ in takes),
-        number_array(key[1] for key, _ in takes),
-        number_array(_saved(change.layer) for _, change in takes),
-        number_array(change.quantity for _, change in takes),
-        number_array(change.value for _, change in takes),
-        number_array(_saved(layer) for layer in changed),
-        number_array(layer.remaining for layer in changed),
-        number_array(layer.remaining_value for layer in changed),
-        number_array(key[0] for key, _ in adjustments),
-        number_array(key[1] for key, _ in adjustments),
-        number_array(_saved(a.layer) for _, a in adjustments),
-        number_array(a.quantity for _, a in adjustments),
-        number_array(a.value for _, a in adjustments),
-        number_array(key[0] for key, _ in plans),
-        number_array(key[1] for key, _ in plans),
-        number_array(plan.value for _, plan in plans),
-    ]
+    for name, table, columns, values, changes in changes_of:
+        if not changes:
+            continue
+        parts.append(
+            (
+                f"{name} AS (INSERT INTO {table} ({columns}) SELECT {values} "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) "
+                f"WITH ORDINALITY AS v(w, p, layer, quantity, value, n) {moved})",
+                [
+                    number_array(key[0] for key, _ in changes),
+                    number_array(key[1] for key, _ in changes),
+                    number_array(_saved(change.layer) for _, change in changes),
+                    number_array(change.quantity for _, change in changes),
+                    number_array(change.value for _, change in changes),
+                ],
+            )
+        )
+    parts.append(
+        (
+            f"costs AS (INSERT INTO {cost} (move_id, value) SELECT m.id, v.value "
+            f"FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) WITH ORDINALITY AS v(w, p, value, n) {moved})",
+            [
+                number_array(key[0] for key, _ in plans),
+                number_array(key[1] for key, _ in plans),
+                number_array(plan.value for _, plan in plans),
+            ],
+        )
+    )
+    sql = "".join(f", {part}" for part, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
     return sql, params
+
+
+def _brought(layer: Layer) -> tuple[int, Decimal, Decimal]:
+    """The document, quantity and value of a layer this posting makes."""
+    if layer.document_id is None or layer.quantity is None or layer.value is None:
+        raise RuntimeError("a new layer without what it brought in")
+    return layer.document_id, layer.quantity, layer.value
 
 
 def _saved(layer: Layer) -> int:

@@ -251,7 +251,7 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
     deltas = {(w, p): -total for w, p, total in _net_movements(document) if total}
     balances = lock_balances(deltas)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
-    posting = plan_cancellation(document, by=by)
+    posting = plan_cancellation(document, balances, by=by)
     apply_movements(document, deltas, balances, is_reversal=True, posting=posting)
     _set_status(document, DocumentStatus.CANCELLED, at="cancelled_at", by_field="cancelled_by", by=by)
     return document

@@ -20,7 +20,8 @@ It runs in three steps, and documents can be processed throughout:
    value adjustments; layers once their remainder is gone), open layers stay in memory; then
    catch-up rounds the same way while much was posted meanwhile;
 3. the swap, one transaction under `lock_ledger`: replay the rest, replace the cost
-   tables' rows with the temporary tables' ones, set the balances' values and the method.
+   tables' rows with the temporary tables' ones, set the balances' values and open layers and
+   the method.
    Processing waits meanwhile, and so do reads of the cost tables (TRUNCATE): seconds, about
    five per million movements.
 Until the swap, processing posts with the old method; the swap replays what it posted.
@@ -520,10 +521,11 @@ def _drop_temporary_tables() -> None:
 
 def _swap(method: str) -> None:
     """Replace the cost tables' rows with the replay's, set the balances' values (the sum of
-    their layers' remaining values) and their days' values, and the method. Under `lock_ledger`."""
+    their layers' remaining values) and open layers, their days' values, and the method. Under
+    `lock_ledger`."""
     layer, take, adjustment, cost = (model._meta.db_table for model in COST_MODELS)
     balance, move = StockBalance._meta.db_table, StockMove._meta.db_table
-    columns = ", ".join(_LAYER_COLUMNS)
+    columns = ", ".join(column for column in _LAYER_COLUMNS if column not in ("remaining", "remaining_value"))
     with connection.cursor() as cursor:
         # TRUNCATE refuses tables with foreign key checks still pending in the transaction.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -543,10 +545,17 @@ def _swap(method: str) -> None:
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{layer}', 'id'), COALESCE(max(id), 0) + 1, false) FROM {layer}"
         )
+        # Each balance: its value and its open layers, oldest first.
         cursor.execute(
-            f"UPDATE {balance} b SET value = s.value FROM (SELECT b.id, COALESCE(sum(l.remaining_value), 0) AS value "
-            f"FROM {balance} b LEFT JOIN recompute_layer l ON l.warehouse_id = b.warehouse_id "
-            "AND l.product_id = b.product_id GROUP BY b.id) s WHERE s.id = b.id AND b.value <> s.value"
+            f"UPDATE {balance} b SET value = s.value, layer_ids = s.ids, layer_remaining = s.remaining, "
+            "layer_values = s.remaining_values FROM (SELECT b.id, COALESCE(sum(l.remaining_value), 0) AS value, "
+            "COALESCE(array_agg(l.id ORDER BY l.id) FILTER (WHERE l.remaining <> 0), '{}') AS ids, "
+            "COALESCE(array_agg(l.remaining ORDER BY l.id) FILTER (WHERE l.remaining <> 0), '{}') AS remaining, "
+            "COALESCE(array_agg(l.remaining_value ORDER BY l.id) FILTER (WHERE l.remaining <> 0), '{}') "
+            f"AS remaining_values FROM {balance} b LEFT JOIN recompute_layer l ON l.warehouse_id = b.warehouse_id "
+            "AND l.product_id = b.product_id GROUP BY b.id) s WHERE s.id = b.id "
+            "AND (b.value, b.layer_ids, b.layer_remaining, b.layer_values) "
+            "IS DISTINCT FROM (s.value, s.ids, s.remaining, s.remaining_values)"
         )
     rebuild_stock_days()  # their values are the movements' new values
     rebuild_sales_days()  # and so are their COGS

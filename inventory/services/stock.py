@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from inventory.arrays import number_array
 from inventory.errors import InsufficientStock, Shortage
 from inventory.formatting import format_quantity
-from inventory.locks import BalanceKey, LockedBalance
+from inventory.locks import BalanceKey, LockedBalance, LockedBalances
 from inventory.models import (
     DocumentLine,
     DocumentType,
@@ -22,7 +22,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.models.quantities import LARGEST_QUANTITY, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
-from inventory.services.costing import Posting, posting_sql
+from inventory.services.costing import Posting, layer_arrays, layers_sql, posting_sql
 
 
 def shortages(
@@ -94,26 +94,25 @@ def check_limits(changes: list[tuple[BalanceKey, Decimal]], balances: dict[Balan
 def apply_movements(
     document: StockDocument,
     deltas: dict[BalanceKey, Decimal],
-    balances: dict[BalanceKey, LockedBalance],
+    balances: LockedBalances,
     *,
     is_reversal: bool = False,
     posting: Posting | None = None,
 ) -> dict[BalanceKey, int]:
     """Add `deltas` to the locked `balances` (relative, `on_hand + delta`) and record one
     movement per changed balance, with the balance it left, and what the `posting` planned
-    (`inventory.services.costing`: the change of each balance's stock value, the layers and
-    the movements' values), in one statement: an UPDATE whose RETURNING rows feed the
-    movements' INSERT, whose rows feed the costing's. Zero deltas are skipped; a balance or
-    movement beyond what the columns hold is refused first (`check_limits`). The same statement
-    adds each change to its balance's day (`StockDay`, the document's date) and, for a sales
-    order, what its lines sold to the day's sales (`SalesDay`, `sales_sql`). Returns the id of
-    each balance's new movement."""
+    (`inventory.services.costing`: the change of each balance's stock value and of its open
+    layers, the new layers and the movements' values), in one statement: an UPDATE whose
+    RETURNING rows feed the movements' INSERT, whose rows feed the costing's. Zero deltas are
+    skipped; a balance or movement beyond what the columns hold is refused first
+    (`check_limits`). The same statement adds each change to its balance's day (`StockDay`, the
+    document's date) and, for a sales order, what its lines sold to the day's sales (`SalesDay`,
+    `sales_sql`). Returns the id of each balance's new movement."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta != 0)
     if not changes:
         return {}
     check_limits(changes, balances)
     values = posting.value_changes() if posting is not None else {}
-    costing, costing_params = posting_sql(posting) if posting is not None and posting.plans else ("", [])
     sales, sales_params = sales_sql(document, changes, posting, is_reversal=is_reversal)
     balance_ids, quantities, value_changes = [], [], []
     for key, delta in changes:
@@ -122,12 +121,22 @@ def apply_movements(
         balance_ids.append(balance.id)
         quantities.append(delta)
         value_changes.append(values.get(key, Decimal(0)))
+    layers_set = layers_types = layers_names = layers_returning = costing = ""
+    layers_set_params: list = []
+    layers_params: list = []
+    costing_params: list = []
+    if posting is not None and posting.plans:
+        layers_set, layers_types, layers_names, layers_returning = layers_sql()
+        layers_set_params, layers_params = layer_arrays(posting, balances, [key for key, _ in changes])
+        costing, costing_params = posting_sql(posting)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH changed AS (UPDATE {StockBalance._meta.db_table} AS b "
-            "SET on_hand = b.on_hand + v.delta, value = b.value + v.value "
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, delta, value) WHERE b.id = v.id "
-            "RETURNING b.warehouse_id, b.product_id, v.delta, v.value, b.on_hand, (v.delta > 0) <> %s AS incoming), "
+            f"SET on_hand = b.on_hand + v.delta, value = b.value + v.value{layers_set} "
+            f"FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]{layers_types}) "
+            f"AS v(id, delta, value{layers_names}) WHERE b.id = v.id "
+            "RETURNING b.warehouse_id, b.product_id, v.delta, v.value, b.on_hand, "
+            f"(v.delta > 0) <> %s AS incoming{layers_returning}), "
             f"days AS (INSERT INTO {StockDay._meta.db_table} AS s "
             "(warehouse_id, product_id, day, quantity_in, quantity_out, value_in, value_out) "
             "SELECT warehouse_id, product_id, %s::date, "
@@ -143,9 +152,11 @@ def apply_movements(
             f"ORDER BY warehouse_id, product_id RETURNING id, warehouse_id, product_id){costing}{sales} "
             "SELECT id, warehouse_id, product_id FROM moved",
             [
+                *layers_set_params,
                 number_array(balance_ids),
                 number_array(quantities),
                 number_array(value_changes),
+                *layers_params,
                 is_reversal,
                 document.date,
                 document.pk,

@@ -133,7 +133,7 @@ def _reversed_since(document: str, move: str) -> Exists:
 
 
 def _lots(product, warehouse_ids) -> dict[int, Lot]:
-    layers = in_scope(CostLayer.objects.filter(product=product), warehouse_ids)
+    layers = in_scope(CostLayer.objects.with_remaining().filter(product=product), warehouse_ids)
     rows = (
         layers.annotate(
             doc_type=F("document__doc_type"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from inventory.errors import DocumentStateError
+from inventory.locks import lock_balances
 from inventory.models import (
     CostingMethod,
     CostLayer,
@@ -77,7 +78,7 @@ def value(warehouse, product) -> Decimal:
 
 
 def layer_value(warehouse, product) -> Decimal:
-    rows = CostLayer.objects.filter(warehouse=warehouse, product=product)
+    rows = CostLayer.objects.with_remaining().filter(warehouse=warehouse, product=product)
     return rows.aggregate(v=Sum("remaining_value"))["v"] or D(0)
 
 
@@ -108,7 +109,7 @@ def test_average_sells_at_the_running_average(admin_user, wh, product, average):
     order = sell(admin_user, wh, product, 15)
     assert cost_of(order) == D("-1200.00")  # 15 × 80
     assert value(wh, product) == D("400.00")
-    assert CostLayer.objects.filter(warehouse=wh, product=product).exclude(remaining=0).count() == 1  # one pool
+    assert CostLayer.objects.with_remaining().open().filter(warehouse=wh, product=product).count() == 1  # one pool
     consistent((wh, product))
 
 
@@ -179,8 +180,9 @@ def test_stock_that_comes_back_after_all_left_comes_in_at_the_last_cost(admin_us
 def test_the_book_refuses_to_cost_with_a_last_unit_cost_it_did_not_read(admin_user, wh, product, fifo):
     receive(admin_user, wh, product, 2, 100)
     key = (wh.pk, product.pk)
-    assert load_book([key]).current_unit_cost(key, lambda: D(0)) == D(100)
-    book = load_book([key], last_of=[])  # the layers give the cost while there is stock
+    balances = lock_balances([key])
+    assert load_book(balances, [key]).current_unit_cost(key, lambda: D(0)) == D(100)
+    book = load_book(balances, [key], last_of=[])  # the layers give the cost while there is stock
     assert book.take_out(key, D(2), document_id=0).value == D("-200.00")
     with pytest.raises(RuntimeError, match="not read"):
         book.current_unit_cost(key, lambda: D(0))

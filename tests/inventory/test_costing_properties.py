@@ -67,7 +67,7 @@ class State:
             },
             layers={
                 i: ((w, p), move, remaining, value)
-                for i, w, p, move, remaining, value in CostLayer.objects.values_list(
+                for i, w, p, move, remaining, value in CostLayer.objects.with_remaining().values_list(
                     "id", "warehouse_id", "product_id", "move_id", "remaining", "remaining_value"
                 )
             },

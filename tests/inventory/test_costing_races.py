@@ -54,7 +54,7 @@ def test_clerks_selling_one_unit_each_at_once_cost_exactly_what_the_layers_held(
     assert len(sold) == 20 and len(refused) == clerks - 20, results
     assert -value_of(sold) == D("1600.00")  # every layer's value, to the cent
     assert on_hand(warehouse, product) == 0
-    layers = CostLayer.objects.filter(warehouse=warehouse, product=product)
+    layers = CostLayer.objects.with_remaining().filter(warehouse=warehouse, product=product)
     assert not layers.filter(remaining__lt=0).exists() and not layers.filter(remaining_value__lt=0).exists()
     assert product.balances.get().value == 0
     assert cost_drift() == [] and ledger_drift() == []

@@ -55,7 +55,7 @@ def test_check_ledger_checks_the_stock_values_and_lists_each_difference(user, ca
     assert "remainders" not in listed
 
     balance.update(value=Decimal("62.50"))
-    CostLayer.objects.filter(move__document=receipt).update(remaining=4)
+    balance.update(layer_remaining=[Decimal(4)])  # the layers' remainders, as the balance lists them
     MoveCost.objects.filter(move__document=receipt).update(value=Decimal("60"))
     with pytest.raises(CommandError, match="1 balance's costing differs") as failed:
         call_command("check_ledger")
@@ -64,6 +64,7 @@ def test_check_ledger_checks_the_stock_values_and_lists_each_difference(user, ca
     assert listed == [
         "MAIN\tTEA-1\tstock value 62.5\tcost layers 62.5\tmovements and adjustments 60",
         "MAIN\tTEA-1\ton hand 5\tcost layers' remainders 4\tdifference 1",
+        "MAIN\tTEA-1\t1 cost layer's remainder differs from what its takes left",
     ]
 
 
@@ -144,12 +145,56 @@ def test_check_ledger_checks_the_links_the_database_does_not(user, capsys):
     with pytest.raises(CommandError) as failed:
         call_command("check_ledger")
     assert str(failed.value).endswith(
-        "2 cost records point at a movement or a cost layer that is missing or of another balance."
+        "2 cost records (or balances' lists of open cost layers) point at a movement or a cost layer that is "
+        "missing or of another balance, or list their layers wrongly."
     )
+
+    # Both layers' remainders now differ from what their takes left, too.
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "MAIN\tTEA-1\t1 cost layer's remainder differs from what its takes left",
+        "EAST\tTEA-1\t1 cost layer's remainder differs from what its takes left",
+    ]
 
     LayerTake.objects.filter(pk=take.pk).update(layer_id=missing)  # a layer that does not exist
     MoveCost.objects.filter(move_id=missing).update(move_id=take.move_id)
-    with pytest.raises(CommandError, match="^1 cost record points at"):
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value) == (
+        "1 balance's costing differs from its value, cost layers or movements. 1 cost record (or balance's list of "
+        "open cost layers) points at a movement or a cost layer that is missing or of another balance, or lists its "
+        "layers wrongly."
+    )
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "other",  # a layer of another balance
+        "missing",  # a layer that does not exist
+        "twice",  # a layer listed twice (each once, oldest first)
+        "empty",  # a layer listed with nothing left
+        "short",  # remainders for fewer layers than listed
+    ],
+)
+def test_check_ledger_checks_the_open_layers_each_balance_lists(user, listed):
+    warehouses = [WarehouseFactory(code=code) for code in ("MAIN", "EAST")]
+    product = ProductFactory(sku="TEA-1")
+    for warehouse in warehouses:
+        stock_in(by=user, warehouse=warehouse, product=product, quantity=5)
+    stock_in(by=user, warehouse=warehouses[0], product=product, quantity=5)
+    call_command("check_ledger")
+    main = StockBalance.objects.filter(warehouse=warehouses[0])
+    first, second = main.get().layer_ids
+    other = CostLayer.objects.get(warehouse=warehouses[1]).pk
+    changes = {
+        "other": {"layer_ids": [first, other]},
+        "missing": {"layer_ids": [first, max(first, second, other) + 1]},
+        "twice": {"layer_ids": [first, first]},
+        "empty": {"layer_remaining": [Decimal(5), Decimal(0)]},  # (the sums now differ too)
+        "short": {"layer_remaining": [Decimal(10)]},
+    }
+    main.update(**changes[listed])
+    with pytest.raises(CommandError, match="1 cost record .* lists its layers wrongly"):
         call_command("check_ledger")
 
 
@@ -173,3 +218,21 @@ def test_database_refuses_negative_on_hand_unless_negative_stock_is_allowed(user
     InventorySettings.objects.filter(pk=1).update(allow_negative_write_off=True)
     balance.update(on_hand=-1)
     assert balance.get().on_hand == -1
+
+
+def test_check_ledger_checks_what_each_layer_has_left_against_its_takes(user, capsys):
+    warehouse, product = WarehouseFactory(code="MAIN"), ProductFactory(sku="TEA-1")
+    for price in ("10", "12"):
+        process_document(
+            make_document(DocumentType.RECEIPT, by=user, warehouse=warehouse, lines=[(product, 5, price)]), by=user
+        )
+    process_document(make_document(DocumentType.WRITE_OFF, by=user, warehouse=warehouse, lines=[(product, 2)]), by=user)
+    balance = StockBalance.objects.filter(warehouse=warehouse)
+    assert (balance.get().layer_remaining, balance.get().layer_values) == ([3, 5], [30, 60])
+    call_command("check_ledger")
+    # As if the second layer had given the two: the sums still agree, the takes do not.
+    balance.update(layer_remaining=[Decimal(5), Decimal(3)], layer_values=[Decimal(50), Decimal(40)])
+    with pytest.raises(CommandError) as failed:
+        call_command("check_ledger")
+    assert str(failed.value) == "1 balance's costing differs from its value, cost layers or movements."
+    assert capsys.readouterr().err == "MAIN\tTEA-1\t2 cost layers' remainders differ from what their takes left\n"

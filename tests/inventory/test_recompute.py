@@ -40,8 +40,12 @@ def costs() -> dict:
     and its layers in order, the takes and adjustments by movement and the layer's movement."""
     layer_move = dict(CostLayer.objects.values_list("id", "move_id"))
     layers = defaultdict(list)
-    for row in CostLayer.objects.order_by("id").values_list(
-        "warehouse_id", "product_id", "document_id", "move_id", "quantity", "value", "remaining", "remaining_value"
+    for row in (
+        CostLayer.objects.with_remaining()
+        .order_by("id")
+        .values_list(
+            "warehouse_id", "product_id", "document_id", "move_id", "quantity", "value", "remaining", "remaining_value"
+        )
     ):
         layers[row[:2]].append(row[2:])
     return {

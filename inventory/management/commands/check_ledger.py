@@ -28,7 +28,7 @@ class Command(BaseCommand):
                     gettext(
                         "Stock values consistent: every balance's value equals its cost layers' remaining values "
                         "and its movements' values with the value adjustments, its quantity on hand its layers' "
-                        "remainders."
+                        "remainders, and what is left of each layer what its takes left."
                     )
                 )
             )
@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     gettext(
                         "Cost records consistent: every layer take, value adjustment and movement value points at "
-                        "a movement and a cost layer of its balance."
+                        "a movement and a cost layer of its balance, and every balance lists its open cost layers "
+                        "(their own, oldest first, each with something left)."
                     )
                 )
             )
@@ -95,6 +96,15 @@ class Command(BaseCommand):
                         "difference": format_quantity(c.on_hand - c.layers_remaining),
                     }
                 )
+            if c.layers_off:
+                self.stderr.write(
+                    ngettext(
+                        "%(warehouse)s\t%(sku)s\t%(count)d cost layer's remainder differs from what its takes left",
+                        "%(warehouse)s\t%(sku)s\t%(count)d cost layers' remainders differ from what their takes left",
+                        c.layers_off,
+                    )
+                    % {**names, "count": c.layers_off}
+                )
         for day in days:
             self.stderr.write(
                 gettext(
@@ -146,8 +156,10 @@ class Command(BaseCommand):
         if broken:
             problems.append(
                 ngettext(
-                    "%(count)d cost record points at a movement or a cost layer that is missing or of another balance.",
-                    "%(count)d cost records point at a movement or a cost layer that is missing or of another balance.",
+                    "%(count)d cost record (or balance's list of open cost layers) points at a movement or a cost "
+                    "layer that is missing or of another balance, or lists its layers wrongly.",
+                    "%(count)d cost records (or balances' lists of open cost layers) point at a movement or a cost "
+                    "layer that is missing or of another balance, or list their layers wrongly.",
                     broken,
                 )
                 % {"count": broken}
