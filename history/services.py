@@ -72,7 +72,8 @@ def _before_write(execute, sql, params, many, context):
     if current is not None and text.lstrip()[:6].lower().startswith(WRITES):
         if getattr(connection, SESSION_MARK, None) != _mark(current):
             in_transaction = connection.in_atomic_block
-            _set(context["cursor"], current, local=in_transaction)
+            # On the driver's cursor: a setting, not one of the request's queries (nor counted as one).
+            _set(context["cursor"].cursor, current, local=in_transaction)
             if not in_transaction:
                 setattr(connection, SESSION_MARK, _mark(current))
     return execute(sql, params, many, context)
