@@ -79,6 +79,12 @@ class Right:
         """The `app_label.codename` form that `has_perm` and `can` take."""
         return f"{self.app_label}.{self.codename}"
 
+    def full_label(self) -> str:
+        """ "Section: right" in the active language (the role editor's and the change history's)."""
+        from django.utils.translation import gettext
+
+        return gettext("%(section)s: %(right)s") % {"section": gettext(self.section), "right": gettext(self.label)}
+
 
 def _right(name: str, label: str, section: str, per_warehouse: bool = False, *, builtin: bool = False) -> Right:
     app_label, codename = name.split(".")

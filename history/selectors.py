@@ -60,6 +60,7 @@ class Entry:
     at: datetime
     user: User | None
     source: str  # "web", "api", "worker", "command", or "" when unknown
+    kind: str  # INSERT, UPDATE or DELETE
     action: str
     subject: str
     changes: list[Change]
@@ -130,7 +131,7 @@ class Lookups:
             return _("#%(id)s (deleted)") % {"id": pk}
         if isinstance(obj, Permission):
             known = BY_NAME.get(f"{obj.content_type.app_label}.{obj.codename}")
-            return _(known.label) if known else obj.name
+            return known.full_label() if known else obj.name
         if isinstance(obj, User):
             return obj.get_full_name() or obj.get_username()
         return str(obj)
@@ -250,6 +251,7 @@ def history(sources: Iterable[Source], page: str | int | None, *, per_page: int 
                 at=row.pgh_created_at,  # type: ignore[attr-defined]
                 user=lookups.user(context.get("user")),
                 source=context.get("source", ""),
+                kind=row.pgh_label,  # type: ignore[attr-defined]
                 action=_action(source, row),
                 subject=source.subject(row, lookups) if source.subject else "",
                 changes=_changes(source, row, previous.get((kind, pgh_id)), lookups),

@@ -283,10 +283,10 @@ def test_a_roles_grants_and_members_in_the_admin_history(client, admin):
     listed = entries_of(client.get(reverse("admin:accounts_role_history", args=[role.pk])))
     seen = {(e.action, e.subject) for e in listed}
     assert {
-        ("Granted", "View reports"),
-        ("Revoked", "View reports"),
-        ("Granted", "View and select warehouses (on Gudang Alpha)"),
-        ("Revoked", "View and select warehouses (on Gudang Alpha)"),
+        ("Granted", "Inventory area: View reports"),
+        ("Revoked", "Inventory area: View reports"),
+        ("Granted", "Warehouses: View and select warehouses (on Gudang Alpha)"),
+        ("Revoked", "Warehouses: View and select warehouses (on Gudang Alpha)"),
         ("Member added", "Ani Wijaya"),
         ("Member removed", "Ani Wijaya"),
     } <= seen
