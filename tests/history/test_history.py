@@ -332,3 +332,11 @@ def test_a_deleted_minimum_level_is_listed(client, admin):
     client.force_login(admin)
     listed = entries_of(client.get(reverse("history:warehouse", args=[warehouse.pk])))
     assert [(e.action, e.subject) for e in listed if e.subject][0] == ("Deleted", f"Minimum stock level · {product}")
+
+
+def test_every_connection_defines_the_trigger_ignore_setting():
+    """Undefined, the triggers' read of `pgtrigger.ignore` raises and catches an error per row
+    (a bulk insert many times slower): config.database defines it on every connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pgtrigger.ignore', true)")
+        assert cursor.fetchone()[0] == "{}"
