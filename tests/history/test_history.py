@@ -23,8 +23,10 @@ from accounts.roles import grant_on_warehouses, permissions_named, save_role_gra
 from history.models import ProductEvent
 from history.services import acting
 from inventory.formatting import format_amount
-from inventory.models import CostingMethod, MinimumStock, Product
+from inventory.models import CostingMethod, InventorySettings, MinimumStock, Product
 from inventory.services.catalog import ProductInput, update_product
+from inventory.services.settings import change_costing_method
+from inventory.tasks import recompute_costs
 from layouts.models import FieldType, FormLayout
 from layouts.services import CustomFieldInput, add_custom_field, update_custom_field
 from tests.api.helpers import token_client
@@ -104,6 +106,9 @@ def test_a_user_without_the_right_gets_403_on_every_history_page(client, admin):
         reverse("history:layout_field", args=["product", "origin"]),
         reverse("admin:inventory_product_history", args=[product.pk]),
         reverse("admin:accounts_role_history", args=[everything_else.pk]),
+        reverse("admin:inventory_warehouse_history", args=[warehouse.pk]),
+        reverse("admin:inventory_inventorysettings_history", args=[InventorySettings.load().pk]),
+        reverse("admin:layouts_formlayout_history", args=[FormLayout.objects.get(key="product").pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 403, url
@@ -340,3 +345,12 @@ def test_every_connection_defines_the_trigger_ignore_setting():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('pgtrigger.ignore', true)")
         assert cursor.fetchone()[0] == "{}"
+
+
+def test_the_db_workers_costing_change_is_attributed_to_who_asked_for_it(client, admin):
+    recompute = change_costing_method(by=admin, method=CostingMethod.AVERAGE)
+    recompute_costs.call(recompute.pk)  # what the db worker runs
+    client.force_login(admin)
+    latest = entries_of(client.get(reverse("history:settings")))[0]
+    assert latest.user == admin and latest.source == "worker"
+    assert changes_of(latest) == {"Costing method": (str(CostingMethod.FIFO.label), str(CostingMethod.AVERAGE.label))}
