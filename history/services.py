@@ -85,7 +85,9 @@ def _clear_session() -> None:
         return
     delattr(connection, SESSION_MARK)
     raw = connection.connection
-    if raw is not None and not raw.closed and mark[0] == id(raw) and not connection.in_atomic_block:
+    # Left inside a transaction, the clearing holds once that commits (a failed transaction cannot
+    # run it: a context is meant to wrap whole transactions, as the middleware and tasks do).
+    if raw is not None and not raw.closed and mark[0] == id(raw) and not connection.needs_rollback:
         with raw.cursor() as cursor:
             cursor.execute(CLEAR)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -354,3 +354,23 @@ def test_the_db_workers_costing_change_is_attributed_to_who_asked_for_it(client,
     latest = entries_of(client.get(reverse("history:settings")))[0]
     assert latest.user == admin and latest.source == "worker"
     assert changes_of(latest) == {"Costing method": (str(CostingMethod.FIFO.label), str(CostingMethod.AVERAGE.label))}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_actor_is_set_for_the_session_and_cleared_after():
+    """As in production, where a request or task starts in autocommit: the context is set once
+    on the connection, holds in the transactions inside, and is gone when the context ends."""
+    user, product = UserFactory(), ProductFactory()
+    with acting(user, source="worker"):
+        Product.objects.filter(pk=product.pk).update(name="Autocommit")
+        with transaction.atomic():
+            Product.objects.filter(pk=product.pk).update(name="In a transaction")
+    Product.objects.filter(pk=product.pk).update(name="After")
+    contexts = [
+        (e.name, (e.pgh_context or {}).get("user"))
+        for e in ProductEvent.objects.filter(pgh_obj_id=product.pk, pgh_label="update").order_by("pgh_id")
+    ]
+    assert contexts == [("Autocommit", user.pk), ("In a transaction", user.pk), ("After", None)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pghistory.context_metadata', true)")
+        assert cursor.fetchone()[0] == ""
