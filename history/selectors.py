@@ -18,6 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import BooleanField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.catalogue import BY_NAME
@@ -192,12 +193,8 @@ def _changes(source: Source, row: Row, previous: Row | None, lookups: Lookups) -
             continue
         if previous is None and new in (None, "", [], {}):
             continue
-        label = str(model_field.verbose_name)
-        changes.append(
-            Change(
-                label[:1].upper() + label[1:], _display(model_field, old, lookups), _display(model_field, new, lookups)
-            )
-        )
+        label = capfirst(str(model_field.verbose_name))
+        changes.append(Change(label, _display(model_field, old, lookups), _display(model_field, new, lookups)))
     return changes
 
 
