@@ -20,6 +20,8 @@ from accounts.forms import RoleForm
 from accounts.models import Profile, Role, WarehouseGroupPermission
 from accounts.permissions import can
 from accounts.roles import check_administrators_remain, delete_role, save_role_grants
+from history.admin import ChangeHistoryAdmin
+from history.selectors import role_sources
 
 # Roles are edited in one place: here, with the catalogue, not in the stock group admin.
 if admin.site.is_registered(Group):
@@ -59,7 +61,7 @@ def may_manage_roles(request) -> bool:
 
 
 @admin.register(Role)
-class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
+class RoleAdmin(ChangeHistoryAdmin, SaveRefusedAsMessage, admin.ModelAdmin):
     form = RoleForm
     fieldsets = [(None, {"fields": ["name", "members"]})]
     list_display = ["__str__", "member_count"]
@@ -95,6 +97,9 @@ class RoleAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, obj):
         return obj.member_total
+
+    def history_sources(self, request, obj):
+        return role_sources(obj.pk)
 
     # -- saving and deleting through the services ------------------------------------------------
     def save_model(self, request, obj, form, change):

@@ -51,6 +51,7 @@ CHANGE_CRM_FORM_LAYOUTS = "crm.change_crm_form_layouts"
 MANAGE_INVENTORY_SETTINGS = "inventory.manage_inventory_settings"
 CHANGE_FORM_LAYOUTS = "inventory.change_form_layouts"
 MANAGE_ROLES = "accounts.manage_roles"
+VIEW_CHANGE_HISTORY = "accounts.view_change_history"
 
 
 def document_right(action: str, doc_type: str) -> str:
@@ -77,6 +78,12 @@ class Right:
     def name(self) -> str:
         """The `app_label.codename` form that `has_perm` and `can` take."""
         return f"{self.app_label}.{self.codename}"
+
+    def full_label(self) -> str:
+        """ "Section: right" in the active language (the role editor's and the change history's)."""
+        from django.utils.translation import gettext
+
+        return gettext("%(section)s: %(right)s") % {"section": gettext(self.section), "right": gettext(self.label)}
 
 
 def _right(name: str, label: str, section: str, per_warehouse: bool = False, *, builtin: bool = False) -> Right:
@@ -116,6 +123,7 @@ RIGHTS: tuple[Right, ...] = (
     _right(MANAGE_INVENTORY_SETTINGS, _("Inventory section settings"), SETTINGS),
     _right(CHANGE_FORM_LAYOUTS, _("Change product card and document form layouts"), SETTINGS),
     _right(MANAGE_ROLES, _("Employee access settings"), SETTINGS),
+    _right(VIEW_CHANGE_HISTORY, _("View change history"), SETTINGS),
 )
 BY_NAME = {right.name: right for right in RIGHTS}
 

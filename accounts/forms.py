@@ -97,10 +97,7 @@ class RoleForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["members"].initial = list(self.instance.user_set.values_list("pk", flat=True))
         for right in RIGHTS:
-            label = gettext("%(section)s: %(right)s") % {
-                "section": gettext(right.section),
-                "right": gettext(right.label),
-            }
+            label = right.full_label()
             if not right.per_warehouse:
                 self.fields[field_name(right)] = forms.BooleanField(
                     label=label,

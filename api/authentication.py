@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions
 from api.models import ApiToken
 from api.selectors.tokens import token_for
 from api.services.tokens import note_use
+from history.services import note_actor
 
 SCHEMES = ("bearer", "token")
 
@@ -28,6 +29,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This token is not valid or has been revoked."))
         note_use(token)
+        note_actor(token.user)  # the change history's actor of this request
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from the package (no CDN)
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "inventory",
     "crm",
@@ -57,7 +59,14 @@ INSTALLED_APPS = [
     "reports",
     "web",
     "api",
+    "history",
 ]
+
+# The change history (django-pghistory, the `history` app): its triggers sit on other apps'
+# tables (and Django's auth tables), so they are installed after every migrate rather than by
+# those apps' migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # Background jobs (the Django tasks API): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -73,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in user's pages speak the language stored on the user (kept in the session).
     "accounts.language.UserLanguageMiddleware",
+    # Who changes what: the signed-in user (and the page) attached to the change history.
+    "history.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "web.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

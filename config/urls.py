@@ -42,4 +42,5 @@ urlpatterns = [
     path("settings/forms/", include("layouts.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
+    path("history/", include("history.urls")),
 ]

@@ -22,6 +22,9 @@ from accounts.catalogue import (
     document_right,
 )
 from accounts.permissions import can, warehouse_scope, warehouses_for
+from history.admin import ChangeHistoryAdmin
+from history.selectors import settings_sources, warehouse_sources
+from history.views import product_history_sources
 from inventory.access import shows_document_prices, shows_purchase_price
 from inventory.models import (
     Barcode,
@@ -81,7 +84,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(WarehouseScopedMixin, SavedByService, admin.ModelAdmin):
+class WarehouseAdmin(ChangeHistoryAdmin, WarehouseScopedMixin, SavedByService, admin.ModelAdmin):
     warehouse_field = "pk"
     list_display = ["name", "code", "responsible", "is_active", "is_default"]
     list_filter = ["is_active", "is_default"]
@@ -100,6 +103,9 @@ class WarehouseAdmin(WarehouseScopedMixin, SavedByService, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting checks movements and documents: the app's warehouse list does it.
         return False
+
+    def history_sources(self, request, obj):
+        return warehouse_sources(obj.pk)
 
     def save_by_service(self, request, form, formsets, change):
         # The read-only fields keep the warehouse's values (a new one: the model's defaults).
@@ -176,7 +182,7 @@ def _minimums(formset) -> dict[Warehouse, Decimal | None]:
 
 
 @admin.register(Product)
-class ProductAdmin(SavedByService, admin.ModelAdmin):
+class ProductAdmin(ChangeHistoryAdmin, SavedByService, admin.ModelAdmin):
     list_display = ["sku", "name", "category", "unit", "selling_price", "is_active"]
     list_filter = ["is_active", "unit", "category"]
     search_fields = ["sku", "name", "barcodes__code"]
@@ -186,6 +192,9 @@ class ProductAdmin(SavedByService, admin.ModelAdmin):
 
     def get_exclude(self, request, obj=None):
         return [] if shows_purchase_price(request.user) else ["purchase_price"]
+
+    def history_sources(self, request, obj):
+        return product_history_sources(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Custom values are typed in the app's product form, checked against its layout.
@@ -366,7 +375,7 @@ class ValueAdjustmentAdmin(CostAdmin):
 
 
 @admin.register(InventorySettings)
-class InventorySettingsAdmin(SavedByService, admin.ModelAdmin):
+class InventorySettingsAdmin(ChangeHistoryAdmin, SavedByService, admin.ModelAdmin):
     """Negative stock with "Inventory section settings", reservations with "Change reservation
     settings"; each part is read-only without its right. The costing method is read-only: it
     changes on its settings page, which recomputes every cost (`change_costing_method`)."""
@@ -376,6 +385,9 @@ class InventorySettingsAdmin(SavedByService, admin.ModelAdmin):
     @staticmethod
     def rights(request) -> tuple[bool, bool]:
         return can(request.user, MANAGE_INVENTORY_SETTINGS), can(request.user, CHANGE_RESERVATION_SETTINGS)
+
+    def history_sources(self, request, obj):
+        return settings_sources()
 
     def has_view_permission(self, request, obj=None):
         return any(self.rights(request))

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from history.services import acting
+from inventory.models.costing import CostRecompute
 from inventory.services.recompute import run_recompute
 from inventory.services.reservations import release_expired
 
@@ -43,5 +45,8 @@ def schedule_release(*, after: timedelta = timedelta(0)) -> bool:
 @task()
 def recompute_costs(recompute_id: int) -> int:
     """Run a queued recompute of every cost (`inventory.services.recompute.run_recompute`):
-    what a change of costing method starts. Returns the movements replayed."""
-    return run_recompute(recompute_id).moves_done
+    what a change of costing method starts; the method's change is attributed to whoever asked
+    for it. Returns the movements replayed."""
+    requested_by = CostRecompute.objects.select_related("requested_by").get(pk=recompute_id).requested_by
+    with acting(requested_by, source="worker"):
+        return run_recompute(recompute_id).moves_done

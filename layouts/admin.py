@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import SaveRefusedAsMessage
 from accounts.permissions import Actor
+from history.admin import ChangeHistoryAdmin
+from history.selectors import layout_sources
+from history.views import layout_labels
 from layouts.builder import load_layout
 from layouts.editor_forms import OptionsField
 from layouts.models import FormLayout, LayoutField
@@ -105,7 +108,7 @@ class LayoutFieldInline(admin.TabularInline):
 
 
 @admin.register(FormLayout)
-class FormLayoutAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
+class FormLayoutAdmin(ChangeHistoryAdmin, SaveRefusedAsMessage, admin.ModelAdmin):
     list_display = ["form_label", "key", "updated_at", "updated_by"]
     list_select_related = ["updated_by"]
     readonly_fields = ("form_label", "key", "updated_at", "updated_by")
@@ -115,6 +118,10 @@ class FormLayoutAdmin(SaveRefusedAsMessage, admin.ModelAdmin):
     @admin.display(description=_("name"))
     def form_label(self, obj):
         return str(obj)
+
+    def history_sources(self, request, obj):
+        form_spec = spec_or_none(obj.key)
+        return layout_sources(obj.pk, layout_labels(form_spec) if form_spec else {})
 
     @staticmethod
     def may(request, obj=None) -> bool:

@@ -65,6 +65,7 @@ class Entry:
 
 LAYOUTS = "inventory.change_form_layouts"
 REPORTS = "inventory.view_reports"
+HISTORY = "accounts.view_change_history"
 
 
 def typed(action: str) -> str:
@@ -150,6 +151,12 @@ MATRIX = {
     "layouts:field_create": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="form:product"),
     "layouts:field_update": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="custom_field:product"),
     "layouts:field_remove": Entry(get=None, post=LAYOUTS, args="custom_field:product", post_data={"confirm": "yes"}),
+    # the change history (History tabs): "View change history", besides what the object's page needs
+    "history:product": Entry(get=HISTORY, args="product"),
+    "history:warehouse": Entry(get=HISTORY, args="warehouse"),
+    "history:settings": Entry(get=HISTORY),
+    "history:layout": Entry(get=HISTORY, args="form:product"),
+    "history:layout_field": Entry(get=HISTORY, args="custom_field:product"),
     # the REST API's pages for people (signed in with the session)
     "api:docs": Entry(get="any"),
     "api:schema": Entry(get="any"),

@@ -42,6 +42,7 @@ TABLE = {
     "inventory.change_form_layouts": "A",
     "crm.change_crm_form_layouts": "A",
     "accounts.manage_roles": "A",
+    "accounts.view_change_history": "A",
 }
 ROLES = {"A": ADMINISTRATOR, "S": STAFF, "C": CLERK}
 

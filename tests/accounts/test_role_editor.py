@@ -308,10 +308,17 @@ def test_holders_of_the_right_and_superusers_open_every_page(client, manager):
     superuser = UserFactory(is_superuser=True)
     own_right = UserFactory()
     own_right.user_permissions.add(*permissions_named(["accounts.manage_roles"]))
+    history = reverse("admin:accounts_role_history", args=[Group.objects.get(name=CLERK).pk])
     for person in (manager, superuser, own_right):
         client.force_login(person)
         for url in role_urls():
-            assert client.get(url).status_code == 200, (person, url)
+            # A role's History page (its change history) needs "View change history" too.
+            want = 403 if person is own_right and url == history else 200
+            assert client.get(url).status_code == want, (person, url)
+    own_right.user_permissions.add(*permissions_named(["accounts.view_change_history"]))
+    own_right = type(own_right).objects.get(pk=own_right.pk)  # a fresh permission cache
+    client.force_login(own_right)
+    assert client.get(history).status_code == 200
 
 
 # -- the last administrator ----------------------------------------------------------------------

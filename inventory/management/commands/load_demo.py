@@ -34,6 +34,7 @@ from accounts.permissions import Actor
 from accounts.roles import grant_on_warehouses, permissions_named
 from crm.models import Company, Contact, Deal
 from crm.services.deals import DealInput, RowInput, add_row, create_deal, lose_deal, move_deal
+from history.services import acting
 from inventory.models import (
     Barcode,
     Category,
@@ -317,7 +318,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_passwords: bool = False, language: str = settings.LANGUAGE_CODE, **options):
-        with translation.override(language):
+        with translation.override(language), acting(None, source="command", command="load_demo"):
             self._load(reset_passwords)
 
     def _load(self, reset_passwords: bool) -> None:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext, ngettext
 
+from history.services import acting
 from inventory.models import CostingMethod, InventorySettings
 from inventory.services.recompute import queue_recompute, run_recompute
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write(text % {"done": done, "total": total})
 
         start = time.perf_counter()
-        recompute = run_recompute(recompute.pk, progress=progress)
+        with acting(None, source="command", command="recompute_costs"):
+            recompute = run_recompute(recompute.pk, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 ngettext(
