@@ -34,9 +34,9 @@ def product_switch(context, product) -> dict:
 
 
 @register.inclusion_tag("notifications/_switch.html", takes_context=True)
-def category_switch(context, category) -> dict:
-    """The "Notify me" switch of a category (on a product's page and the product list filtered
-    by it)."""
+def category_switch(context, category, compact: bool = False) -> dict:
+    """The "Notify me" switch of a category (on a product's page, `compact` beside the
+    category's name, and on the product list filtered by it)."""
     user = context["request"].user
     return {
         "csrf_token": context.get("csrf_token"),
@@ -45,5 +45,6 @@ def category_switch(context, category) -> dict:
         "on": subscribed_to(user, category_id=category.pk),
         "label": "category",
         "name": category.name,
+        "compact": compact,
         "next": context["request"].get_full_path(),
     }

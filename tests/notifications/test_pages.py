@@ -132,7 +132,7 @@ def test_notify_me_on_a_product_and_on_its_category(client, keeper):
     client.force_login(keeper)
     detail = reverse("inventory:product_detail", args=[product.pk])
     page = client.get(detail).content.decode()
-    assert "Notify me" in page and "Notify me about “Minuman”" in page
+    assert "Notify me" in page and 'aria-label="Be notified when a product of “Minuman” goes below' in page
     client.post(reverse("notifications:product_subscription", args=[product.pk]), {"on": "1", "next": detail})
     client.post(reverse("notifications:category_subscription", args=[product.category_id]), {"on": "1"})
     client.post(reverse("notifications:category_subscription", args=[product.category_id]), {"on": "1"})  # twice
@@ -141,7 +141,7 @@ def test_notify_me_on_a_product_and_on_its_category(client, keeper):
         ("keeper", None, "Minuman"),
     }
     page = client.get(detail).content.decode()
-    assert "Notifying me" in page and "Notifying me about “Minuman”" in page
+    assert "Notifying me" in page and 'aria-label="You are notified when a product of “Minuman” goes below' in page
     listed = client.get(reverse("inventory:product_list") + f"?category={product.category_id}").content.decode()
     assert "Notifying me about “Minuman”" in listed
     client.post(reverse("notifications:product_subscription", args=[product.pk]), {})  # not ticked: off
