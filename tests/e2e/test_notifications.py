@@ -72,3 +72,11 @@ def test_a_sale_below_the_minimum_rings_the_responsible_clerks_bell(page, login,
     page.goto(live_url + reverse("my_account"))
     expect(page.locator("#subscription-list")).to_contain_text("Kopi Toraja 250 g")
     page.screenshot(path=str(shots / "my-account.png"), full_page=True)
+
+    # --- on a phone the bell stays in the top bar ---
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_url + reverse("notifications:list"))
+    expect(page.locator("#notification-bell")).to_be_visible()
+    navbar_height = page.evaluate("() => document.querySelector('nav.navbar').getBoundingClientRect().height")
+    assert navbar_height < 70, navbar_height  # one line, not two
+    page.screenshot(path=str(shots / "phone.png"), full_page=True)
