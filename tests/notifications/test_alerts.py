@@ -140,3 +140,37 @@ def test_held_stock_counts_against_what_is_available(world):
     hold(by=admin, warehouse=w, product=p, quantity=4)  # written directly: no check yet
     sell(by=admin, warehouse=w, product=p, quantity=2)  # 8 on hand − 4 held = 4
     assert told() == [("keeper", "Kopi Bubuk", Decimal(4), Decimal(5))]
+
+
+def test_winning_a_deal_counts_what_its_order_ships_once(world):
+    """The order consumes the deal's reservation in the same transaction: the check runs after
+    that, so what the order takes is not counted twice (reserved and shipped)."""
+    from crm.services.deals import win_deal
+    from inventory.services.reservations import reserve_row
+    from tests.crm.deal_helpers import deal_with_row
+
+    w, p, admin = world["warehouse"], world["product"], world["admin"]
+    set_minimum(w, p, 2)
+    deal, row = deal_with_row(by=admin, product=p, quantity=7, warehouse=w)
+    reserve_row(row, by=admin)  # 10 − 7 = 3 available, above 2
+    win_deal(deal, by=admin)  # 3 on hand, nothing reserved: still 3
+    assert told() == []
+    assert not LowStockAlert.objects.exists()
+
+
+def test_tidying_up_expired_reservations_re_arms(world):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from inventory.services.reservations import release_expired, reserve_row
+    from tests.crm.deal_helpers import deal_with_row
+
+    w, p, admin = world["warehouse"], world["product"], world["admin"]
+    _deal, row = deal_with_row(by=admin, product=p, quantity=7, warehouse=w)
+    reserve_row(row, by=admin, until=timezone.now() + timedelta(hours=1))
+    assert LowStockAlert.objects.count() == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert release_expired() == 1
+    assert not LowStockAlert.objects.exists()
