@@ -6,7 +6,8 @@ from accounts.catalogue import VIEW_INVENTORY, VIEW_PRODUCT
 from accounts.permissions import Actor, acting_user, require
 from accounts.services.profiles import profile_of
 from inventory.models import Category, Product
-from notifications.models import Subscription
+from notifications.models import Notification, Subscription
+from notifications.tasks import send_low_stock_emails
 
 
 def _set(by: Actor, on: bool, **target: Product | Category) -> bool:
@@ -42,9 +43,15 @@ def end_subscription(by: Actor, subscription: Subscription) -> None:
 @transaction.atomic
 def set_daily_digest(by: Actor, on: bool) -> bool:
     """Whether `by` gets one e-mail a day listing the new low-stock notifications instead of one
-    e-mail each. Returns `on`."""
-    profile = profile_of(acting_user(by))
+    e-mail each. Turned off, what was waiting for the digest is e-mailed now (by the worker).
+    Returns `on`."""
+    user = acting_user(by)
+    profile = profile_of(user)
     if profile.daily_digest != on:
         profile.daily_digest = on
         profile.save(update_fields=["daily_digest"])
+    if not on:
+        waiting = list(Notification.objects.filter(user=user, emailed_at__isnull=True).values_list("pk", flat=True))
+        if waiting:
+            transaction.on_commit(lambda: send_low_stock_emails.enqueue(waiting))
     return on

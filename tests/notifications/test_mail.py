@@ -119,3 +119,14 @@ def test_the_next_digest_time_is_the_next_seven_oclock_local_time():
     jakarta = ZoneInfo("Asia/Jakarta")
     assert next_digest_time(datetime(2026, 12, 3, 6, 59, tzinfo=jakarta)) == datetime(2026, 12, 3, 7, tzinfo=jakarta)
     assert next_digest_time(datetime(2026, 12, 3, 7, 0, tzinfo=jakarta)) == datetime(2026, 12, 4, 7, tzinfo=jakarta)
+
+
+def test_turning_the_digest_off_e_mails_what_waited_for_it(world, django_capture_on_commit_callbacks):
+    set_daily_digest(world["keeper"], True)
+    sell(by=world["admin"], warehouse=world["warehouse"], product=world["product"], quantity=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_daily_digest(world["keeper"], False)
+    waiting = DBTaskResult.objects.get(task_path=send_low_stock_emails.module_path, args_kwargs__args=[ids()])
+    assert waiting.status == TaskResultStatus.READY
+    assert send_low_stock_emails.call(ids()) == 1
+    assert mail.outbox[0].to == ["keeper@gudang.test"]
