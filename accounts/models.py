@@ -25,13 +25,16 @@ class Role(Group):
 
 
 class Profile(models.Model):
-    """A user's own preferences: the interface language (blank until the first sign-in). Made
-    when first needed (`accounts.services.profiles.profile_of`)."""
+    """A user's own preferences: the interface language (blank until the first sign-in) and how
+    low-stock notifications are e-mailed. Made when first needed
+    (`accounts.services.profiles.profile_of`)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    # Low-stock notifications by e-mail: one a day listing them (`notifications.tasks`), not one each.
+    daily_digest = models.BooleanField(_("daily digest"), default=False)
 
     class Meta:
         verbose_name = _("profile")

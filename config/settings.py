@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crm",
     "layouts",
     "reports",
+    "notifications",
     "web",
     "api",
     "history",
@@ -237,6 +238,24 @@ GUDANG_API_RATE_LIMIT = int(os.environ.get("GUDANG_API_RATE_LIMIT", "600"))
 COMPANY_NAME = os.environ.get("GUDANG_COMPANY_NAME", "").strip() or "Gudang"
 # A report export of more rows than this is made in the background (reports.services.exports).
 GUDANG_EXPORT_INLINE_ROWS = int(os.environ.get("GUDANG_EXPORT_INLINE_ROWS", "50000"))
+
+# E-mail (low-stock notifications, `notifications.tasks`): printed on the console unless
+# EMAIL_HOST names an SMTP server. EMAIL_USE_TLS=1 for STARTTLS (port 587), EMAIL_USE_SSL=1 for
+# TLS from the start (port 465).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "Gudang <gudang@localhost>"
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one of them.")
 
 # Production behind TLS sets HTTPS=1: redirects, secure cookies and HSTS follow from it.
 HTTPS = env_bool("HTTPS", False)

@@ -41,6 +41,7 @@ urlpatterns = [
     path("crm/", include("crm.urls")),
     path("settings/forms/", include("layouts.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("api.urls")),
     path("history/", include("history.urls")),
 ]

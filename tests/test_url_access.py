@@ -28,6 +28,7 @@ from inventory.models import DocumentStatus, DocumentType, StockDocument, StockM
 from inventory.services.documents import process_document
 from layouts.models import FieldType, LayoutField
 from layouts.services import CustomFieldInput, add_custom_field
+from notifications.models import Notification, Subscription
 from reports.models import ExportJob, ExportStatus
 from tests.api.helpers import token_client
 from tests.crm.deal_helpers import deal_with_row
@@ -157,6 +158,17 @@ MATRIX = {
     "history:settings": Entry(get=HISTORY),
     "history:layout": Entry(get=HISTORY, args="form:product"),
     "history:layout_field": Entry(get=HISTORY, args="custom_field:product"),
+    "notifications:list": Entry(get="any", query="?unread=on"),
+    "notifications:read": Entry(get=None, post="any", args="notification"),
+    "notifications:read_all": Entry(get=None, post="any"),
+    "notifications:product_subscription": Entry(
+        get=None, post="inventory.view_product", args="product", post_data={"on": "1"}
+    ),
+    "notifications:category_subscription": Entry(
+        get=None, post="inventory.view_product", args="category", post_data={"on": "1"}
+    ),
+    "notifications:subscription_end": Entry(get=None, post="any", args="subscription"),
+    "notifications:digest": Entry(get=None, post="any", post_data={"daily_digest": "on"}),
     # the REST API's pages for people (signed in with the session)
     "api:docs": Entry(get="any"),
     "api:schema": Entry(get="any"),
@@ -289,6 +301,15 @@ def url_args(entry: Entry, world, doc_type: str | None, user) -> tuple[list, Sto
         return [WarehouseFactory().pk], None
     if entry.args == "api_token":  # one of the user's own
         return [create_token(user=user, by=user, name="matrix")[0].pk], None
+    if entry.args == "notification":  # one of the user's own, about a warehouse they see
+        notification = Notification.objects.create(
+            user=user, warehouse=world["warehouse"], product=world["product"], available=1, minimum=5
+        )
+        return [notification.pk], None
+    if entry.args == "subscription":  # one of the user's own
+        return [Subscription.objects.get_or_create(user=user, product=world["product"])[0].pk], None
+    if entry.args == "category":
+        return [world["product"].category_id], None
     if entry.args == "contact":
         return [Contact.objects.create(first_name="Ani", company=world["company"]).pk], None
     return [world[entry.args].pk], None

@@ -1,5 +1,5 @@
-"""A user's own pages: My account (language, password, API tokens), and the top bar's
-language switch."""
+"""A user's own pages: My account (language, password, API tokens, low-stock subscriptions),
+and the top bar's language switch."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,6 +15,8 @@ from accounts.permissions import acting_user
 from accounts.services import profiles
 from api.selectors.tokens import active_tokens
 from api.services.tokens import create_token, revoke_token
+from notifications.forms.subscriptions import DigestForm
+from notifications.selectors.notifications import user_subscriptions
 from web.errors import error_text
 
 
@@ -51,8 +53,13 @@ def my_account(request: HttpRequest) -> HttpResponse:
 
 
 def _account_page(request: HttpRequest, **extra) -> HttpResponse:
-    tokens = active_tokens(acting_user(request.user))
-    return render(request, "accounts/my_account.html", {"api_tokens": tokens, **extra})
+    user = acting_user(request.user)
+    context = {
+        "api_tokens": active_tokens(user),
+        "subscriptions": user_subscriptions(user),
+        "digest_form": DigestForm(initial={"daily_digest": profiles.profile_of(user).daily_digest}),
+    }
+    return render(request, "accounts/my_account.html", {**context, **extra})
 
 
 @require_POST

@@ -30,6 +30,7 @@ from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
 from inventory.models.catalog import Unit
 from inventory.validation import field_errors
 from layouts.services import set_custom
+from notifications.services.alerts import check_low_stock
 
 
 @dataclass(frozen=True)
@@ -206,3 +207,4 @@ def _save_minimums(product: Product, minimums: Mapping) -> None:
         MinimumStock.objects.bulk_create(
             kept, update_conflicts=True, unique_fields=["product", "warehouse"], update_fields=["quantity"]
         )
+    check_low_stock((w.pk, product.pk) for w in minimums)

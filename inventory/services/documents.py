@@ -67,6 +67,7 @@ from inventory.services.costing import check_currency, plan_cancellation, plan_p
 from inventory.services.stock import apply_movements, check_available, shortages
 from inventory.validation import field_errors
 from layouts.services import set_custom
+from notifications.services.alerts import check_low_stock
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def _process(
     if document.deal_id is not None:  # a deal's sales order ships what the deal reserved
         taken = [reservation.pk for reservation in lock_reservations(Q(deal_id=document.deal_id))]
         Reservation.objects.filter(pk__in=taken).update(status=ReservationStatus.CONSUMED, ended_at=timezone.now())
+    check_low_stock(deltas)  # after the reservations it consumed: what is available now
     if document.doc_type == DocumentType.RECEIPT:
         _update_purchase_prices(lines)
     _set_status(document, DocumentStatus.PROCESSED, at="processed_at", by_field="processed_by", by=by)
@@ -253,6 +255,7 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     posting = plan_cancellation(document, balances, by=by)
     apply_movements(document, deltas, balances, is_reversal=True, posting=posting)
+    check_low_stock(deltas)
     _set_status(document, DocumentStatus.CANCELLED, at="cancelled_at", by_field="cancelled_by", by=by)
     return document
 

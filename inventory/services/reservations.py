@@ -34,6 +34,7 @@ from inventory.models.quantities import is_number
 from inventory.models.reservations import counting
 from inventory.models.settings import ReservationMode
 from inventory.retry import retried
+from notifications.services.alerts import check_low_stock
 
 
 def row_warehouse(row: DealRow) -> Warehouse:
@@ -103,10 +104,12 @@ def _store(
     row: DealRow, warehouse: Warehouse, current: Reservation | None, quantity: Decimal, until: datetime, *, by: Actor
 ) -> Reservation:
     if current is not None:
+        before = (current.warehouse_id, current.product_id)
         current.warehouse, current.quantity, current.reserved_until = warehouse, quantity, until
         current.save(update_fields=["warehouse", "quantity", "reserved_until"])
+        check_low_stock([before, (current.warehouse_id, current.product_id)])
         return current
-    return Reservation.objects.create(
+    reservation = Reservation.objects.create(
         warehouse=warehouse,
         product_id=row.product_id,
         quantity=quantity,
@@ -115,6 +118,8 @@ def _store(
         deal_id=row.deal_id,
         created_by=acting_user(by),
     )
+    check_low_stock([(reservation.warehouse_id, reservation.product_id)])
+    return reservation
 
 
 def _reserve_what_is_available(
@@ -192,6 +197,7 @@ def sync_row_reservation(row: DealRow, *, by: Actor) -> Reservation | None:
         elif current.quantity > row.quantity:
             current.quantity = row.quantity
             current.save(update_fields=["quantity"])
+            check_low_stock([(current.warehouse_id, current.product_id)])
     if balance is not None:  # the "on adding" mode
         return _reserve_what_is_available(row, warehouse, current, balance, by=by)
     return current
@@ -224,6 +230,7 @@ def set_reserved_until(reservation: Reservation, *, by: Actor, until: datetime) 
         )
     current.reserved_until = until
     current.save(update_fields=["reserved_until"])
+    check_low_stock([(current.warehouse_id, current.product_id)])  # an expired one may count again
     return current
 
 
@@ -255,9 +262,11 @@ def release_expired() -> int:
 def _end(reservation: Reservation, status: str) -> None:
     reservation.status, reservation.ended_at = status, timezone.now()
     reservation.save(update_fields=["status", "ended_at"])
+    check_low_stock([(reservation.warehouse_id, reservation.product_id)])
 
 
 def _end_all(reservations: Iterable[Reservation], status: str) -> int:
-    return Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
-        status=status, ended_at=timezone.now()
-    )
+    ended = list(reservations)
+    count = Reservation.objects.filter(pk__in=[r.pk for r in ended]).update(status=status, ended_at=timezone.now())
+    check_low_stock((r.warehouse_id, r.product_id) for r in ended)
+    return count

@@ -47,7 +47,9 @@ def test_the_worker_releases_expired_reservations_and_queues_the_next_run():
         statuses = dict(Reservation.objects.values_list("pk", "status"))
         assert statuses == {soon.pk: ReservationStatus.RELEASED, later.pk: ReservationStatus.ACTIVE}
         assert queued() == [TaskResultStatus.SUCCESSFUL, TaskResultStatus.READY]
-        next_run = DBTaskResult.objects.get(status=TaskResultStatus.READY).run_after
+        next_run = DBTaskResult.objects.get(
+            task_path=release_expired_reservations.module_path, status=TaskResultStatus.READY
+        ).run_after
         assert timezone.now() + timedelta(seconds=50) < next_run <= timezone.now() + timedelta(minutes=1)
         # Running again before the next run is due does nothing more.
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -38,5 +38,6 @@ def test_process_and_cancel_query_counts_do_not_grow_with_lines(user, doc_type):
     assert one == hundred
     # The stock's own (lock, lines, balances, movements…) and costing's: one to read the open
     # layers and the method; its writes go in the movements' statement. Cancelling also reads
-    # what the processing posted and who took from it since.
-    assert one[0] <= 11 and one[1] <= 14, one
+    # what the processing posted and who took from it since. Both end with the low-stock check
+    # (notifications.services.alerts): one statement while nothing goes below a minimum.
+    assert one[0] <= 12 and one[1] <= 14, one
