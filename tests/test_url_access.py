@@ -117,6 +117,14 @@ MATRIX = {
     "inventory:document_process": Entry(get=None, post=typed("process"), args="document:draft", per_type=True),
     "inventory:document_cancel": Entry(get=None, post=typed("cancel"), args="document:processed", per_type=True),
     "inventory:document_delete": Entry(get=None, post=typed("delete"), args="document:draft", per_type=True),
+    # any type's page answers (a receipt's with a message: it has no delivery status)
+    "inventory:document_delivery": Entry(
+        get=None,
+        post="inventory.update_delivery_status",
+        args="document:processed",
+        per_type=True,
+        post_data={"status": "picked"},
+    ),
     "crm:company_list": Entry(get="crm.use_crm"),
     "crm:company_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
     "crm:company_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="company"),
@@ -442,6 +450,8 @@ def api_body(key: str, world, doc_type: str | None) -> dict:
             body["client"] = world["company"].pk
         if doc_type == DocumentType.TRANSFER:
             body["destination"] = world["other"].pk
+        if doc_type == DocumentType.RETURN:  # of a shipped order of the same lines
+            body = {"returned_from": make_in_state(world, doc_type, "draft").returned_from_id, "lines": body["lines"]}
         return body
     return {
         "warehouse": {"name": "Gudang Baru", "code": f"NEW-{serial}-{Contact.objects.count()}"},
