@@ -26,6 +26,7 @@ from inventory.models import (
 from inventory.selectors.ledger import broken_cost_links, cost_drift, ledger_drift, sales_day_drift, stock_day_drift
 from inventory.services.documents import Header, LineInput, cancel_document, process_document, update_document
 from inventory.valuation import to_cent
+from tests.api.helpers import lines, token_client
 from tests.concurrency import run_together
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.inventory.views.test_warehouse_scope import limited_role
@@ -392,3 +393,29 @@ def test_another_warehouses_order_is_not_found_for_a_return(client, site):
     assert client.get(url, {"order": "99999999999999999999"}).status_code == 200
     response = client.post(url, {"order": order.number, "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"})
     assert response.status_code == 200 and response.context["header_form"].errors.get("order")
+
+
+def test_the_api_makes_a_return_of_an_order_and_shows_the_delivery(site):
+    coffee = site["coffee"]
+    receive(site, coffee, 5, "10.00")
+    order = shipped_order(site, [(coffee, 3, 30)])
+    api = token_client(site["clerk"])
+    url = reverse("api:document-list", args=["return"])
+    response = api.post(url, {"returned_from": order.pk, "lines": lines((coffee, 2))}, format="json")
+    assert response.status_code == 201, response.content
+    made = response.json()
+    assert (made["warehouse"], made["returned_from"], made["client"]) == (
+        order.warehouse_id,
+        order.pk,
+        order.client_id,
+    )
+    process = reverse("api:document-process", args=["return", made["id"]])
+    assert api.post(process, {}, format="json").status_code == 200
+    shown = api.get(reverse("api:document-detail", args=["sales_order", order.pk])).json()
+    assert (shown["delivery_status"], shown["carrier"], shown["tracking_number"]) == ("returned", "JNE", "JN-0001")
+    for garbage in (987654321, "x", None):
+        response = api.post(url, {"returned_from": garbage, "lines": lines((coffee, 1))}, format="json")
+        assert response.status_code == 400, response.content
+    response = api.post(url, {"returned_from": order.pk, "lines": lines((coffee, 2))}, format="json")
+    assert response.status_code == 400 and "have not come back yet" in response.content.decode()
+    assert StockDocument.objects.filter(doc_type="return").count() == 1
