@@ -387,6 +387,8 @@ class Op:
     args: str = ""
     body: str = ""
     everywhere: bool = False
+    # the types for which an allowed request is refused by the document's state (409)
+    conflict_types: tuple[str, ...] = ()
 
 
 CRM = "crm.use_crm"
@@ -420,6 +422,15 @@ API_MATRIX: dict[str, list[Op]] = {
     ],
     "api:document-process": [Op("post", typed("process"), args="document:draft")],
     "api:document-cancel": [Op("post", typed("cancel"), args="document:processed")],
+    "api:document-delivery": [
+        Op(
+            "post",
+            "inventory.update_delivery_status",
+            args="document:processed",
+            body="delivery",
+            conflict_types=tuple(t for t in DocumentType.values if t not in ("sales_order", "transfer")),
+        )
+    ],
     "api:company-list": [Op("get", CRM), Op("post", CRM, 201, body="company")],
     "api:company-detail": [Op("get", CRM, args="company"), Op("patch", CRM, args="company", body="phone")],
     "api:contact-list": [Op("get", CRM), Op("post", CRM, 201, body="contact")],
@@ -465,6 +476,7 @@ def api_body(key: str, world, doc_type: str | None) -> dict:
         "deal": {"title": "Deal baru", "company": world["company"].pk},
         "row": {"product": ProductFactory().pk, "quantity": "1", "warehouse": world["warehouse"].pk},
         "quantity": {"quantity": "1"},
+        "delivery": {"status": "picked"},
         "": {},
     }[key]
 
@@ -488,6 +500,8 @@ def api_expected(op: Op, rights: set[str], chosen: set[str], doc_type: str | Non
         return 403
     if needed in chosen and op.args == "spare_warehouse":
         return 404
+    if doc_type in op.conflict_types:
+        return 409
     return op.ok
 
 
@@ -507,6 +521,8 @@ def test_role_gets_the_expected_api_status(world, role, name):
             if response.status_code != want:
                 got = f"{response.status_code}, expected {want}: {response.content[:300]}"
                 failures.append(f"{op.method.upper()} {url} as {role}: {got}")
+            elif want == 409:
+                assert response.json()["code"] == "invalid_state", response.content
             elif want >= 400:
                 assert response.json()["code"] in ("permission_denied", "not_found"), response.content
             if document is not None and want in (403, 404):

@@ -16,6 +16,7 @@ from crm.models import Company
 from inventory.access import UNPRICED_TYPES, shows_document_prices
 from inventory.forms.documents import MAX_LINES, WAREHOUSE_GONE, default_price
 from inventory.models import DeliveryStatus, DocumentStatus, DocumentType, Product, StockDocument, Warehouse
+from inventory.services.delivery import NOTE_LENGTH, DeliveryUpdate
 from inventory.services.documents import Header, LineInput
 
 
@@ -192,6 +193,23 @@ class DocumentInputSerializer(serializers.Serializer):
                 price = kept.get(product.pk, default_price(self.doc_type, product))
             result.append(LineInput(product=product, quantity=line["quantity"], price=price))
         return result
+
+
+class DeliverySerializer(serializers.Serializer):
+    """A new delivery status of a processed sales order or transfer, with its details
+    (`inventory.services.delivery`: which step is allowed from where)."""
+
+    status = serializers.ChoiceField(
+        choices=[(s, label) for s, label in DeliveryStatus.choices if s != DeliveryStatus.RETURNED],
+        help_text=gettext_lazy("Returned is set by processing a return."),
+    )
+    carrier = text(max_length=100, help_text=gettext_lazy("Required when shipping."))
+    tracking_number = text(max_length=100)
+    received_by = text(max_length=150)
+    note = text(max_length=NOTE_LENGTH)
+
+    def to_input(self) -> DeliveryUpdate:
+        return DeliveryUpdate(**self.validated_data)
 
 
 class ProcessSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from inventory.errors import DocumentStateError
 from inventory.models import DeliveryEvent, DeliveryStatus, DocumentStatus, DocumentType, StockDocument
 from inventory.services.delivery import DeliveryUpdate, change_delivery_status
 from inventory.services.documents import cancel_document, process_document
+from tests.api.helpers import token_client
 from tests.concurrency import run_together
 from tests.crm.deal_helpers import deal_with_row
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
@@ -342,3 +343,27 @@ def test_the_deal_and_the_company_pages_show_the_orders_delivery_status(client, 
     assert order.number in deal_page and "delivery-shipped" in deal_page and "JT-42" in deal_page
     company_page = client.get(reverse("crm:company_detail", args=[site["client"].pk])).content.decode()
     assert order.number in company_page and "delivery-shipped" in company_page
+
+
+def test_the_api_changes_the_status_as_the_pages_do(site):
+    order = sales_order(site)
+    api = token_client(site["clerk"])
+    url = reverse("api:document-delivery", args=["sales_order", order.pk])
+    assert api.post(url, {"status": "picked"}, format="json").json()["delivery_status"] == "picked"
+    response = api.post(url, {"status": "delivered"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "invalid_state"
+    shipped = api.post(url, {"status": "shipped", "carrier": "JNE", "tracking_number": "JN9"}, format="json").json()
+    assert (shipped["delivery_status"], shipped["carrier"], shipped["tracking_number"]) == ("shipped", "JNE", "JN9")
+    for garbage in (
+        {"status": "returned"},
+        {"status": "x" * 100_000},
+        {"status": "delivered", "received_by": "\x00"},
+        {"status": "delivered", "note": "n" * 100_000},
+        {},
+        [],
+    ):
+        assert api.post(url, garbage, format="json").status_code == 400, garbage
+    assert api.post(reverse("api:document-delivery", args=["sales_order", 987654]), {}).status_code == 404
+    staff = token_client(UserFactory(username="staff", roles=[STAFF]))
+    assert staff.post(url, {"status": "delivered"}, format="json").status_code == 403
+    assert history(order) == [("to_pick", "picked"), ("picked", "shipped")]
