@@ -362,6 +362,7 @@ def _set_status(
 
 
 def _shipped_refusal(document: StockDocument) -> str:
+    """Why a document whose goods have left is not cancelled, and what to do instead."""
     names = {"number": document.number, "status": document.get_delivery_status_display()}
     if document.doc_type == DocumentType.SALES_ORDER:
         return (
