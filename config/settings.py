@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crm",
     "layouts",
     "reports",
+    "imports",
     "web",
     "api",
 ]

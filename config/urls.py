@@ -41,5 +41,6 @@ urlpatterns = [
     path("crm/", include("crm.urls")),
     path("settings/forms/", include("layouts.urls")),
     path("reports/", include("reports.urls")),
+    path("settings/import/", include("imports.urls")),
     path("api/v1/", include("api.urls")),
 ]

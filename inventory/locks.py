@@ -328,3 +328,15 @@ def lock_reservations(condition: Q) -> list[LockedReservation]:
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+
+
+# The advisory lock of the catalog's imports (`imports.services.jobs`): (this namespace, 1).
+CATALOG_IMPORTS = 0x67646E69
+
+
+def lock_catalog_imports() -> None:
+    """Make the other imports of products wait until this transaction ends: each one reads
+    which SKUs and barcodes exist after the one before it committed, so two imports of the
+    same file at once create each product once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, 1)", [CATALOG_IMPORTS])

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, DOCUMENT_TYPES, STAFF, right
 from api.services.tokens import create_token
 from crm.models import Contact
+from imports.models import ImportJob
 from inventory.models import DocumentStatus, DocumentType, StockDocument, StockMove
 from inventory.services.documents import process_document
 from layouts.models import FieldType, LayoutField
@@ -64,6 +65,7 @@ class Entry:
 
 
 LAYOUTS = "inventory.change_form_layouts"
+ADD_PRODUCT = "inventory.add_product"  # importing products: creating them (or editing them)
 REPORTS = "inventory.view_reports"
 
 
@@ -150,6 +152,12 @@ MATRIX = {
     "layouts:field_create": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="form:product"),
     "layouts:field_update": Entry(get=LAYOUTS, post=LAYOUTS, post_ok=200, args="custom_field:product"),
     "layouts:field_remove": Entry(get=None, post=LAYOUTS, args="custom_field:product", post_data={"confirm": "yes"}),
+    "imports:products": Entry(get=ADD_PRODUCT, post=ADD_PRODUCT, post_ok=200),
+    "imports:products_template": Entry(get=ADD_PRODUCT, query="?format=xlsx"),
+    "imports:products_export": Entry(get=ADD_PRODUCT, query="?format=csv"),
+    "imports:job": Entry(get=ADD_PRODUCT, post=ADD_PRODUCT, post_ok=200, args="import_job"),
+    "imports:job_run": Entry(get=None, post=ADD_PRODUCT, args="import_job"),
+    "imports:job_errors": Entry(get=ADD_PRODUCT, args="import_job"),
     # the REST API's pages for people (signed in with the session)
     "api:docs": Entry(get="any"),
     "api:schema": Entry(get="any"),
@@ -280,6 +288,19 @@ def url_args(entry: Entry, world, doc_type: str | None, user) -> tuple[list, Sto
         return [job.pk], None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
+    if entry.args == "import_job":  # the user's own uploaded import
+        job = ImportJob.objects.create(
+            user=user,
+            kind="products",
+            format="csv",
+            filename="a.csv",
+            content=b"SKU,Name\r\nA-1,Kopi\r\n",
+            headers=["SKU", "Name"],
+            mapping=["sku", "name"],
+            created=1,
+            rows_total=1,
+        )
+        return [job.pk], None
     if entry.args == "api_token":  # one of the user's own
         return [create_token(user=user, by=user, name="matrix")[0].pk], None
     if entry.args == "contact":

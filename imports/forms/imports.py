@@ -1,0 +1,42 @@
+"""The import forms: the upload, then the matching of the file's columns."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from imports.columns import Column
+from imports.models import ImportJob, ImportMode, MatchBy
+
+MAX_UPLOAD = 50 * 1024 * 1024  # bytes: about a million rows of products
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    mode = forms.ChoiceField(label=_("Mode"), choices=ImportMode.choices, initial=ImportMode.UPSERT)
+    match_by = forms.ChoiceField(label=_("Find existing products by"), choices=MatchBy.choices, initial=MatchBy.SKU)
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 50 MB: split it into several files."))
+        return file
+
+
+class MatchingForm(forms.Form):
+    """One choice per column of the file: the field it fills, or none."""
+
+    mode = forms.ChoiceField(label=_("Mode"), choices=ImportMode.choices)
+    match_by = forms.ChoiceField(label=_("Find existing products by"), choices=MatchBy.choices)
+
+    def __init__(self, data=None, *, job: ImportJob, columns: list[Column]) -> None:
+        initial = {"mode": job.mode, "match_by": job.match_by}
+        initial.update({f"column_{i}": key for i, key in enumerate(job.mapping)})
+        super().__init__(data, initial=initial)
+        choices = [("", _("— leave out —")), *((column.key, column.title()) for column in columns)]
+        for index, heading in enumerate(job.headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(label=heading or "—", choices=choices, required=False)
+
+    def column_fields(self):
+        return [self[name] for name in self.fields if name.startswith("column_")]
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data[name] for name in self.fields if name.startswith("column_")]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from imports.views import imports
+
+app_name = "imports"
+
+urlpatterns = [
+    path("products/", imports.upload, {"kind": "products"}, name="products"),
+    path("products/template/", imports.template, {"kind": "products"}, name="products_template"),
+    path("products/export/", imports.export, {"kind": "products"}, name="products_export"),
+    path("<int:pk>/", imports.job_page, name="job"),
+    path("<int:pk>/run/", imports.job_run, name="job_run"),
+    path("<int:pk>/errors/", imports.job_errors, name="job_errors"),
+]
