@@ -3,16 +3,20 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, VIEW_INVENTORY
-from accounts.permissions import Actor, can
+from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, VIEW_INVENTORY, document_right
+from accounts.permissions import Actor, can, can_somewhere
 from imports.models import ImportKind
 
 
 def may_import(user: Actor, kind: str) -> bool:
-    """Products: "Create products" or "Edit products" (which rows a user may write is each
-    row's business)."""
+    """Products: "Create products" or "Edit products"; opening balances: creating stock
+    adjustments in some warehouse (which rows a user may write is each row's business)."""
+    if not can(user, VIEW_INVENTORY):
+        return False
     if kind == ImportKind.PRODUCTS:
-        return can(user, VIEW_INVENTORY) and (can(user, ADD_PRODUCT) or can(user, CHANGE_PRODUCT))
+        return can(user, ADD_PRODUCT) or can(user, CHANGE_PRODUCT)
+    if kind == ImportKind.BALANCES:
+        return can_somewhere(user, document_right("edit", "adjustment"))
     return False
 
 

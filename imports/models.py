@@ -57,6 +57,9 @@ class ImportJob(models.Model):
     failed = models.PositiveIntegerField(_("failed"), default=0)
     failures = models.JSONField(_("failed rows"), default=list, blank=True)
     sample = models.JSONField(_("first rows"), default=list, blank=True)
+    documents = models.ManyToManyField(
+        "inventory.StockDocument", verbose_name=_("drafts made"), blank=True, related_name="+"
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

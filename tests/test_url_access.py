@@ -66,6 +66,7 @@ class Entry:
 
 LAYOUTS = "inventory.change_form_layouts"
 ADD_PRODUCT = "inventory.add_product"  # importing products: creating them (or editing them)
+EDIT_ADJUSTMENTS = "inventory.edit_adjustment"  # importing opening balances
 REPORTS = "inventory.view_reports"
 
 
@@ -155,6 +156,8 @@ MATRIX = {
     "imports:products": Entry(get=ADD_PRODUCT, post=ADD_PRODUCT, post_ok=200),
     "imports:products_template": Entry(get=ADD_PRODUCT, query="?format=xlsx"),
     "imports:products_export": Entry(get=ADD_PRODUCT, query="?format=csv"),
+    "imports:balances": Entry(get=EDIT_ADJUSTMENTS, post=EDIT_ADJUSTMENTS, post_ok=200),
+    "imports:balances_template": Entry(get=EDIT_ADJUSTMENTS, query="?format=csv"),
     "imports:job": Entry(get=ADD_PRODUCT, post=ADD_PRODUCT, post_ok=200, args="import_job"),
     "imports:job_run": Entry(get=None, post=ADD_PRODUCT, args="import_job"),
     "imports:job_errors": Entry(get=ADD_PRODUCT, args="import_job"),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from imports.columns import Column
-from imports.models import ImportJob, ImportMode, MatchBy
+from imports.models import ImportJob, ImportKind, ImportMode, MatchBy
 
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes: about a million rows of products
 
@@ -12,7 +12,15 @@ MAX_UPLOAD = 50 * 1024 * 1024  # bytes: about a million rows of products
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
     mode = forms.ChoiceField(label=_("Mode"), choices=ImportMode.choices, initial=ImportMode.UPSERT)
-    match_by = forms.ChoiceField(label=_("Find existing products by"), choices=MatchBy.choices, initial=MatchBy.SKU)
+    match_by = forms.ChoiceField(label=_("Find products by"), choices=MatchBy.choices, initial=MatchBy.SKU)
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if kind != ImportKind.PRODUCTS:  # opening balances only add
+            del self.fields["mode"]
+
+    def chosen_mode(self) -> str:
+        return self.cleaned_data.get("mode", ImportMode.INSERT)
 
     def clean_file(self):
         file = self.cleaned_data["file"]
@@ -25,18 +33,23 @@ class MatchingForm(forms.Form):
     """One choice per column of the file: the field it fills, or none."""
 
     mode = forms.ChoiceField(label=_("Mode"), choices=ImportMode.choices)
-    match_by = forms.ChoiceField(label=_("Find existing products by"), choices=MatchBy.choices)
+    match_by = forms.ChoiceField(label=_("Find products by"), choices=MatchBy.choices)
 
     def __init__(self, data=None, *, job: ImportJob, columns: list[Column]) -> None:
         initial = {"mode": job.mode, "match_by": job.match_by}
         initial.update({f"column_{i}": key for i, key in enumerate(job.mapping)})
         super().__init__(data, initial=initial)
+        if job.kind != ImportKind.PRODUCTS:
+            del self.fields["mode"]
         choices = [("", _("— leave out —")), *((column.key, column.title()) for column in columns)]
         for index, heading in enumerate(job.headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(label=heading or "—", choices=choices, required=False)
 
     def column_fields(self):
         return [self[name] for name in self.fields if name.startswith("column_")]
+
+    def chosen_mode(self) -> str:
+        return self.cleaned_data.get("mode", ImportMode.INSERT)
 
     def mapping(self) -> list[str]:
         return [self.cleaned_data[name] for name in self.fields if name.startswith("column_")]

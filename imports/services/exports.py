@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.catalogue import VIEW_PRODUCT
 from accounts.permissions import Actor, require
+from imports.models import ImportKind
+from imports.services.balances import balance_example
 from imports.services.jobs import columns_for, write_table
 from imports.services.products import CUSTOM_PREFIX, MIN_PREFIX, example_row
 from inventory.models import MinimumStock, Product
@@ -18,7 +20,8 @@ CHUNK = 2000
 
 def template_file(user: Actor, kind: str, fmt: str) -> bytes:
     columns = columns_for(user, kind)
-    return write_table([column.title() for column in columns], [example_row(columns)], fmt)
+    example = example_row(columns) if kind == ImportKind.PRODUCTS else balance_example(columns)
+    return write_table([column.title() for column in columns], [example], fmt)
 
 
 def export_file(user: Actor, kind: str, fmt: str) -> bytes:

@@ -25,10 +25,10 @@ from accounts.permissions import Actor, acting_user
 from imports.access import require_import
 from imports.columns import Column, match_columns
 from imports.files import ImportFileError, file_format, read_rows
-from imports.models import ImportFormat, ImportJob, ImportMode, ImportStatus, MatchBy
+from imports.models import ImportFormat, ImportJob, ImportKind, ImportMode, ImportStatus, MatchBy
+from imports.services.balances import BalanceImporter, balance_columns
 from imports.services.products import ProductImporter, product_columns
 from imports.services.rows import RowResult
-from inventory.locks import lock_catalog_imports
 from reports.services.exports import escape_text
 
 BATCH = 2000
@@ -39,13 +39,22 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
+COLUMNS = {ImportKind.PRODUCTS: product_columns, ImportKind.BALANCES: balance_columns}
+IMPORTERS: dict[str, type[ProductImporter | BalanceImporter]] = {
+    ImportKind.PRODUCTS: ProductImporter,
+    ImportKind.BALANCES: BalanceImporter,
+}
+
+
 def columns_for(user: Actor, kind: str) -> list[Column]:
     """The columns an import of `kind` reads for this user."""
-    return product_columns(user)
+    return COLUMNS[ImportKind(kind)](user)
 
 
-def importer_for(job: ImportJob) -> ProductImporter:
-    return ProductImporter(user=job.user, mode=job.mode, match_by=job.match_by, mapping=job.mapping)
+def importer_for(job: ImportJob) -> ProductImporter | BalanceImporter:
+    return IMPORTERS[job.kind](
+        user=job.user, mode=job.mode, match_by=job.match_by, mapping=job.mapping, filename=job.filename
+    )
 
 
 def _choice(value: str, choices, name: str) -> str:
@@ -159,8 +168,8 @@ def run_import(job_id: int) -> ImportJob:
     failures: list[dict] = []
     try:
         with transaction.atomic():
-            lock_catalog_imports()
             importer = importer_for(job)
+            importer.start()
             done = 0
             for batch in _batches(job):
                 results = importer.plan(batch)
@@ -168,6 +177,7 @@ def run_import(job_id: int) -> ImportJob:
                 _count(results, counts, failures)
                 done += len(batch)
                 progress(done)
+            job.documents.set(importer.finish())
     except Exception as error:  # recorded for the user (and raised again, for the worker's log)
         jobs.update(
             status=ImportStatus.FAILED,

@@ -23,7 +23,8 @@ from accounts.permissions import Actor, can, warehouses_for
 from imports.columns import CellError, Column, parse_bool, parse_decimal
 from imports.models import ImportMode, MatchBy
 from imports.services.rows import RowResult
-from inventory.models import Barcode, Category, MinimumStock, Product, Warehouse
+from inventory.locks import lock_catalog_imports
+from inventory.models import Barcode, Category, MinimumStock, Product, StockDocument, Warehouse
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.catalog import parse_barcodes
@@ -104,7 +105,7 @@ class ProductImporter:
     It remembers the SKUs and barcodes of earlier batches, so a file naming one twice fails
     its second row, and the categories a dry run would create."""
 
-    def __init__(self, *, user: Actor, mode: str, match_by: str, mapping: Sequence[str]) -> None:
+    def __init__(self, *, user: Actor, mode: str, match_by: str, mapping: Sequence[str], filename: str = "") -> None:
         self.user, self.mode, self.match_by = user, mode, match_by
         self.columns = {column.key: column for column in product_columns(user)}
         self.mapping = [key if key in self.columns else "" for key in mapping]
@@ -131,6 +132,14 @@ class ProductImporter:
         """The columns a file must have for this import and has not been matched to."""
         needed = ["sku"] if self.match_by == MatchBy.SKU else ["barcodes"]
         return [self.columns[key] for key in needed if key not in self.keys]
+
+    def start(self) -> None:
+        """Wait for the other runs of product imports to end (see `lock_catalog_imports`)."""
+        lock_catalog_imports()
+
+    def finish(self) -> list[StockDocument]:
+        """Products are written batch by batch: no documents at the end."""
+        return []
 
     # --- reading a batch ------------------------------------------------------------------
 

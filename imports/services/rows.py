@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from inventory.models import Product
+from inventory.services.documents import LineInput
 
 
 @dataclass
@@ -23,6 +24,7 @@ class RowResult:
     changed: set[str] = field(default_factory=set)
     barcodes: list[str] | None = None
     minimums: dict[int, Decimal | None] = field(default_factory=dict)
+    line_input: tuple[int, LineInput] | None = None  # an opening balance: (warehouse id, its line)
 
     def add_error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)

@@ -42,14 +42,14 @@ def _format(request: HttpRequest) -> str | None:
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     """The start of an import of `kind`: the upload form, the template, the user's last imports."""
     require_import(request.user, kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
             job = upload_import(
                 by=request.user,
                 kind=kind,
-                mode=form.cleaned_data["mode"],
+                mode=form.chosen_mode(),
                 match_by=form.cleaned_data["match_by"],
                 filename=file.name,
                 content=file.read(),
@@ -73,8 +73,9 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     the matching); then its progress (the partial alone for htmx's polling) and its result."""
     job = own_job(request.user, pk)
     require_import(request.user, job.kind)
+    documents = job.documents.select_related("warehouse") if job.status == ImportStatus.DONE else []
     if request.headers.get("HX-Request") == "true" and request.method == "GET":
-        return render(request, "imports/_progress.html", {"job": job})
+        return render(request, "imports/_progress.html", {"job": job, "documents": documents})
     columns = columns_for(request.user, job.kind)
     form = None
     if job.status == ImportStatus.UPLOADED:
@@ -85,7 +86,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
                     job,
                     by=request.user,
                     mapping=form.mapping(),
-                    mode=form.cleaned_data["mode"],
+                    mode=form.chosen_mode(),
                     match_by=form.cleaned_data["match_by"],
                 )
             except ValidationError as error:
@@ -102,6 +103,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": missing_columns(job) if job.status == ImportStatus.UPLOADED else [],
         "sample": [_shown(row, job, titles) for row in job.sample],
         "kinds": import_kinds(request.user),
+        "documents": documents,
     }
     return render(request, "imports/job.html", context)
 

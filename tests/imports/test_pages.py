@@ -104,9 +104,11 @@ def test_someone_elses_import_is_not_found(client, user):
 
 
 def test_the_menu_offers_imports_only_to_those_who_may(user):
-    assert menu_for(user)["imports"] == [("products", "Products")]
-    assert menu_for(UserFactory(username="clerk-m", roles=[CLERK]))["imports"] == [("products", "Products")]
-    assert menu_for(UserFactory(username="staff-m", roles=[STAFF]))["imports"] == []
+    both = [("products", "Products"), ("balances", "Opening balances")]
+    assert menu_for(user)["imports"] == both
+    assert menu_for(UserFactory(username="clerk-m", roles=[CLERK]))["imports"] == both
+    assert menu_for(UserFactory(username="staff-m", roles=[STAFF]))["imports"] == both[1:]
+    assert menu_for(UserFactory(username="nobody"))["imports"] == []
 
 
 def test_the_sidebar_links_the_import(client_logged_in):
