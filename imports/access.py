@@ -3,14 +3,17 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, VIEW_INVENTORY, document_right
+from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, USE_CRM, VIEW_INVENTORY, document_right
 from accounts.permissions import Actor, can, can_somewhere
 from imports.models import ImportKind
 
 
 def may_import(user: Actor, kind: str) -> bool:
     """Products: "Create products" or "Edit products"; opening balances: creating stock
-    adjustments in some warehouse (which rows a user may write is each row's business)."""
+    adjustments in some warehouse (which rows a user may write is each row's business);
+    companies and contacts: the CRM."""
+    if kind in (ImportKind.COMPANIES, ImportKind.CONTACTS):
+        return can(user, USE_CRM)
     if not can(user, VIEW_INVENTORY):
         return False
     if kind == ImportKind.PRODUCTS:

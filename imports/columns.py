@@ -7,10 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from inventory.models.quantities import fits
+from layouts.builder import custom_label
+from layouts.models import FieldType, LayoutField
+from layouts.types import form_field, to_json
 
 YES = {"1", "yes", "y", "true", "ya", "benar", "aktif", "active", "x", "✓"}
 NO = {"0", "no", "n", "false", "tidak", "salah", "nonaktif", "inactive", ""}
@@ -102,3 +106,41 @@ def parse_bool(text: str) -> bool:
     if value in NO:
         return False
     raise CellError(_("Write yes or no."))
+
+
+CUSTOM_PREFIX = "custom:"
+
+
+class CustomColumns:
+    """The custom fields of form `form` (see `layouts`) as columns `custom:<key>`, headed by
+    their label in either language, and their cells read as the form reads them."""
+
+    def __init__(self, form: str) -> None:
+        rows = LayoutField.objects.filter(layout__key=form, is_custom=True, removed=False).order_by("position")
+        self.rows = {f"{CUSTOM_PREFIX}{row.key}": row for row in rows}
+        self.inputs = {
+            key: form_field(row.field_type, label=row.key, required=False, choices=row.choices)
+            for key, row in self.rows.items()
+        }
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(key, custom_label(row), (row.label_en, row.label_id), translated=False)
+            for key, row in self.rows.items()
+        ]
+
+    def value(self, key: str, text: str):
+        """The stored (JSON) value of a cell; `CellError` when it is not one of the field's."""
+        row = self.rows[key]
+        if row.field_type == FieldType.BOOLEAN:
+            return parse_bool(text)
+        try:
+            return to_json(self.inputs[key].clean(text), row.field_type)
+        except forms.ValidationError as error:
+            raise CellError(" ".join(error.messages)) from error
+
+    @staticmethod
+    def merged(stored: dict | None, data: dict) -> dict:
+        """The stored custom values with the row's (the cells left empty keep theirs)."""
+        values = {key[len(CUSTOM_PREFIX) :]: value for key, value in data.items() if key.startswith(CUSTOM_PREFIX)}
+        return {**(stored or {}), **{k: v for k, v in values.items() if v is not None}}

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class ImportKind(models.TextChoices):
     PRODUCTS = "products", _("Products")
     BALANCES = "balances", _("Opening balances")
+    COMPANIES = "companies", _("Companies")
+    CONTACTS = "contacts", _("Contacts")
 
 
 class ImportMode(models.TextChoices):
@@ -19,6 +21,17 @@ class ImportMode(models.TextChoices):
 class MatchBy(models.TextChoices):
     SKU = "sku", _("SKU")
     BARCODE = "barcode", _("barcode")
+    TAX_ID = "tax_id", _("tax ID")
+    EMAIL = "email", _("e-mail")
+
+
+# What the rows of each kind can be found by (the first: the default).
+MATCHES = {
+    ImportKind.PRODUCTS: (MatchBy.SKU, MatchBy.BARCODE),
+    ImportKind.BALANCES: (MatchBy.SKU, MatchBy.BARCODE),
+    ImportKind.COMPANIES: (MatchBy.TAX_ID,),
+    ImportKind.CONTACTS: (MatchBy.EMAIL,),
+}
 
 
 class ImportStatus(models.TextChoices):

@@ -330,13 +330,15 @@ def lock_reservations(condition: Q) -> list[LockedReservation]:
     )
 
 
-# The advisory lock of the catalog's imports (`imports.services.jobs`): (this namespace, 1).
-CATALOG_IMPORTS = 0x67646E69
+# The advisory locks of the imports (`imports.services.jobs`): (this namespace, what they write).
+IMPORTS = 0x67646E69
+IMPORT_TARGETS = {"products": 1, "companies": 2, "contacts": 3}
 
 
-def lock_catalog_imports() -> None:
-    """Make the other imports of products wait until this transaction ends: each one reads
-    which SKUs and barcodes exist after the one before it committed, so two imports of the
-    same file at once create each product once."""
+def lock_imports(target: str) -> None:
+    """Make the other imports of `target` (products, companies or contacts) wait until this
+    transaction ends: each one reads which SKUs, barcodes, tax ids or e-mail addresses exist
+    after the one before it committed, so two imports of the same file at once create each
+    row once."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, 1)", [CATALOG_IMPORTS])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [IMPORTS, IMPORT_TARGETS[target]])

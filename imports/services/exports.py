@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from accounts.catalogue import VIEW_PRODUCT
 from accounts.permissions import Actor, require
+from imports.columns import CUSTOM_PREFIX
 from imports.models import ImportKind
 from imports.services.balances import balance_example
+from imports.services.crm import crm_example
 from imports.services.jobs import columns_for, write_table
-from imports.services.products import CUSTOM_PREFIX, MIN_PREFIX, example_row
+from imports.services.products import MIN_PREFIX, example_row
 from inventory.models import MinimumStock, Product
 
 CHUNK = 2000
@@ -20,7 +22,12 @@ CHUNK = 2000
 
 def template_file(user: Actor, kind: str, fmt: str) -> bytes:
     columns = columns_for(user, kind)
-    example = example_row(columns) if kind == ImportKind.PRODUCTS else balance_example(columns)
+    if kind == ImportKind.PRODUCTS:
+        example = example_row(columns)
+    elif kind == ImportKind.BALANCES:
+        example = balance_example(columns)
+    else:
+        example = crm_example(kind, columns)
     return write_table([column.title() for column in columns], [example], fmt)
 
 

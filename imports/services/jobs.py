@@ -4,7 +4,7 @@ background (`imports.tasks.run_import_job`), the failed rows as a file.
 
 A run is one transaction: a failure in the middle leaves none of its rows applied. Rows that
 fail their checks are left out and listed (with the reason) in the errors file, which can be
-fixed and uploaded again. Runs of product imports take turns (`lock_catalog_imports`), so two
+fixed and uploaded again. Runs of imports of the same kind take turns (`lock_imports`), so two
 at once never create a product twice. The file is read in batches of `BATCH` rows, each read
 and written with a constant number of queries; the progress is written on a connection of
 its own, so the page sees it while the run's transaction is still open.
@@ -25,8 +25,9 @@ from accounts.permissions import Actor, acting_user
 from imports.access import require_import
 from imports.columns import Column, match_columns
 from imports.files import ImportFileError, file_format, read_rows
-from imports.models import ImportFormat, ImportJob, ImportKind, ImportMode, ImportStatus, MatchBy
+from imports.models import MATCHES, ImportFormat, ImportJob, ImportKind, ImportMode, ImportStatus
 from imports.services.balances import BalanceImporter, balance_columns
+from imports.services.crm import CompanyImporter, ContactImporter, company_columns, contact_columns
 from imports.services.products import ProductImporter, product_columns
 from imports.services.rows import RowResult
 from reports.services.exports import escape_text
@@ -39,10 +40,18 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
-COLUMNS = {ImportKind.PRODUCTS: product_columns, ImportKind.BALANCES: balance_columns}
-IMPORTERS: dict[str, type[ProductImporter | BalanceImporter]] = {
+Importer = ProductImporter | BalanceImporter | CompanyImporter | ContactImporter
+COLUMNS = {
+    ImportKind.PRODUCTS: product_columns,
+    ImportKind.BALANCES: balance_columns,
+    ImportKind.COMPANIES: company_columns,
+    ImportKind.CONTACTS: contact_columns,
+}
+IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.PRODUCTS: ProductImporter,
     ImportKind.BALANCES: BalanceImporter,
+    ImportKind.COMPANIES: CompanyImporter,
+    ImportKind.CONTACTS: ContactImporter,
 }
 
 
@@ -51,14 +60,14 @@ def columns_for(user: Actor, kind: str) -> list[Column]:
     return COLUMNS[ImportKind(kind)](user)
 
 
-def importer_for(job: ImportJob) -> ProductImporter | BalanceImporter:
+def importer_for(job: ImportJob) -> Importer:
     return IMPORTERS[job.kind](
         user=job.user, mode=job.mode, match_by=job.match_by, mapping=job.mapping, filename=job.filename
     )
 
 
 def _choice(value: str, choices, name: str) -> str:
-    if value not in choices.values:
+    if value not in choices:
         raise ValidationError({name: _("Choose one of the options.")})
     return value
 
@@ -68,8 +77,8 @@ def upload_import(*, by: Actor, kind: str, mode: str, match_by: str, filename: s
     """Keep an uploaded file as an import of `kind`, its columns matched by their headings,
     and preview it. A file that is not a readable spreadsheet, or has no heading row, is refused."""
     require_import(by, kind)
-    _choice(mode, ImportMode, "mode")
-    _choice(match_by, MatchBy, "match_by")
+    _choice(mode, ImportMode.values, "mode")
+    _choice(match_by, MATCHES[ImportKind(kind)], "match_by")
     try:
         fmt = file_format(content)
         first = next(read_rows(content, fmt), None)
@@ -107,8 +116,8 @@ def set_matching(job: ImportJob, *, by: Actor, mapping: Sequence[str], mode: str
     if len(chosen) != len(set(chosen)):
         raise ValidationError({"mapping": _("Two columns are matched to the same field.")})
     job.mapping = mapping
-    job.mode = _choice(mode, ImportMode, "mode")
-    job.match_by = _choice(match_by, MatchBy, "match_by")
+    job.mode = _choice(mode, ImportMode.values, "mode")
+    job.match_by = _choice(match_by, MATCHES[ImportKind(job.kind)], "match_by")
     return preview_import(job)
 
 

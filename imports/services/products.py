@@ -13,28 +13,24 @@ warehouse's minimum level only for a warehouse the user sees.
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django import forms
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
 from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, CHANGE_SELLING_PRICE, VIEW_PURCHASE_PRICE, VIEW_WAREHOUSE
 from accounts.permissions import Actor, can, warehouses_for
-from imports.columns import CellError, Column, parse_bool, parse_decimal
+from imports.columns import CellError, Column, CustomColumns, parse_bool, parse_decimal
 from imports.models import ImportMode, MatchBy
 from imports.services.rows import RowResult
-from inventory.locks import lock_catalog_imports
+from inventory.locks import lock_imports
 from inventory.models import Barcode, Category, MinimumStock, Product, StockDocument, Warehouse
 from inventory.models.catalog import Unit
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.catalog import parse_barcodes
-from layouts.builder import custom_label
-from layouts.models import FieldType, LayoutField
-from layouts.types import form_field, to_json
 
 SKU_MAX, NAME_MAX, CODE_MAX, CATEGORY_MAX = 64, 255, 64, 100
 PRODUCT_FIELDS = ("sku", "name", "unit", "category", "purchase_price", "selling_price", "vat_rate", "is_active")
-MIN_PREFIX, CUSTOM_PREFIX = "min:", "custom:"
+MIN_PREFIX = "min:"
 
 
 def product_columns(user: Actor) -> list[Column]:
@@ -63,14 +59,7 @@ def product_columns(user: Actor) -> list[Column]:
                 suffix=warehouse.code,
             )
         )
-    for row in custom_fields():
-        aliases = (row.label_en, row.label_id)
-        columns.append(Column(f"{CUSTOM_PREFIX}{row.key}", custom_label(row), aliases, translated=False))
-    return columns
-
-
-def custom_fields() -> list[LayoutField]:
-    return list(LayoutField.objects.filter(layout__key="product", is_custom=True, removed=False).order_by("position"))
+    return columns + CustomColumns("product").columns()
 
 
 def unit_names() -> dict[str, str]:
@@ -118,13 +107,7 @@ class ProductImporter:
                 pk__in=[int(key[len(MIN_PREFIX) :]) for key in self.keys if key.startswith(MIN_PREFIX)]
             )
         }
-        self.custom = {
-            f"{CUSTOM_PREFIX}{row.key}": row for row in custom_fields() if f"{CUSTOM_PREFIX}{row.key}" in self.keys
-        }
-        self.custom_inputs = {
-            key: form_field(row.field_type, label=row.key, required=False, choices=row.choices)
-            for key, row in self.custom.items()
-        }
+        self.custom = CustomColumns("product")
         self.seen_skus: dict[str, int] = {}
         self.seen_codes: dict[str, int] = {}
 
@@ -134,8 +117,8 @@ class ProductImporter:
         return [self.columns[key] for key in needed if key not in self.keys]
 
     def start(self) -> None:
-        """Wait for the other runs of product imports to end (see `lock_catalog_imports`)."""
-        lock_catalog_imports()
+        """Wait for the other runs of product imports to end (see `lock_imports`)."""
+        lock_imports("products")
 
     def finish(self) -> list[StockDocument]:
         """Products are written batch by batch: no documents at the end."""
@@ -166,10 +149,8 @@ class ProductImporter:
                 continue
             try:
                 result.data[key] = self._value(key, text)
-            except (CellError, forms.ValidationError) as error:
-                messages = error.messages if isinstance(error, forms.ValidationError) else [str(error)]
-                for message in messages:
-                    result.add_error(key, message)
+            except CellError as error:
+                result.add_error(key, str(error))
         sku = result.data.get("sku", "")
         if self.match_by == MatchBy.SKU and not sku and "sku" not in result.errors:
             result.add_error("sku", _("Enter the SKU."))
@@ -204,10 +185,7 @@ class ProductImporter:
             return list(dict.fromkeys(codes))
         if key.startswith(MIN_PREFIX):
             return parse_decimal(text, digits=QUANTITY_DIGITS, decimals=QUANTITY_DECIMALS)
-        row = self.custom[key]
-        if row.field_type == FieldType.BOOLEAN:
-            return parse_bool(text)
-        return to_json(self.custom_inputs[key].clean(text), row.field_type)
+        return self.custom.value(key, text)
 
     def _existing(self, results: list[RowResult]) -> dict[int, Product | None]:
         """line → the product the row names (None: a new one), one query."""
@@ -323,8 +301,7 @@ class ProductImporter:
             elif product.category_id != category.pk:
                 product.category = category
                 changed.add("category")
-        custom = {key[len(CUSTOM_PREFIX) :]: value for key, value in data.items() if key.startswith(CUSTOM_PREFIX)}
-        merged = {**(product.custom or {}), **{k: v for k, v in custom.items() if v is not None}}
+        merged = CustomColumns.merged(product.custom, data)
         if merged != (product.custom or {}):
             product.custom = merged
             changed.add("custom")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from inventory.models import Product
 from inventory.services.documents import LineInput
@@ -25,6 +26,7 @@ class RowResult:
     barcodes: list[str] | None = None
     minimums: dict[int, Decimal | None] = field(default_factory=dict)
     line_input: tuple[int, LineInput] | None = None  # an opening balance: (warehouse id, its line)
+    record: Any = None  # a company or contact to write
 
     def add_error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)

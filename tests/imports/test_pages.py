@@ -104,13 +104,34 @@ def test_someone_elses_import_is_not_found(client, user):
 
 
 def test_the_menu_offers_imports_only_to_those_who_may(user):
-    both = [("products", "Products"), ("balances", "Opening balances")]
-    assert menu_for(user)["imports"] == both
-    assert menu_for(UserFactory(username="clerk-m", roles=[CLERK]))["imports"] == both
-    assert menu_for(UserFactory(username="staff-m", roles=[STAFF]))["imports"] == both[1:]
+    stock = [("products", "Products"), ("balances", "Opening balances")]
+    crm = [("companies", "Companies"), ("contacts", "Contacts")]
+    assert menu_for(user)["imports"] == stock + crm
+    assert menu_for(UserFactory(username="clerk-m", roles=[CLERK]))["imports"] == stock
+    assert menu_for(UserFactory(username="staff-m", roles=[STAFF]))["imports"] == stock[1:] + crm
     assert menu_for(UserFactory(username="nobody"))["imports"] == []
 
 
 def test_the_sidebar_links_the_import(client_logged_in):
     page = client_logged_in.get(reverse("imports:products")).content.decode()
     assert f'href="{reverse("imports:products")}"' in page and "Upload and preview" in page
+
+
+@pytest.mark.parametrize(
+    "kind, match_by, rows",
+    [
+        ("balances", "sku", [["SKU", "Warehouse", "Quantity"], ["NOPE", "JKT", "1"]]),
+        ("companies", "tax_id", [["Name", "Tax ID"], ["PT Baru", "09.999"]]),
+        ("contacts", "email", [["First name", "E-mail"], ["Ani", "ani@example.com"]]),
+    ],
+)
+def test_each_kind_uploads_and_previews(client_logged_in, kind, match_by, rows):
+    file = SimpleUploadedFile("k.csv", csv_bytes(rows))
+    data = {"file": file, "mode": "upsert", "match_by": match_by}
+    response = client_logged_in.post(reverse(f"imports:{kind}"), data)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and (job.kind, job.match_by) == (kind, match_by)
+    page = client_logged_in.get(reverse("imports:job", args=[job.pk]))
+    assert page.status_code == 200 and 'id="import-preview"' in page.content.decode()
+    template = client_logged_in.get(reverse(f"imports:{kind}_template"), {"format": "csv"})
+    assert template.status_code == 200 and template.content.startswith("\ufeff".encode() + rows[0][0].encode())
