@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, DOCUMENT_TYPES, STAFF, right
@@ -398,8 +399,9 @@ def test_a_refused_process_changes_no_balance(client, world):
 class Op:
     """A method of an API endpoint: the right it needs ("any": any signed-in user; a document
     right with `{type}`), its status when allowed, the URL's arguments (as `url_args` reads
-    them, but "movement" and "warehouse"), the body sent (a key of `api_body`), and whether the
-    right is needed for all warehouses (held on chosen ones only: 403)."""
+    them, but "movement" and "warehouse"), the body sent (a key of `api_body`, as `format`:
+    JSON or multipart), and whether the right is needed for all warehouses (held on chosen
+    ones only: 403)."""
 
     method: str
     right: str
@@ -407,6 +409,7 @@ class Op:
     args: str = ""
     body: str = ""
     everywhere: bool = False
+    format: str = "json"
 
 
 CRM = "crm.use_crm"
@@ -455,6 +458,13 @@ API_MATRIX: dict[str, list[Op]] = {
     ],
     "api:deal-row-reserve": [Op("post", CRM, args="deal_row")],
     "api:deal-row-release": [Op("post", CRM, args="deal_row")],
+    "api:import-list": [Op("post", ADD_PRODUCT, 201, body="import", format="multipart")],
+    "api:import-detail": [
+        Op("get", ADD_PRODUCT, args="import_job"),
+        Op("patch", ADD_PRODUCT, args="import_job", body="mapping"),
+    ],
+    "api:import-run": [Op("post", ADD_PRODUCT, 202, args="import_job")],
+    "api:import-errors": [Op("get", ADD_PRODUCT, args="import_job")],
 }
 
 
@@ -483,6 +493,8 @@ def api_body(key: str, world, doc_type: str | None) -> dict:
         "deal": {"title": "Deal baru", "company": world["company"].pk},
         "row": {"product": ProductFactory().pk, "quantity": "1", "warehouse": world["warehouse"].pk},
         "quantity": {"quantity": "1"},
+        "mapping": {"mapping": ["sku", "name"]},
+        "import": {"kind": "products", "file": SimpleUploadedFile("p.csv", b"SKU,Name\r\nAPI-1,Kopi\r\n")},
         "": {},
     }[key]
 
@@ -520,7 +532,7 @@ def test_role_gets_the_expected_api_status(world, role, name):
         for op in API_MATRIX[name]:
             args, document = api_args(op, world, doc_type, user)
             url = reverse(name, args=args)
-            response = getattr(api, op.method)(url, api_body(op.body, world, doc_type), format="json")
+            response = getattr(api, op.method)(url, api_body(op.body, world, doc_type), format=op.format)
             want = api_expected(op, rights, chosen, doc_type)
             if response.status_code != want:
                 got = f"{response.status_code}, expected {want}: {response.content[:300]}"

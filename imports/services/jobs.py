@@ -75,17 +75,19 @@ def _choice(value: str, choices, name: str) -> str:
 @transaction.atomic
 def upload_import(*, by: Actor, kind: str, mode: str, match_by: str, filename: str, content: bytes) -> ImportJob:
     """Keep an uploaded file as an import of `kind`, its columns matched by their headings,
-    and preview it. A file that is not a readable spreadsheet, or has no heading row, is refused."""
+    and preview it. A file that is not a readable spreadsheet, or has no row below its
+    heading row, is refused."""
     require_import(by, kind)
     _choice(mode, ImportMode.values, "mode")
     _choice(match_by, MATCHES[ImportKind(kind)], "match_by")
     try:
         fmt = file_format(content)
-        first = next(read_rows(content, fmt), None)
+        rows = read_rows(content, fmt)
+        first, second = next(rows, None), next(rows, None)
     except ImportFileError as error:
         raise ValidationError({"file": str(error)}) from error
-    if first is None:
-        raise ValidationError({"file": _("The file has no rows.")})
+    if first is None or second is None:
+        raise ValidationError({"file": _("The file has no rows below its heading row.")})
     headers = first[1]
     job = ImportJob.objects.create(
         user=acting_user(by),
