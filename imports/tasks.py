@@ -1,11 +1,18 @@
 """Background jobs of the imports, run by `manage.py db_worker`."""
 
+from datetime import timedelta
+
 from django_tasks import task
 
-from imports.services.jobs import run_import
+from imports.services.jobs import forget_old_imports, run_import
+
+KEEP_IMPORTS = timedelta(days=7)
 
 
 @task()
 def run_import_job(job_id: int) -> int:
-    """Run a queued import (`imports.services.jobs.run_import`). Returns the rows read."""
-    return run_import(job_id).rows_done
+    """Run a queued import (`imports.services.jobs.run_import`) and forget the imports older
+    than a week (their files with them). Returns the rows read."""
+    job = run_import(job_id)
+    forget_old_imports(older_than=KEEP_IMPORTS)
+    return job.rows_done

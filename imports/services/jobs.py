@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -213,6 +214,15 @@ def run_import(job_id: int) -> ImportJob:
         finished_at=timezone.now(),
     )
     return jobs.get()
+
+
+def forget_old_imports(*, older_than) -> int:
+    """Delete the imports (and their files) finished, or uploaded and never run, longer ago
+    than `older_than` (a timedelta); returns how many."""
+    since = timezone.now() - older_than
+    old = ImportJob.objects.filter(Q(finished_at__lt=since) | Q(status=ImportStatus.UPLOADED, created_at__lt=since))
+    deleted, _by_model = old.delete()
+    return deleted
 
 
 def _own(job: ImportJob, by: Actor) -> None:

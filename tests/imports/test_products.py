@@ -295,3 +295,19 @@ def test_someone_elses_import_cannot_be_run(user):
     other = UserFactory(username="other", roles=[ADMINISTRATOR])
     with pytest.raises(ValidationError):
         run(other, job)
+
+
+def test_old_imports_are_forgotten(user):
+    from datetime import timedelta
+
+    import time_machine
+
+    from imports.services.jobs import forget_old_imports
+
+    with time_machine.travel("2026-01-01 10:00 +0000"):
+        imported(user, csv_bytes([["SKU", "Name"], ["OLD-1", "Old"]]))
+        upload(user, csv_bytes([["SKU", "Name"], ["OLD-2", "Never run"]]))
+    recent = upload(user, csv_bytes([["SKU", "Name"], ["NEW-1", "New"]]))
+    assert forget_old_imports(older_than=timedelta(days=7)) == 2
+    assert list(ImportJob.objects.all()) == [recent]
+    assert Product.objects.filter(sku="OLD-1").exists()
