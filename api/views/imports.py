@@ -26,6 +26,7 @@ from imports.services.jobs import (
     CONTENT_TYPES,
     columns_for,
     errors_file,
+    fail_interrupted,
     missing_columns,
     queue_import,
     set_matching,
@@ -116,7 +117,7 @@ class ImportViewSet(ApiViewSet):
         return Response(shown(job), status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk):
-        return Response(shown(self._job(request, pk)))
+        return Response(shown(fail_interrupted(self._job(request, pk))))
 
     def partial_update(self, request, pk):
         job = self._job(request, pk)

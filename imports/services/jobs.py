@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -31,6 +32,7 @@ from imports.services.balances import BalanceImporter, balance_columns
 from imports.services.crm import CompanyImporter, ContactImporter, company_columns, contact_columns
 from imports.services.products import ProductImporter, product_columns
 from imports.services.rows import RowResult
+from inventory.locks import IMPORT_RUNNER, hold_runner, release_runner, runners
 from reports.services.exports import escape_text
 
 BATCH = 2000
@@ -171,6 +173,26 @@ def run_import(job_id: int) -> ImportJob:
     """Run a queued import, all its rows in one transaction; its progress (rows done) is
     written as it goes. It ends done with the counts, or failed with nothing applied (the
     error is recorded and raised again)."""
+    hold_runner(IMPORT_RUNNER, job_id)  # before it shows as running (see `fail_interrupted`)
+    try:
+        return _run(job_id)
+    finally:
+        release_runner(IMPORT_RUNNER, job_id)
+
+
+def fail_interrupted(job: ImportJob) -> ImportJob:
+    """An import shown as running whose runner is gone (its worker was killed) is failed: its
+    transaction ended with the worker, so nothing of it was applied."""
+    if job.status == ImportStatus.RUNNING and not runners(IMPORT_RUNNER, [job.pk]):
+        message = gettext_noop("The background worker stopped during the run.")
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
+def _run(job_id: int) -> ImportJob:
     jobs = ImportJob.objects.filter(pk=job_id)
     if not jobs.filter(status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING, rows_done=0):
         return jobs.get()

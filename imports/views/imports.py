@@ -17,6 +17,7 @@ from imports.services.jobs import (
     CONTENT_TYPES,
     columns_for,
     errors_file,
+    fail_interrupted,
     missing_columns,
     queue_import,
     set_matching,
@@ -71,7 +72,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An import: before it runs, the matching of its columns and the preview (a POST changes
     the matching); then its progress (the partial alone for htmx's polling) and its result."""
-    job = own_job(request.user, pk)
+    job = fail_interrupted(own_job(request.user, pk))
     require_import(request.user, job.kind)
     documents = job.documents.select_related("warehouse") if job.status == ImportStatus.DONE else []
     if request.headers.get("HX-Request") == "true" and request.method == "GET":

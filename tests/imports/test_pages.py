@@ -135,3 +135,42 @@ def test_each_kind_uploads_and_previews(client_logged_in, kind, match_by, rows):
     assert page.status_code == 200 and 'id="import-preview"' in page.content.decode()
     template = client_logged_in.get(reverse(f"imports:{kind}_template"), {"format": "csv"})
     assert template.status_code == 200 and template.content.startswith("\ufeff".encode() + rows[0][0].encode())
+
+
+def test_a_run_whose_worker_died_shows_as_failed(client_logged_in, user):
+    post_file(client_logged_in, csv_bytes([["SKU", "Name"], ["A", "B"]]), name="a.csv")
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)  # its worker was killed mid-run
+    page = client_logged_in.get(reverse("imports:job", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "nothing of it was applied" in page and "hx-trigger" not in page
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.finished_at is not None
+
+
+def test_a_running_import_holds_its_runner(user, monkeypatch):
+    from imports.services import jobs
+    from imports.services.products import ProductImporter
+    from inventory.locks import IMPORT_RUNNER, runners
+
+    post = jobs.upload_import(
+        by=user,
+        kind="products",
+        mode="upsert",
+        match_by="sku",
+        filename="a.csv",
+        content=csv_bytes([["SKU", "Name"], ["A", "B"]]),
+    )
+    jobs.queue_import(post, by=user)
+    seen = []
+    original = ProductImporter.apply
+
+    def watching(self, results):
+        seen.append(
+            (runners(IMPORT_RUNNER, [post.pk]), jobs.fail_interrupted(ImportJob.objects.get(pk=post.pk)).status)
+        )
+        return original(self, results)
+
+    monkeypatch.setattr(ProductImporter, "apply", watching)
+    assert run_import(post.pk).status == ImportStatus.DONE
+    assert seen == [({post.pk}, ImportStatus.RUNNING)]
+    assert runners(IMPORT_RUNNER, [post.pk]) == set()
