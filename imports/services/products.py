@@ -136,9 +136,11 @@ class ProductImporter:
         current_codes = self._codes_of(products)
         minimums = self._minimums_of(products)
         categories = self._categories({r.data["category"] for r in results if r.data.get("category")})
+        skus = self._sku_owners(results)
         for result in results:
             if not result.errors:
-                self._decide(result, existing.get(result.line), owners, current_codes, minimums, categories)
+                product = existing.get(result.line)
+                self._decide(result, product, owners, skus, current_codes, minimums, categories)
         return results
 
     def _parse(self, line: int, cells: list[str]) -> RowResult:
@@ -182,7 +184,10 @@ class ProductImporter:
             codes = parse_barcodes(text)
             for code in codes:
                 _text(code, CODE_MAX)
-            return list(dict.fromkeys(codes))
+            distinct: dict[str, str] = {}
+            for code in codes:  # each once ignoring case (the first spelling), as the database counts them
+                distinct.setdefault(code.upper(), code)
+            return list(distinct.values())
         if key.startswith(MIN_PREFIX):
             return parse_decimal(text, digits=QUANTITY_DIGITS, decimals=QUANTITY_DECIMALS)
         return self.custom.value(key, text)
@@ -200,6 +205,15 @@ class ProductImporter:
         )
         by_code = {b.code.upper(): b.product for b in barcodes}
         return {r.line: by_code.get(r.data["barcodes"][0].upper()) if r.data.get("barcodes") else None for r in results}
+
+    def _sku_owners(self, results: list[RowResult]) -> dict[str, int]:
+        """Found by barcode, a row's SKU may be another product's: upper-case SKU → its
+        product, one query (found by SKU, the row's product is the SKU's)."""
+        skus = {r.data["sku"].upper() for r in results if r.data.get("sku")}
+        if self.match_by == MatchBy.SKU or not skus:
+            return {}
+        rows = Product.objects.annotate(key=Upper("sku")).filter(key__in=skus).values_list("sku", "pk")
+        return {sku.upper(): pk for sku, pk in rows}
 
     def _barcode_owners(self, codes: set[str]) -> dict[str, int]:
         if not codes:
@@ -223,11 +237,14 @@ class ProductImporter:
     def _categories(self, names: set[str]) -> dict[str, Category]:
         if not names:
             return {}
-        return {c.name.casefold(): c for c in Category.objects.filter(name__in=names)}
+        found = Category.objects.annotate(key=Upper("name")).filter(key__in={name.upper() for name in names})
+        return {c.name.casefold(): c for c in found}
 
     # --- deciding a row -------------------------------------------------------------------
 
-    def _decide(self, result: RowResult, product: Product | None, owners, current_codes, minimums, categories) -> None:
+    def _decide(
+        self, result: RowResult, product: Product | None, owners, skus, current_codes, minimums, categories
+    ) -> None:
         data = result.data
         if product is None:
             if self.mode == ImportMode.UPDATE:
@@ -244,9 +261,8 @@ class ProductImporter:
             if not self.may_change:
                 return result.add_error("", _("You do not have the right to edit products."))
         sku_key = (data.get("sku") or (product.sku if product is not None else "")).upper()
-        if product is not None and data.get("sku") and data["sku"].upper() != product.sku.upper():
-            if self.match_by == MatchBy.SKU or sku_key in owners:  # renaming onto another product's SKU
-                return result.add_error("sku", _("This SKU is already used by another product."))
+        if skus.get(sku_key, product.pk if product is not None else None) != (product.pk if product else None):
+            return result.add_error("sku", _("This SKU is already used by another product."))
         earlier = self.seen_skus.get(sku_key)
         if earlier is not None:
             return result.add_error("sku", _("This SKU is in row %(row)s of the file already.") % {"row": earlier})
@@ -314,7 +330,8 @@ class ProductImporter:
         new = [r.product for r in results if r.outcome == RowResult.NEW and r.product is not None]
         updated = [r for r in results if r.outcome == RowResult.UPDATED and r.product is not None]
         products = new + [r.product for r in updated if r.product is not None]
-        names = {p._new_category for p in products if getattr(p, "_new_category", None)}  # type: ignore[attr-defined]
+        wanted = [p._new_category for p in products if getattr(p, "_new_category", None)]  # type: ignore[attr-defined]
+        names = set({name.casefold(): name for name in reversed(wanted)}.values())  # the first spelling of each
         if names:
             Category.objects.bulk_create([Category(name=name) for name in sorted(names)], ignore_conflicts=True)
             made = self._categories(names)

@@ -311,3 +311,25 @@ def test_old_imports_are_forgotten(user):
     assert forget_old_imports(older_than=timedelta(days=7)) == 2
     assert list(ImportJob.objects.all()) == [recent]
     assert Product.objects.filter(sku="OLD-1").exists()
+
+
+def test_found_by_barcode_a_row_cannot_take_another_products_sku(user):
+    mine, other = ProductFactory(sku="MINE"), ProductFactory(sku="OTHER")
+    BarcodeFactory(product=mine, code="111")
+    content = csv_bytes([["Barcodes", "SKU", "Name"], ["111", "other", "Mine"], ["222", "OTHER", "New one"]])
+    job = imported(user, content, match_by="barcode")
+    assert (job.created, job.updated, job.failed) == (0, 0, 2)
+    assert {f["errors"]["sku"][0] for f in job.failures} == {"This SKU is already used by another product."}
+    mine.refresh_from_db(), other.refresh_from_db()
+    assert (mine.sku, other.sku) == ("MINE", "OTHER")
+
+
+def test_codes_and_categories_count_once_ignoring_case(user):
+    Category.objects.create(name="Minuman")
+    rows = [["SKU", "Name", "Barcodes", "Category"], ["A", "Kopi", "abc, ABC", "minuman"]]
+    job = imported(user, csv_bytes([*rows, ["B", "Keripik", "", "Snacks"], ["C", "Kacang", "", "SNACKS"]]))
+    assert (job.created, job.failed) == (3, 0)
+    assert Product.objects.get(sku="B").category == Product.objects.get(sku="C").category
+    product = Product.objects.get(sku="A")
+    assert list(product.barcodes.values_list("code", flat=True)) == ["abc"]
+    assert product.category.name == "Minuman" and Category.objects.count() == 2
