@@ -75,3 +75,34 @@ def test_the_templates_import_their_examples(user):
     for kind in ("companies", "contacts"):
         crm_import(user, kind, template_file(user, kind, "csv"))
     assert Contact.objects.get().company == Company.objects.get()
+
+
+@pytest.mark.parametrize("kind", ["companies", "contacts", "balances"])
+def test_queries_do_not_grow_with_the_rows(user, kind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProductFactory, WarehouseFactory
+
+    CompanyFactory(name="PT Satu", tax_id="01.1")
+    WarehouseFactory(code="JKT")
+
+    def rows_of(n: int) -> list[list[str]]:
+        if kind == "companies":
+            return [["Name", "Tax ID", "Supplier"]] + [[f"PT {n}-{i}", f"{n}.{i}", "yes"] for i in range(n)]
+        if kind == "contacts":
+            return [["First name", "E-mail", "Company"]] + [[f"A{i}", f"a{n}-{i}@x.id", "PT Satu"] for i in range(n)]
+        products = [ProductFactory(sku=f"Q{n}-{i}") for i in range(n)]
+        return [["SKU", "Warehouse", "Quantity"]] + [[p.sku, "JKT", "2"] for p in products]
+
+    def queries_for(n: int) -> int:
+        match_by = {"companies": "tax_id", "contacts": "email", "balances": "sku"}[kind]
+        content = csv_bytes(rows_of(n))
+        job = upload_import(by=user, kind=kind, mode="upsert", match_by=match_by, filename="q.csv", content=content)
+        queue_import(job, by=user)
+        with CaptureQueriesContext(connection) as queries:
+            job = run_import(job.pk)
+        assert (job.created, job.failed) == (n, 0), job.failures[:1]
+        return len(queries)
+
+    assert queries_for(4) == queries_for(40)
