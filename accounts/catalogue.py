@@ -21,6 +21,7 @@ DOCUMENT_TYPES = {
     "write_off": _("Write-offs"),
     "sales_order": _("Sales orders"),
     "stock_count": _("Stock counts"),
+    "return": _("Returns"),
 }
 DOCUMENT_ACTIONS = {
     "view": _("view"),
@@ -36,6 +37,7 @@ VIEW_INVENTORY = "inventory.view_inventory"
 VIEW_REPORTS = "inventory.view_reports"
 VIEW_WAREHOUSE = "inventory.view_warehouse"
 MANAGE_WAREHOUSES = "inventory.manage_warehouses"
+UPDATE_DELIVERY_STATUS = "inventory.update_delivery_status"
 RESERVE_IN_DEALS = "inventory.reserve_in_deals"
 RESERVE_IN_WAREHOUSE = "inventory.reserve_in_warehouse"
 CHANGE_RESERVATION_SETTINGS = "inventory.change_reservation_settings"
@@ -92,6 +94,7 @@ def _right(name: str, label: str, section: str, per_warehouse: bool = False, *, 
 
 
 AREA, WAREHOUSES, RESERVATIONS, CATALOG = _("Inventory area"), _("Warehouses"), _("Reservations"), _("Catalog")
+SHIPMENTS = _("Shipments")
 CRM, SETTINGS = _("CRM"), _("Settings")
 
 RIGHTS: tuple[Right, ...] = (
@@ -108,6 +111,7 @@ RIGHTS: tuple[Right, ...] = (
         _right(negative_right(doc_type), _("allow negative quantity"), DOCUMENT_TYPES[doc_type], True)
         for doc_type in NEGATIVE_TYPES
     ),
+    _right(UPDATE_DELIVERY_STATUS, _("Update delivery status"), SHIPMENTS, True),
     _right(RESERVE_IN_DEALS, _("Reserve products in deals"), RESERVATIONS),
     _right(RESERVE_IN_WAREHOUSE, _("Reserve products in warehouses"), RESERVATIONS, True),
     _right(CHANGE_RESERVATION_SETTINGS, _("Change reservation settings"), RESERVATIONS),
@@ -174,6 +178,7 @@ DEFAULT_ROLES: dict[str, set[str]] = {
         VIEW_WAREHOUSE,
         MANAGE_WAREHOUSES,
         *_documents("view", "edit", "process"),
+        UPDATE_DELIVERY_STATUS,
         VIEW_PRODUCT,
         ADD_PRODUCT,
         VIEW_PURCHASE_PRICE,

@@ -49,6 +49,13 @@ urlpatterns = [
         "document-cancel",
         regex=True,
     ),
+    api(
+        rf"^documents/{TYPE}/(?P<pk>{ID})/delivery/$",
+        documents.DocumentViewSet,
+        {"post": "delivery"},
+        "document-delivery",
+        regex=True,
+    ),
     api("companies/", crm.CompanyViewSet, LIST, "company-list"),
     api("companies/<int:pk>/", crm.CompanyViewSet, {"get": "retrieve", "patch": "partial_update"}, "company-detail"),
     api("contacts/", crm.ContactViewSet, LIST, "contact-list"),

@@ -58,12 +58,12 @@ UNPRICED_TYPES = frozenset({DocumentType.TRANSFER, DocumentType.STOCK_COUNT})
 
 
 def shows_document_prices(user: Actor, doc_type: str) -> bool:
-    """A sales order's prices are selling prices, shown to everyone who sees the order; the
+    """A sales order's (and a return's) prices are selling prices, shown to everyone who sees it; the
     other types carry purchase prices (cost), shown only with "View purchase price".
     Transfers and stock counts have no prices (nor a currency)."""
     if doc_type in UNPRICED_TYPES:
         return False
-    return doc_type == DocumentType.SALES_ORDER or can(user, VIEW_PURCHASE_PRICE)
+    return doc_type in (DocumentType.SALES_ORDER, DocumentType.RETURN) or can(user, VIEW_PURCHASE_PRICE)
 
 
 def shows_purchase_price(user: Actor) -> bool:

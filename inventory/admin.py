@@ -30,6 +30,7 @@ from inventory.models import (
     Barcode,
     Category,
     CostLayer,
+    DeliveryEvent,
     DocumentLine,
     DocumentSequence,
     DocumentType,
@@ -230,7 +231,7 @@ class StockDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     services number them, check them and keep the ledger."""
 
     list_display = ["number", "doc_type", "status", "date", "warehouse", "destination", "responsible", "deleted_at"]
-    list_filter = ["doc_type", "status", "warehouse", ("deleted_at", admin.EmptyFieldListFilter)]
+    list_filter = ["doc_type", "status", "delivery_status", "warehouse", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["number", "comment", "supplier__name", "client__name"]
     list_select_related = ["warehouse", "destination", "responsible"]
     date_hierarchy = "date"
@@ -302,6 +303,18 @@ class StockMoveAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     list_filter = ["warehouse", "is_reversal", "document__doc_type"]
     search_fields = ["document__number", "product__sku", "product__name"]
     list_select_related = ["document", "product", "warehouse"]
+    show_full_result_count = False
+
+
+@admin.register(DeliveryEvent)
+class DeliveryEventAdmin(WarehouseScopedMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The delivery history: written by `inventory.services.delivery`, never changed."""
+
+    warehouse_field = "document__warehouse_id"
+    list_display = ["at", "document", "from_status", "to_status", "by", "details"]
+    list_filter = ["to_status", "document__doc_type"]
+    search_fields = ["document__number", "details"]
+    list_select_related = ["document", "by"]
     show_full_result_count = False
 
 

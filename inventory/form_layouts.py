@@ -54,8 +54,10 @@ for doc_type in DocumentType:
             key=layout_key(doc_type),
             label=doc_type.label,
             right=CHANGE_FORM_LAYOUTS,
-            # A receipt's supplier and an order's client are required by the database too.
-            fields=fields_of(HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client"})
+            # A receipt's supplier, an order's client and a return's order are required by the database too.
+            fields=fields_of(
+                HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client", "order"}
+            )
             + line_columns(doc_type),
             objects=partial(StockDocument.objects.filter, doc_type=doc_type),
             section=_("Documents"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/<str:doc_type>/<int:pk>/process/", documents.document_process, name="document_process"),
     path("documents/<str:doc_type>/<int:pk>/cancel/", documents.document_cancel, name="document_cancel"),
     path("documents/<str:doc_type>/<int:pk>/delete/", documents.document_delete, name="document_delete"),
+    path("documents/<str:doc_type>/<int:pk>/delivery/", documents.document_delivery, name="document_delivery"),
     path("products/lookup/", documents.product_lookup, name="product_lookup"),
     path("stock/", stock.stock, name="stock"),
     path("settings/reservations/", settings.reservation_settings, name="reservation_settings"),

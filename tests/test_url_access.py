@@ -119,6 +119,14 @@ MATRIX = {
     "inventory:document_process": Entry(get=None, post=typed("process"), args="document:draft", per_type=True),
     "inventory:document_cancel": Entry(get=None, post=typed("cancel"), args="document:processed", per_type=True),
     "inventory:document_delete": Entry(get=None, post=typed("delete"), args="document:draft", per_type=True),
+    # any type's page answers (a receipt's with a message: it has no delivery status)
+    "inventory:document_delivery": Entry(
+        get=None,
+        post="inventory.update_delivery_status",
+        args="document:processed",
+        per_type=True,
+        post_data={"status": "picked"},
+    ),
     "crm:company_list": Entry(get="crm.use_crm"),
     "crm:company_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
     "crm:company_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="company"),
@@ -407,6 +415,8 @@ class Op:
     args: str = ""
     body: str = ""
     everywhere: bool = False
+    # the types for which an allowed request is refused by the document's state (409)
+    conflict_types: tuple[str, ...] = ()
 
 
 CRM = "crm.use_crm"
@@ -440,6 +450,15 @@ API_MATRIX: dict[str, list[Op]] = {
     ],
     "api:document-process": [Op("post", typed("process"), args="document:draft")],
     "api:document-cancel": [Op("post", typed("cancel"), args="document:processed")],
+    "api:document-delivery": [
+        Op(
+            "post",
+            "inventory.update_delivery_status",
+            args="document:processed",
+            body="delivery",
+            conflict_types=tuple(t for t in DocumentType.values if t not in ("sales_order", "transfer")),
+        )
+    ],
     "api:company-list": [Op("get", CRM), Op("post", CRM, 201, body="company")],
     "api:company-detail": [Op("get", CRM, args="company"), Op("patch", CRM, args="company", body="phone")],
     "api:contact-list": [Op("get", CRM), Op("post", CRM, 201, body="contact")],
@@ -470,6 +489,8 @@ def api_body(key: str, world, doc_type: str | None) -> dict:
             body["client"] = world["company"].pk
         if doc_type == DocumentType.TRANSFER:
             body["destination"] = world["other"].pk
+        if doc_type == DocumentType.RETURN:  # of a shipped order of the same lines
+            body = {"returned_from": make_in_state(world, doc_type, "draft").returned_from_id, "lines": body["lines"]}
         return body
     return {
         "warehouse": {"name": "Gudang Baru", "code": f"NEW-{serial}-{Contact.objects.count()}"},
@@ -483,6 +504,7 @@ def api_body(key: str, world, doc_type: str | None) -> dict:
         "deal": {"title": "Deal baru", "company": world["company"].pk},
         "row": {"product": ProductFactory().pk, "quantity": "1", "warehouse": world["warehouse"].pk},
         "quantity": {"quantity": "1"},
+        "delivery": {"status": "picked"},
         "": {},
     }[key]
 
@@ -506,6 +528,8 @@ def api_expected(op: Op, rights: set[str], chosen: set[str], doc_type: str | Non
         return 403
     if needed in chosen and op.args == "spare_warehouse":
         return 404
+    if doc_type in op.conflict_types:
+        return 409
     return op.ok
 
 
@@ -525,6 +549,8 @@ def test_role_gets_the_expected_api_status(world, role, name):
             if response.status_code != want:
                 got = f"{response.status_code}, expected {want}: {response.content[:300]}"
                 failures.append(f"{op.method.upper()} {url} as {role}: {got}")
+            elif want == 409:
+                assert response.json()["code"] == "invalid_state", response.content
             elif want >= 400:
                 assert response.json()["code"] in ("permission_denied", "not_found"), response.content
             if document is not None and want in (403, 404):

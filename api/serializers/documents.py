@@ -15,7 +15,8 @@ from api.serializers.fields import Money, Quantity, choice_of, no_such_product, 
 from crm.models import Company
 from inventory.access import UNPRICED_TYPES, shows_document_prices
 from inventory.forms.documents import MAX_LINES, WAREHOUSE_GONE, default_price
-from inventory.models import DocumentStatus, DocumentType, Product, StockDocument, Warehouse
+from inventory.models import DeliveryStatus, DocumentStatus, DocumentType, Product, StockDocument, Warehouse
+from inventory.services.delivery import NOTE_LENGTH, DeliveryUpdate
 from inventory.services.documents import Header, LineInput
 
 
@@ -41,6 +42,18 @@ class DocumentSerializer(serializers.Serializer):
     supplier = serializers.IntegerField(source="supplier_id", allow_null=True)
     client = serializers.IntegerField(source="client_id", allow_null=True)
     deal = serializers.IntegerField(source="deal_id", allow_null=True)
+    returned_from = serializers.IntegerField(
+        source="returned_from_id", allow_null=True, help_text=gettext_lazy("A return: the sales order it brings back.")
+    )
+    delivery_status = serializers.ChoiceField(
+        choices=[("", "—"), *DeliveryStatus.choices],
+        help_text=gettext_lazy("A processed sales order or transfer: where its goods are; otherwise empty."),
+    )
+    carrier = serializers.CharField(allow_blank=True)
+    tracking_number = serializers.CharField(allow_blank=True)
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    received_by = serializers.CharField(allow_blank=True)
     currency = serializers.CharField()
     comment = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
@@ -84,12 +97,14 @@ class LineInputSerializer(serializers.Serializer):
 class DocumentInputSerializer(serializers.Serializer):
     """What creating a document takes (changing one: any of it; what is left out stays).
     The header's choices are those of the pages' forms: the warehouses the user may put
-    documents of the type in (active ones), suppliers for a receipt, clients for an order."""
+    documents of the type in (active ones), suppliers for a receipt, clients for an order,
+    for a return its sales order (the return's warehouse, client and currency are the order's)."""
 
     warehouse = choice_of(Warehouse.objects.none(), WAREHOUSE_GONE)
     destination = choice_of(Warehouse.objects.none(), WAREHOUSE_GONE, required=False, allow_null=True)
     supplier = choice_of(Company.objects.filter(is_supplier=True), required=False, allow_null=True)
     client = choice_of(Company.objects.filter(is_client=True), required=False, allow_null=True)
+    returned_from = choice_of(StockDocument.objects.none(), required=False, allow_null=True)
     date = serializers.DateField(required=False, allow_null=True)
     currency = text(max_length=3)
     comment = text(max_length=10000)
@@ -113,6 +128,12 @@ class DocumentInputSerializer(serializers.Serializer):
             allowed = Warehouse.objects.filter(is_active=True) & warehouses_for(user, document_right("edit", doc_type))
             self.fields["warehouse"].queryset = allowed
             self.fields["destination"].queryset = allowed
+            # A return names its sales order (in a warehouse where the user may make returns);
+            # its warehouse is the order's.
+            self.fields["returned_from"].queryset = StockDocument.objects.filter(
+                doc_type=DocumentType.SALES_ORDER, deleted_at__isnull=True, warehouse__in=allowed
+            )
+            self.fields["warehouse"].required = doc_type != DocumentType.RETURN
         if document is not None:
             for field in self.fields.values():
                 field.required = False
@@ -136,8 +157,10 @@ class DocumentInputSerializer(serializers.Serializer):
         def given(name, current=None):
             return data[name] if name in data else current
 
+        order = given("returned_from", document and document.returned_from)
         header = Header(
-            warehouse=given("warehouse", document and document.warehouse),
+            warehouse=given("warehouse", document and document.warehouse) or (order and order.warehouse),
+            returned_from=order,
             destination=given("destination", document and document.destination),
             supplier=given("supplier", document and document.supplier),
             client=given("client", document and document.client),
@@ -170,6 +193,23 @@ class DocumentInputSerializer(serializers.Serializer):
                 price = kept.get(product.pk, default_price(self.doc_type, product))
             result.append(LineInput(product=product, quantity=line["quantity"], price=price))
         return result
+
+
+class DeliverySerializer(serializers.Serializer):
+    """A new delivery status of a processed sales order or transfer, with its details
+    (`inventory.services.delivery`: which step is allowed from where)."""
+
+    status = serializers.ChoiceField(
+        choices=[(s, label) for s, label in DeliveryStatus.choices if s != DeliveryStatus.RETURNED],
+        help_text=gettext_lazy("Returned is set by processing a return."),
+    )
+    carrier = text(max_length=100, help_text=gettext_lazy("Required when shipping."))
+    tracking_number = text(max_length=100)
+    received_by = text(max_length=150)
+    note = text(max_length=NOTE_LENGTH)
+
+    def to_input(self) -> DeliveryUpdate:
+        return DeliveryUpdate(**self.validated_data)
 
 
 class ProcessSerializer(serializers.Serializer):

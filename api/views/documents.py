@@ -10,10 +10,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts.catalogue import document_right
+from accounts.catalogue import UPDATE_DELIVERY_STATUS, document_right
 from accounts.permissions import require, warehouse_scope, warehouses_for
 from api.errors import error_body
 from api.serializers.documents import (
+    DeliverySerializer,
     DocumentDetailSerializer,
     DocumentInputSerializer,
     DocumentSerializer,
@@ -27,6 +28,7 @@ from inventory.filters.documents import DocumentFilter
 from inventory.models import DocumentStatus, DocumentType, StockDocument
 from inventory.models.documents import layout_key
 from inventory.selectors.documents import document_list, unpriced_lines
+from inventory.services.delivery import change_delivery_status
 from inventory.services.documents import (
     LineInput,
     cancel_document,
@@ -167,6 +169,24 @@ class DocumentViewSet(ApiViewSet):
     def cancel(self, request, doc_type, pk):
         cancel_document(self._document(pk), by=request.user)
         return self._detail(pk)
+
+    @extend_schema(
+        parameters=[DOC_TYPE, IDEMPOTENCY_KEY],
+        request=DeliverySerializer,
+        responses={200: DocumentDetailSerializer, **error_responses(400, 403, 404, 409, 422)},
+    )
+    def delivery(self, request, doc_type, pk):
+        """Change the delivery status of a processed sales order or transfer, one step at a time."""
+        document = self._document(pk)
+        require(request.user, UPDATE_DELIVERY_STATUS, document)
+
+        def act():
+            given = DeliverySerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            change_delivery_status(document, by=request.user, update=given.to_input())
+            return self._detail(pk)
+
+        return run_once(request, act)
 
 
 def _unpriced(document: StockDocument, unpriced: list) -> Response:

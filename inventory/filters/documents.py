@@ -6,16 +6,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company
-from inventory.models import DocumentStatus, DocumentType, StockDocument, Warehouse
+from inventory.models import DeliveryStatus, DocumentStatus, DocumentType, StockDocument, Warehouse
+from inventory.models.documents import SHIPPING_TYPES
 from layouts.filters import CustomFieldFilters
 
 
 class DocumentFilter(CustomFieldFilters, django_filters.FilterSet):
-    """Status, warehouse (source or destination), supplier or client (by type), date range and
-    number. Build it with `doc_type=`, `warehouses=` and the queryset from `selectors.documents.document_list`."""
+    """Status, delivery status (sales orders and transfers), warehouse (source or destination),
+    supplier or client (by type), date range and number. Build it with `doc_type=`,
+    `warehouses=` and the queryset from `selectors.documents.document_list`."""
 
     number = django_filters.CharFilter(label=_("Number"), field_name="number", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DocumentStatus.choices, empty_label=_("Any"))
+    delivery_status = django_filters.ChoiceFilter(
+        label=_("Delivery"), choices=DeliveryStatus.choices, empty_label=_("Any"), method="filter_delivery"
+    )
     warehouse = django_filters.ModelChoiceFilter(
         label=_("Warehouse"), queryset=Warehouse.objects.all(), method="filter_warehouse", empty_label=_("Any")
     )
@@ -49,15 +54,23 @@ class DocumentFilter(CustomFieldFilters, django_filters.FilterSet):
         if doc_type == DocumentType.RECEIPT:
             company.label = _("Supplier")
             company.queryset = Company.objects.filter(is_supplier=True)
-        elif doc_type == DocumentType.SALES_ORDER:
+        elif doc_type in (DocumentType.SALES_ORDER, DocumentType.RETURN):
             company.label = _("Client")
             company.queryset = Company.objects.filter(is_client=True)
         else:
             del self.filters["company"]
+        if doc_type not in SHIPPING_TYPES:
+            del self.filters["delivery_status"]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+    def filter_delivery(self, queryset, name, value):
+        """Processed documents in that delivery status (a cancelled one keeps its last)."""
+        if not value:
+            return queryset
+        return queryset.filter(status=DocumentStatus.PROCESSED, delivery_status=value)
 
     def filter_warehouse(self, queryset, name, value):
         if not value:

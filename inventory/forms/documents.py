@@ -386,7 +386,9 @@ def default_price(doc_type: str, product: Product) -> Decimal:
     a receipt's (adjustment's, write-off's) its purchase price; transfers and counts have none."""
     if doc_type in UNPRICED_TYPES:
         return Decimal("0")
-    return product.selling_price if doc_type == DocumentType.SALES_ORDER else product.purchase_price
+    if doc_type in (DocumentType.SALES_ORDER, DocumentType.RETURN):
+        return product.selling_price
+    return product.purchase_price
 
 
 def make_line_form(
@@ -541,6 +543,56 @@ class StockCountHeaderForm(DocumentHeaderForm):
     currency = None  # type: ignore[assignment]  # as a transfer's
 
 
+class ReturnHeaderForm(DocumentHeaderForm):
+    """A return names the sales order whose goods come back (by its number); its warehouse,
+    client and currency are the order's."""
+
+    order = forms.CharField(
+        label=_("Sales order"),
+        max_length=20,
+        help_text=_("The number of the shipped sales order whose goods come back, e.g. SO-000012."),
+    )
+    currency = None  # type: ignore[assignment]  # the order's
+
+    field_order = ["order", "date", "responsible"]
+
+    def __init__(self, *args, document=None, warehouses=None, **kwargs):
+        super().__init__(*args, document=document, warehouses=warehouses, **kwargs)
+        self.orders_in = warehouses if warehouses is not None else Warehouse.objects.all()
+
+    def clean_order(self):
+        number = self.cleaned_data["order"].strip()
+        order = (
+            StockDocument.objects.select_related("warehouse", "client")
+            .filter(
+                doc_type=DocumentType.SALES_ORDER,
+                number__iexact=number,
+                deleted_at__isnull=True,
+                warehouse__in=self.orders_in,
+            )
+            .first()
+        )
+        if order is None:
+            raise forms.ValidationError(
+                _("No sales order %(number)s in the warehouses where you may create returns."),
+                params={"number": number},
+            )
+        return order
+
+    def header(self) -> Header:
+        data = self.cleaned_data
+        order = data["order"]
+        return Header(
+            warehouse=order.warehouse,
+            client=order.client,
+            returned_from=order,
+            date=data.get("date"),
+            comment=data.get("comment") or "",
+            responsible=data.get("responsible"),
+            custom=self.custom_values(),
+        )
+
+
 HEADER_FORMS: dict[str, type[DocumentHeaderForm]] = {
     DocumentType.RECEIPT: ReceiptHeaderForm,
     DocumentType.ADJUSTMENT: AdjustmentHeaderForm,
@@ -548,6 +600,7 @@ HEADER_FORMS: dict[str, type[DocumentHeaderForm]] = {
     DocumentType.WRITE_OFF: WriteOffHeaderForm,
     DocumentType.SALES_ORDER: SalesOrderHeaderForm,
     DocumentType.STOCK_COUNT: StockCountHeaderForm,
+    DocumentType.RETURN: ReturnHeaderForm,
 }
 
 
@@ -562,6 +615,7 @@ def header_initial(document: StockDocument) -> dict:
         "currency": document.currency,
         "comment": document.comment,
         "responsible": document.responsible_id,
+        "order": document.returned_from.number if document.returned_from is not None else "",
     }
 
 
@@ -602,6 +656,12 @@ class DocumentForms:
             columns=self.columns,
         )
         self.line_errors: list[str] = []
+
+    def prefill(self, *, header: dict, lines: list[dict]) -> None:
+        """Start an unbound form with these header values and lines (as `line_initial` gives)."""
+        self.header.initial.update(header)
+        self.lines.initial = lines
+        self.lines.kept_prices = {line["product_obj"].pk: line["price"] for line in lines}
 
     def is_valid(self) -> bool:
         header_ok = self.header.is_valid()

@@ -1,6 +1,8 @@
 from inventory.models.catalog import Barcode, Category, MinimumStock, Product
 from inventory.models.costing import CostingMethod, CostLayer, LayerTake, MoveCost, ValueAdjustment
 from inventory.models.documents import (
+    DeliveryEvent,
+    DeliveryStatus,
     DocumentLine,
     DocumentSequence,
     DocumentStatus,
@@ -17,6 +19,8 @@ __all__ = [
     "Category",
     "CostLayer",
     "CostingMethod",
+    "DeliveryEvent",
+    "DeliveryStatus",
     "DocumentLine",
     "DocumentSequence",
     "DocumentStatus",

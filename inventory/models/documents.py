@@ -15,6 +15,7 @@ class DocumentType(models.TextChoices):
     WRITE_OFF = "write_off", _("Write-off")
     SALES_ORDER = "sales_order", _("Sales order")
     STOCK_COUNT = "stock_count", _("Stock count")
+    RETURN = "return", _("Return")
 
 
 NUMBER_PREFIX: dict[str, str] = {
@@ -24,6 +25,7 @@ NUMBER_PREFIX: dict[str, str] = {
     DocumentType.WRITE_OFF: "WO",
     DocumentType.SALES_ORDER: "SO",
     DocumentType.STOCK_COUNT: "SC",
+    DocumentType.RETURN: "RT",
 }
 
 
@@ -36,6 +38,23 @@ class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PROCESSED = "processed", _("Processed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where the goods of a processed sales order or transfer are (`inventory.services.delivery`)."""
+
+    TO_PICK = "to_pick", _("To pick")
+    PICKED = "picked", _("Picked")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned")
+
+
+# The types whose processed documents carry a delivery status.
+SHIPPING_TYPES = frozenset({DocumentType.SALES_ORDER, DocumentType.TRANSFER})
+# The statuses of goods that have left the warehouse: such a document is not cancelled (a sales
+# order's goods come back with a return).
+LEFT_STATUSES = frozenset({DeliveryStatus.SHIPPED, DeliveryStatus.DELIVERED, DeliveryStatus.RETURNED})
 
 
 class DocumentSequence(models.Model):
@@ -104,7 +123,25 @@ class StockDocument(models.Model):
         related_name="sales_orders",
         help_text=_("The deal this sales order ships; processing it consumes the deal's reservations."),
     )
+    returned_from = models.ForeignKey(
+        "self",
+        verbose_name=_("sales order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        help_text=_("The sales order whose goods a return brings back."),
+    )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # Shipping (a processed sales order or transfer; `inventory.services.delivery`).
+    delivery_status = models.CharField(
+        _("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    received_by = models.CharField(_("received by"), max_length=150, blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -151,6 +188,15 @@ class StockDocument(models.Model):
                 name="document_sales_order_has_client",
             ),
             models.CheckConstraint(condition=Q(status__in=DocumentStatus.values), name="document_status_known"),
+            models.CheckConstraint(
+                condition=Q(doc_type=DocumentType.RETURN, returned_from__isnull=False, client__isnull=False)
+                | (~Q(doc_type=DocumentType.RETURN) & Q(returned_from__isnull=True)),
+                name="document_return_has_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_status="") | Q(doc_type__in=sorted(SHIPPING_TYPES)),
+                name="document_delivery_only_when_shipping",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +212,52 @@ class StockDocument(models.Model):
 
     @property
     def can_be_cancelled(self) -> bool:
-        return self.status == DocumentStatus.PROCESSED and self.deleted_at is None
+        """Processed, and its goods have not left (a shipped order comes back with a return)."""
+        return (
+            self.status == DocumentStatus.PROCESSED
+            and self.deleted_at is None
+            and self.delivery_status not in LEFT_STATUSES
+        )
+
+    @property
+    def has_delivery(self) -> bool:
+        """Whether the document shows a delivery status: a processed sales order or transfer."""
+        return self.status == DocumentStatus.PROCESSED and self.doc_type in SHIPPING_TYPES
+
+    @property
+    def can_be_returned(self) -> bool:
+        """A processed sales order whose goods have left: a return may bring them back."""
+        return (
+            self.doc_type == DocumentType.SALES_ORDER
+            and self.status == DocumentStatus.PROCESSED
+            and self.deleted_at is None
+            and self.delivery_status in LEFT_STATUSES
+        )
+
+
+class DeliveryEvent(models.Model):
+    """One change of a document's delivery status: who, when, from → to, and its details (the
+    carrier and tracking number, who received it, the return that brought goods back)."""
+
+    document = models.ForeignKey(StockDocument, on_delete=models.PROTECT, related_name="delivery_events")
+    from_status = models.CharField(_("from"), max_length=20, choices=DeliveryStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=DeliveryStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    details = models.CharField(_("details"), max_length=500, blank=True)
+    return_document = models.ForeignKey(
+        StockDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("return")
+    )
+
+    class Meta:
+        verbose_name = _("delivery status change")
+        verbose_name_plural = _("delivery status changes")
+        ordering = ["document", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.from_status} → {self.to_status}"
 
 
 class DocumentLine(models.Model):

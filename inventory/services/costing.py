@@ -11,7 +11,7 @@ of lines.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -39,6 +39,7 @@ from inventory.models import (
     StockMove,
     ValueAdjustment,
 )
+from inventory.selectors.returns import Returnable
 from inventory.valuation import BalanceKey, Book, Change, Layer, Plan, to_cent
 
 LAYER_COLUMNS = "id, warehouse_id, product_id, document_id, quantity, value"
@@ -90,10 +91,14 @@ def plan_processing(
     lines: Sequence[PricedLine],
     deltas: dict[BalanceKey, Decimal],
     balances: LockedBalances,
+    *,
+    returnable: Mapping[int, Returnable] | None = None,
 ) -> Posting:
     """The values of the movements processing `document` makes (`deltas`, as the stock service
     computed them, to the locked `balances`): outgoing ones first, so that a transfer's
-    destination gets exactly what left its source."""
+    destination gets exactly what left its source. A return (`returnable`: what its order
+    shipped and got back, `inventory.selectors.returns`) brings stock in at what it left with
+    (`returned_value`)."""
     # The last unit cost matters only where no stock is left to cost with: a balance that has
     # none, or that this takes below zero (the layers' remainders add up to what is on hand).
     bare = [key for key, delta in deltas.items() if balances[key].on_hand + min(delta, Decimal(0)) <= 0]
@@ -105,9 +110,21 @@ def plan_processing(
             posting.plans[key] = book.take_out(key, -delta, document_id=document.pk)
     for key, delta in sorted(deltas.items()):
         if delta > 0:
-            value = _incoming_value(document, book, posting, key, delta, by_product[key[1]])
+            if document.doc_type == DocumentType.RETURN and returnable is not None:
+                value = returned_value(delta, returnable[key[1]])
+            else:
+                value = _incoming_value(document, book, posting, key, delta, by_product[key[1]])
             posting.plans[key] = book.bring_in(key, delta, value, document_id=document.pk)
     return posting
+
+
+def returned_value(quantity: Decimal, returnable: Returnable) -> Decimal:
+    """The value of `quantity` coming back of what a sales order shipped: at the unit cost its
+    movements took it out at, to the cent; the last of it gets exactly what is left of that
+    value, so that the returns of an order bring back all that left with it, and no more."""
+    if quantity == returnable.left:
+        return returnable.shipped_value - returnable.returned_value
+    return to_cent(returnable.shipped_value * quantity / returnable.shipped)
 
 
 def _incoming_value(

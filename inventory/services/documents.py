@@ -27,6 +27,7 @@ from crm.models import Company, Deal
 from inventory.arrays import number_array
 from inventory.currencies import NOT_A_CURRENCY, is_currency
 from inventory.errors import DocumentStateError
+from inventory.formatting import format_quantity
 from inventory.locks import (
     DOCUMENT_RELATIONS,
     BalanceKey,
@@ -41,6 +42,7 @@ from inventory.locks import (
     select_columns,
 )
 from inventory.models import (
+    DeliveryStatus,
     DocumentLine,
     DocumentSequence,
     DocumentStatus,
@@ -53,7 +55,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
-from inventory.models.documents import NUMBER_PREFIX, layout_key
+from inventory.models.documents import LEFT_STATUSES, NUMBER_PREFIX, SHIPPING_TYPES, layout_key
 from inventory.models.quantities import (
     MONEY_DECIMALS,
     MONEY_DIGITS,
@@ -63,7 +65,9 @@ from inventory.models.quantities import (
     is_number,
 )
 from inventory.retry import run_with_retry
+from inventory.selectors.returns import Returnable, returnable
 from inventory.services.costing import check_currency, plan_cancellation, plan_processing
+from inventory.services.delivery import mark_returned, record_event, unmark_returned
 from inventory.services.stock import apply_movements, check_available, shortages
 from inventory.validation import field_errors
 from layouts.services import set_custom
@@ -91,6 +95,7 @@ class Header:
     reason: str = ""
     responsible: User | None = None
     deal: Deal | None = None  # a sales order made from a deal: it may take the deal's reservations
+    returned_from: StockDocument | None = None  # a return: the sales order whose goods come back
     custom: dict | None = None  # custom field values (see `layouts`); None keeps the stored ones
 
 
@@ -211,6 +216,7 @@ _RELATIONS_READ: dict[str, tuple[str, ...]] = {
     DocumentType.TRANSFER: ("warehouse", "destination"),
     DocumentType.RECEIPT: ("warehouse", "supplier"),
     DocumentType.SALES_ORDER: ("warehouse", "client"),
+    DocumentType.RETURN: ("warehouse", "client"),
 }
 
 
@@ -225,20 +231,33 @@ def _process(
     lines = _read_lines(document)
     if not lines:
         raise ValidationError({"lines": _("Add at least one line before processing.")})
-    _validate(document, lines)
+    order, returned = None, None
+    if document.doc_type == DocumentType.RETURN:  # its order, locked: two returns take turns
+        order = document.returned_from = lock_document(cast(int, document.returned_from_id), related=("warehouse",))
+        returned = returnable(order)
+    _validate(document, lines, returned=returned)
     check_currency(document, lines)
     balances = lock_balances(_balance_keys(document, lines))
     deltas = _deltas(document, lines, balances)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
-    posting = plan_processing(document, lines, deltas, balances)
+    posting = plan_processing(document, lines, deltas, balances, returnable=returned)
     apply_movements(document, deltas, balances, posting=posting)
+    if order is not None:
+        mark_returned(order, by=by, return_document=document)
     if document.deal_id is not None:  # a deal's sales order ships what the deal reserved
         taken = [reservation.pk for reservation in lock_reservations(Q(deal_id=document.deal_id))]
         Reservation.objects.filter(pk__in=taken).update(status=ReservationStatus.CONSUMED, ended_at=timezone.now())
     check_low_stock(deltas)  # after the reservations it consumed: what is available now
     if document.doc_type == DocumentType.RECEIPT:
         _update_purchase_prices(lines)
-    _set_status(document, DocumentStatus.PROCESSED, at="processed_at", by_field="processed_by", by=by)
+    delivery = None
+    if document.doc_type in SHIPPING_TYPES:  # its goods wait to be picked
+        delivery, before = DeliveryStatus.TO_PICK, document.delivery_status
+        if before not in ("", DeliveryStatus.TO_PICK):  # processed again after a cancellation
+            record_event(document, before, delivery, by=by, details=_("processed again"))
+    _set_status(
+        document, DocumentStatus.PROCESSED, at="processed_at", by_field="processed_by", by=by, delivery=delivery
+    )
     return document
 
 
@@ -247,15 +266,22 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
     document = lock_document(document_id, related=related)
     require(by, document_right("cancel", document.doc_type), document)
     if not document.can_be_cancelled:
+        if document.status == DocumentStatus.PROCESSED and document.delivery_status in LEFT_STATUSES:
+            raise DocumentStateError(_shipped_refusal(document))
         raise DocumentStateError(
             _("Document %(number)s is not processed, so there is nothing to cancel.") % {"number": document.number}
         )
+    order = None
+    if document.doc_type == DocumentType.RETURN:
+        order = lock_document(cast(int, document.returned_from_id), related=("warehouse",))
     deltas = {(w, p): -total for w, p, total in _net_movements(document) if total}
     balances = lock_balances(deltas)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
     posting = plan_cancellation(document, balances, by=by)
     apply_movements(document, deltas, balances, is_reversal=True, posting=posting)
     check_low_stock(deltas)
+    if order is not None:
+        unmark_returned(order, by=by, return_document=document)
     _set_status(document, DocumentStatus.CANCELLED, at="cancelled_at", by_field="cancelled_by", by=by)
     return document
 
@@ -311,22 +337,45 @@ def _net_movements(document: StockDocument) -> list[tuple[int, int, Decimal]]:
         return cursor.fetchall()
 
 
-def _set_status(document: StockDocument, status: str, *, at: str, by_field: str, by: Actor) -> None:
-    """Save the document's new status, when and by whom, with one UPDATE (what
-    `save(update_fields=[…])` writes, `updated_at` included, without compiling it each time)."""
+def _set_status(
+    document: StockDocument, status: str, *, at: str, by_field: str, by: Actor, delivery: str | None = None
+) -> None:
+    """Save the document's new status, when and by whom (and its new `delivery` status, if
+    given), with one UPDATE (what `save(update_fields=[…])` writes, `updated_at` included,
+    without compiling it each time)."""
     now = timezone.now()
     document.status = status
     setattr(document, at, now)
     setattr(document, by_field, by)
     document.updated_at = now
+    names: list[str] = ["status", at, by_field, "updated_at"]
+    values: list[Any] = [status, now, by.pk, now]
+    if delivery is not None:
+        document.delivery_status = delivery
+        names.append("delivery_status")
+        values.append(delivery)
     meta, quote = StockDocument._meta, connection.ops.quote_name
-    columns = [concrete_field(StockDocument, name).column for name in ("status", at, by_field, "updated_at")]
+    columns = [concrete_field(StockDocument, name).column for name in names]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "
             f"WHERE {quote(meta.pk.column)} = %s",
-            [status, now, by.pk, now, document.pk],
+            [*values, document.pk],
         )
+
+
+def _shipped_refusal(document: StockDocument) -> str:
+    """Why a document whose goods have left is not cancelled, and what to do instead."""
+    names = {"number": document.number, "status": document.get_delivery_status_display()}
+    if document.doc_type == DocumentType.SALES_ORDER:
+        return (
+            _("%(number)s cannot be cancelled: its goods have left (“%(status)s”). Bring them back with a return.")
+            % names
+        )
+    return (
+        _("%(number)s cannot be cancelled: its goods have left (“%(status)s”). Move them back with a new transfer.")
+        % names
+    )
 
 
 def _check_available_unless_negative_allowed(document, deltas, balances, *, by: Actor) -> None:
@@ -365,9 +414,19 @@ def _set_header(document: StockDocument, header: Header, *, by: Actor) -> None:
     document.destination = header.destination if document.doc_type == DocumentType.TRANSFER else None
     document.supplier = header.supplier if document.doc_type == DocumentType.RECEIPT else None
     document.client = header.client if document.doc_type == DocumentType.SALES_ORDER else None
+    if document.doc_type != DocumentType.RETURN:
+        document.returned_from = None
+    elif header.returned_from is not None:  # as it is now, not as the caller last saw it
+        document.returned_from = StockDocument.objects.select_related("warehouse", "client").get(
+            pk=header.returned_from.pk
+        )
+    order = document.returned_from if document.doc_type == DocumentType.RETURN else None
+    if order is not None:  # a return brings the goods back where they left from, from its client
+        document.warehouse, document.client, document.currency = order.warehouse, order.client, order.currency
     document.reason = header.reason if document.doc_type == DocumentType.WRITE_OFF else ""
     document.date = header.date or timezone.localdate()
-    document.currency = (header.currency or document.currency or settings.DEFAULT_CURRENCY).upper()
+    if order is None:
+        document.currency = (header.currency or document.currency or settings.DEFAULT_CURRENCY).upper()
     document.comment = header.comment
     if document.doc_type != DocumentType.SALES_ORDER:
         document.deal = None
@@ -380,9 +439,11 @@ def _set_header(document: StockDocument, header: Header, *, by: Actor) -> None:
     set_custom(document, header.custom, form=layout_key(document.doc_type))
 
 
-def _validate(document: StockDocument, lines: Sequence) -> None:
+def _validate(document: StockDocument, lines: Sequence, *, returned: dict[int, Returnable] | None = None) -> None:
     """Raise a `ValidationError` keyed by field ("warehouse", "lines", …) for anything that
-    would make the document wrong; drafts are held to the same rules as processing."""
+    would make the document wrong; drafts are held to the same rules as processing. A
+    return's lines are checked against what its order shipped and got back (`returned`, read
+    here when not given)."""
     errors = field_errors(document, exclude=_NOT_TYPED)
 
     def add(field: str, message: str) -> None:
@@ -409,8 +470,49 @@ def _validate(document: StockDocument, lines: Sequence) -> None:
     for line in lines:
         for message in _line_errors(document.doc_type, line):
             add("lines", f"{line.product}: {message}")
+    if document.doc_type == DocumentType.RETURN:
+        for field, message in _return_errors(document, lines, returned):
+            add(field, message)
     if errors:
         raise ValidationError(errors)
+
+
+def _return_errors(document: StockDocument, lines: Sequence, returned: dict[int, Returnable] | None):
+    """(field, message) of what is wrong with a return: an order that is not a shipped sales
+    order, products it did not ship, more back than it shipped less what came back already."""
+    order = document.returned_from
+    if order is None or order.doc_type != DocumentType.SALES_ORDER:
+        yield "order", _("Choose the shipped sales order whose goods come back.")
+        return
+    names = {"number": order.number, "status": order.get_delivery_status_display()}
+    if order.status != DocumentStatus.PROCESSED or order.deleted_at is not None:
+        yield "order", _("%(number)s is not processed: nothing left with it to come back.") % names
+        return
+    if not order.can_be_returned:
+        yield "order", _("%(number)s is “%(status)s”: only goods that have been shipped come back.") % names
+        return
+    returned = returnable(order) if returned is None else returned
+    for line in lines:
+        figures = returned.get(line.product.pk)
+        quantity = line.quantity
+        unit = line.product.unit
+        if figures is None or figures.shipped <= 0:
+            yield "lines", _("%(product)s: it did not leave with %(number)s.") % {"product": line.product, **names}
+        elif is_number(quantity) and quantity > figures.left:
+            yield (
+                "lines",
+                _(
+                    "%(product)s: %(asked)s asked back, but only %(left)s of the %(shipped)s shipped with "
+                    "%(number)s have not come back yet."
+                )
+                % {
+                    "product": line.product,
+                    "asked": format_quantity(quantity, unit),
+                    "left": format_quantity(max(figures.left, Decimal(0)), unit),
+                    "shipped": format_quantity(figures.shipped, unit),
+                    **names,
+                },
+            )
 
 
 # The header fields a person types, checked as the model checks them (length, NUL characters,
@@ -464,7 +566,7 @@ def _deltas(
     for line in lines:
         here = (document.warehouse_id, line.product_id)
         match document.doc_type:
-            case DocumentType.RECEIPT | DocumentType.ADJUSTMENT:
+            case DocumentType.RECEIPT | DocumentType.ADJUSTMENT | DocumentType.RETURN:
                 deltas[here] = line.quantity
             case DocumentType.WRITE_OFF | DocumentType.SALES_ORDER:
                 deltas[here] = -line.quantity

@@ -206,9 +206,10 @@ class Replay:
     def _incoming_value(self, move: Move, plans: dict[BalanceKey, Plan]) -> Decimal:
         if move.doc_type == DocumentType.TRANSFER:
             return -plans[(move.source, move.key[1])].value
-        if move.doc_type != DocumentType.RECEIPT and self.book.has_history(move.key):
+        if move.doc_type not in (DocumentType.RECEIPT, DocumentType.RETURN) and self.book.has_history(move.key):
             return to_cent(move.quantity * self.book.current_unit_cost(move.key, lambda: move.price))
-        # A receipt, or stock into a balance that never had a layer: as it was posted.
+        # A receipt, a return (at what its order's goods left with), or stock into a balance that
+        # never had a layer: as it was posted.
         return move.posted if move.posted is not None else to_cent(move.quantity * (move.price or 0))
 
     def _cancellation(self, event: Event, moves: list[Move], seen: list[Layer]) -> list[tuple[Move, Plan]]:

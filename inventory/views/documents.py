@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.catalogue import DOCUMENT_TYPES, VIEW_PRODUCT, document_right
+from accounts.catalogue import DOCUMENT_TYPES, UPDATE_DELIVERY_STATUS, VIEW_PRODUCT, document_right
 from accounts.permissions import (
     Actor,
     can,
@@ -38,6 +38,7 @@ from inventory.access import (
 )
 from inventory.errors import StockError
 from inventory.filters.documents import DocumentFilter
+from inventory.forms.delivery import DeliveryForm
 from inventory.forms.documents import (
     DocumentForms,
     ProductResolver,
@@ -46,8 +47,9 @@ from inventory.forms.documents import (
     with_lines,
 )
 from inventory.models import DocumentStatus, DocumentType, Product, StockDocument
-from inventory.models.documents import layout_key
+from inventory.models.documents import SHIPPING_TYPES, layout_key
 from inventory.selectors.costing import sales_profits
+from inventory.selectors.delivery import delivery_history
 from inventory.selectors.documents import (
     count_expectations,
     document_moves,
@@ -57,6 +59,8 @@ from inventory.selectors.documents import (
     unpriced_lines,
 )
 from inventory.selectors.documents import document_list as select_documents
+from inventory.selectors.returns import returnable, returns_of
+from inventory.services.delivery import change_delivery_status
 from inventory.services.documents import (
     LineInput,
     cancel_document,
@@ -66,7 +70,7 @@ from inventory.services.documents import (
     update_document,
 )
 from layouts.builder import load_layout
-from web.errors import run_reporting
+from web.errors import error_text, run_reporting
 from web.validators import is_id, query_text
 
 PAGE_SIZE = 50
@@ -91,6 +95,7 @@ def _type_context(request, kind: DocumentType) -> dict:
         "type_label": kind.label,
         "type_plural": _(DOCUMENT_TYPES[kind]),  # the menu's words
         "is_stock_count": kind == DocumentType.STOCK_COUNT,
+        "has_delivery": kind in SHIPPING_TYPES,
         "has_currency": kind not in UNPRICED_TYPES,
         "show_prices": shows_document_prices(request.user, kind),
     }
@@ -277,7 +282,39 @@ def document_create(request, doc_type):
     require_document_type_right(request.user, "edit", kind)
     if request.method == "POST":
         return _save(request, kind, None)
-    return _form_page(request, kind, DocumentForms(kind, user=request.user), None)
+    forms = DocumentForms(kind, user=request.user)
+    if kind == DocumentType.RETURN:
+        _fill_return(request, forms)
+    return _form_page(request, kind, forms, None)
+
+
+def _fill_return(request, forms: DocumentForms) -> None:
+    """A return opened from its order's page (`order`: the order's id): its form comes with
+    the order's number and what of its lines may still come back, at the order's prices; an
+    order the user may not make returns of leaves the form blank."""
+    order_id = request.GET.get("order", "")
+    if not is_id(order_id):
+        return
+    order = StockDocument.objects.filter(
+        pk=int(order_id),
+        doc_type=DocumentType.SALES_ORDER,
+        deleted_at__isnull=True,
+        warehouse__in=warehouses_for(request.user, document_right("edit", DocumentType.RETURN)),
+    ).first()
+    if order is None or not order.can_be_returned:
+        return
+    left = {product: figures.left for product, figures in returnable(order).items() if figures.left > 0}
+    lines = [
+        {
+            "product": line.product.sku,
+            "product_obj": line.product,
+            "quantity": left[line.product_id],
+            "price": line.price,
+        }
+        for line in order.lines.select_related("product").order_by("id")
+        if line.product_id in left
+    ]
+    forms.prefill(header={"order": order.number}, lines=lines)
 
 
 @require_http_methods(["GET", "POST"])
@@ -326,8 +363,50 @@ def document_detail(request, doc_type, pk):
             "custom_values": custom_values,
             "may": document_actions(request.user, document),
             "unpriced": unpriced_lines(kind, lines) if document.can_be_processed else [],
+            **_delivery_context(request, document),
         },
     )
+
+
+def _delivery_context(request, document: StockDocument) -> dict:
+    """The detail page's shipment parts: the delivery status with its history and form (with
+    the right), an order's returns and whether the user may make one."""
+    context: dict = {}
+    if document.doc_type in SHIPPING_TYPES:
+        context["delivery_events"] = list(delivery_history(document))
+        if document.has_delivery and can(request.user, UPDATE_DELIVERY_STATUS, document):
+            form = DeliveryForm(current=document.delivery_status)
+            context["delivery_form"] = form if form.offers_a_step else None
+    if document.doc_type == DocumentType.SALES_ORDER:
+        context["returns"] = returns_of(document)
+        context["may_return"] = document.can_be_returned and can(
+            request.user, document_right("edit", DocumentType.RETURN), document
+        )
+    return context
+
+
+@require_POST
+def document_delivery(request, doc_type, pk):
+    """Change the delivery status (`inventory.services.delivery`); a refusal is a message."""
+    document = _document_or_404(request, doc_type, pk)
+    require(request.user, UPDATE_DELIVERY_STATUS, document)
+    form = DeliveryForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        )
+    else:
+        try:
+            changed = change_delivery_status(document, by=request.user, update=form.to_input())
+        except (StockError, ValidationError) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(number)s is now “%(status)s”.")
+                % {"number": changed.number, "status": changed.get_delivery_status_display()},
+            )
+    return redirect(document_url(document) + "#delivery")
 
 
 def _run(request, action, document, success: str) -> bool:

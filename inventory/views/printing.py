@@ -24,6 +24,7 @@ PRINT_TITLES = {
     DocumentType.WRITE_OFF: _("Write-off act"),
     DocumentType.STOCK_COUNT: _("Stock count sheet"),
     DocumentType.ADJUSTMENT: _("Adjustment voucher"),
+    DocumentType.RETURN: _("Return note"),
 }
 
 # The signature blocks at its foot: who hands over and who takes or checks.
@@ -34,11 +35,12 @@ SIGNATURES = {
     DocumentType.WRITE_OFF: (_("Issued by"), _("Checked by"), _("Approved by")),
     DocumentType.STOCK_COUNT: (_("Counted by"), _("Checked by")),
     DocumentType.ADJUSTMENT: (_("Issued by"), _("Checked by")),
+    DocumentType.RETURN: (_("Returned by"), _("Received by")),
 }
 
 # Types whose print carries prices, amounts and a total (a write-off's or an adjustment's
 # prices are what the stock cost: not printed).
-PRICED_TYPES = frozenset({DocumentType.RECEIPT, DocumentType.SALES_ORDER})
+PRICED_TYPES = frozenset({DocumentType.RECEIPT, DocumentType.SALES_ORDER, DocumentType.RETURN})
 
 
 @require_GET

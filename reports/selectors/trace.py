@@ -366,7 +366,7 @@ def average_rows(
 
     party = Case(
         When(document__doc_type=DocumentType.RECEIPT, then=F("document__supplier__name")),
-        When(document__doc_type=DocumentType.SALES_ORDER, then=F("document__client__name")),
+        When(document__doc_type__in=[DocumentType.SALES_ORDER, DocumentType.RETURN], then=F("document__client__name")),
         When(document__doc_type=DocumentType.WRITE_OFF, then=F("document__reason")),
         When(
             document__doc_type=DocumentType.TRANSFER,

@@ -240,7 +240,7 @@ class TraceReport(Report):
         doc_type = document.doc_type
         if row.kind == selectors.COVER:
             return _("taken before this stock came in")
-        if doc_type == DocumentType.SALES_ORDER:
+        if doc_type in (DocumentType.SALES_ORDER, DocumentType.RETURN):  # to a client, back from one
             return document.client.name if document.client is not None else ""
         if doc_type == DocumentType.WRITE_OFF:
             return document.reason

@@ -10,7 +10,7 @@ from accounts.roles import ensure_default_roles
 
 pytestmark = pytest.mark.django_db
 
-TYPES = ("receipt", "adjustment", "transfer", "write_off", "sales_order", "stock_count")
+TYPES = ("receipt", "adjustment", "transfer", "write_off", "sales_order", "stock_count", "return")
 ACTIONS = ("view", "edit", "process", "cancel", "delete")
 
 # PRODUCT.md's table, row by row: which roles hold each right (A = administrator, S = staff,
@@ -27,6 +27,7 @@ TABLE = {
     **{f"inventory.cancel_{t}": "A" for t in TYPES},
     **{f"inventory.delete_{t}": "A" for t in TYPES},
     **{f"inventory.allow_negative_{t}": "A" for t in ("write_off", "transfer", "sales_order")},
+    "inventory.update_delivery_status": "AC",
     "inventory.reserve_in_deals": "AS",
     "inventory.reserve_in_warehouse": "AS",
     "inventory.change_reservation_settings": "A",

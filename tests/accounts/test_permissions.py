@@ -114,9 +114,9 @@ def test_answers_come_from_caches_after_the_first(warehouses):
 @pytest.mark.parametrize(
     ("role", "crm", "documents", "start"),
     [
-        (ADMINISTRATOR, True, 6, "inventory:stock"),
-        (STAFF, True, 6, "inventory:stock"),
-        (CLERK, False, 6, "inventory:stock"),
+        (ADMINISTRATOR, True, 7, "inventory:stock"),
+        (STAFF, True, 7, "inventory:stock"),
+        (CLERK, False, 7, "inventory:stock"),
     ],
 )
 def test_menu_of_each_default_role(role, crm, documents, start):

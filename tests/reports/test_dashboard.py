@@ -178,6 +178,7 @@ def test_the_administrator_sees_every_figure(client_logged_in, world):
         "Write-offs": ["1", "0"],
         "Sales orders": ["0", "0"],
         "Stock counts": ["0", "1"],
+        "Returns": ["0", "0"],
     }
     assert (text_of(html, "documents-processed-today"), text_of(html, "documents-drafts")) == ("1", "3")
 

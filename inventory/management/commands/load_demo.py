@@ -38,6 +38,7 @@ from history.services import acting
 from inventory.models import (
     Barcode,
     Category,
+    DeliveryStatus,
     DocumentType,
     MinimumStock,
     Product,
@@ -45,6 +46,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.models.catalog import Unit
+from inventory.services.delivery import DeliveryUpdate, change_delivery_status
 from inventory.services.documents import (
     Header,
     LineInput,
@@ -269,6 +271,9 @@ FRACTIONAL_UNITS = {Unit.KILOGRAM, Unit.LITRE, Unit.METRE}
 # How far a delivery's price strays from its round's increase (each product on its own).
 DRIFT = [Decimal("-0.01"), Decimal("0"), Decimal("0.01")]
 
+# The carriers that take the orders, and who signs for them at the clients (names, not text).
+CARRIERS = ["JNE", "SiCepat", "J&T Express"]
+RECEIVERS = ["Budi Santoso", "Siti Aminah", "Dewi Lestari"]
 WRITE_OFF_REASONS = [
     _("Damaged in transit"),
     _("Past its expiry date"),
@@ -676,16 +681,43 @@ class Command(BaseCommand):
             )
 
         # Sales orders to clients.
+        orders = []
         for i in range(9):
             warehouse = warehouses[i % 3]
-            post(
-                DocumentType.SALES_ORDER,
-                by=admin,  # store staff enter sales orders; processing them is the administrator's
-                days_ago=13 - i,
-                header={"warehouse": warehouse, "client": clients[i % len(clients)]},
-                lines=outgoing(warehouse, rng.randint(2, 6), 1, 15),
-                comment=gettext("Customer PO %(number)s") % {"number": 7700 + i},
+            orders.append(
+                post(
+                    DocumentType.SALES_ORDER,
+                    by=admin,  # store staff enter sales orders; processing them is the administrator's
+                    days_ago=13 - i,
+                    header={"warehouse": warehouse, "client": clients[i % len(clients)]},
+                    lines=outgoing(warehouse, rng.randint(2, 6), 1, 15),
+                    comment=gettext("Customer PO %(number)s") % {"number": 7700 + i},
+                )
             )
+
+        # Shipments: the older orders are picked, shipped and delivered, the newest wait; one
+        # client sent part of an order back.
+        for i, order in enumerate(orders[:7]):
+            steps = [DeliveryUpdate(status=DeliveryStatus.PICKED)]
+            if i < 6:
+                carrier = CARRIERS[i % len(CARRIERS)]
+                tracking = f"{carrier[:2].upper()}{8800120000 + 37 * i}"
+                steps.append(DeliveryUpdate(status=DeliveryStatus.SHIPPED, carrier=carrier, tracking_number=tracking))
+            if i < 4:
+                steps.append(DeliveryUpdate(status=DeliveryStatus.DELIVERED, received_by=RECEIVERS[i % len(RECEIVERS)]))
+            for update in steps:
+                change_delivery_status(order, by=clerk, update=update)
+        sent_back = orders[0]
+        product, quantity, price = next(iter(sent_back.lines.values_list("product", "quantity", "price")))
+        back = max(Decimal(1), (quantity / 2).quantize(Decimal(1)))
+        post(
+            DocumentType.RETURN,
+            by=clerk,
+            days_ago=2,
+            header={"warehouse": sent_back.warehouse, "returned_from": sent_back},
+            lines=[(Product.objects.get(pk=product), back, price)],
+            comment=gettext("Damaged packaging, sent back by the client"),
+        )
 
         # Write-offs.
         for i, warehouse in enumerate((jkt, sby, bdg)):
@@ -761,7 +793,7 @@ class Command(BaseCommand):
         for product, quantity, _price in lines:
             here = (document.warehouse_id, product.pk)
             match document.doc_type:
-                case DocumentType.RECEIPT | DocumentType.ADJUSTMENT:
+                case DocumentType.RECEIPT | DocumentType.ADJUSTMENT | DocumentType.RETURN:
                     stock[here] = stock.get(here, Decimal(0)) + quantity
                 case DocumentType.WRITE_OFF | DocumentType.SALES_ORDER:
                     stock[here] = stock.get(here, Decimal(0)) - quantity

@@ -28,8 +28,9 @@ TITLES = {
     DocumentType.WRITE_OFF: "Write-off act",
     DocumentType.STOCK_COUNT: "Stock count sheet",
     DocumentType.ADJUSTMENT: "Adjustment voucher",
+    DocumentType.RETURN: "Return note",
 }
-PRICED = {DocumentType.RECEIPT, DocumentType.SALES_ORDER}
+PRICED = {DocumentType.RECEIPT, DocumentType.SALES_ORDER, DocumentType.RETURN}
 COST = "12345.00"  # a price no other number on the page resembles (whole rupiah)
 
 

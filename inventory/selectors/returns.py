@@ -1,0 +1,49 @@
+"""What a sales order shipped and what its returns brought back, per product."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+
+from inventory.models import MoveCost, StockDocument, StockMove
+
+
+@dataclass(frozen=True)
+class Returnable:
+    """Of one product of a processed sales order: the quantity it shipped and the value that
+    left with it (its movements' cost, positive), and what its processed returns brought back."""
+
+    shipped: Decimal
+    shipped_value: Decimal
+    returned: Decimal
+    returned_value: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        """What may still come back."""
+        return self.shipped - self.returned
+
+
+def returnable(order: StockDocument) -> dict[int, Returnable]:
+    """Product id → `Returnable` of the processed sales order `order`, in one query: the net of
+    its movements (its last processing: an earlier one was reversed) and of its returns'
+    movements (a cancelled return's reversal nets it to zero), with their values."""
+    move, cost, document = StockMove._meta.db_table, MoveCost._meta.db_table, StockDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.product_id, "
+            "COALESCE(-SUM(m.quantity) FILTER (WHERE m.document_id = %s), 0), "
+            "COALESCE(-SUM(c.value) FILTER (WHERE m.document_id = %s), 0), "
+            "COALESCE(SUM(m.quantity) FILTER (WHERE m.document_id <> %s), 0), "
+            "COALESCE(SUM(c.value) FILTER (WHERE m.document_id <> %s), 0) "
+            f"FROM {move} m LEFT JOIN {cost} c ON c.move_id = m.id "
+            f"WHERE m.document_id = %s OR m.document_id IN (SELECT id FROM {document} WHERE returned_from_id = %s) "
+            "GROUP BY m.product_id",
+            [order.pk] * 6,
+        )
+        return {product: Returnable(*figures) for product, *figures in cursor.fetchall()}
+
+
+def returns_of(order: StockDocument) -> list[StockDocument]:
+    """The order's returns that are not deleted, oldest first."""
+    return list(order.returns.filter(deleted_at__isnull=True).order_by("id"))
