@@ -16,6 +16,7 @@ urlpatterns = [
     path("deals/board/", deals.deal_board, name="deal_board"),
     path("deals/new/", deals.deal_create, name="deal_create"),
     path("deals/<int:pk>/", deals.deal_detail, name="deal_detail"),
+    path("deals/<int:pk>/live/", deals.deal_live, name="deal_live"),
     path("deals/<int:pk>/edit/", deals.deal_update, name="deal_update"),
     path("deals/<int:pk>/move/", deals.deal_move, name="deal_move"),
     path("deals/<int:pk>/won/", deals.deal_win, name="deal_win"),

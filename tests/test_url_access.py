@@ -94,11 +94,13 @@ MATRIX = {
     "inventory:product_list": Entry(get="inventory.view_product"),
     "inventory:product_create": Entry(get="inventory.add_product", post="inventory.add_product", post_ok=200),
     "inventory:product_detail": Entry(get="inventory.view_product", args="product"),
+    "inventory:product_live": Entry(get="inventory.view_product", args="product"),
     "inventory:product_update": Entry(
         get="inventory.change_product", post="inventory.change_product", post_ok=200, args="product"
     ),
     "inventory:product_lookup": Entry(get="inventory.view_product", query="?q=Pro"),
     "inventory:stock": Entry(get="inventory.view_warehouse"),
+    "inventory:stock_live": Entry(get="inventory.view_warehouse"),
     "reports:stock": Entry(get=REPORTS),
     "reports:movements": Entry(get=REPORTS),
     "reports:ledger": Entry(get=REPORTS),
@@ -112,6 +114,7 @@ MATRIX = {
     "inventory:document_create": Entry(get=typed("edit"), post=typed("edit"), post_ok=200, per_type=True),
     "inventory:document_line": Entry(get=typed("edit"), per_type=True),
     "inventory:document_detail": Entry(get=typed("view"), args="document:draft", per_type=True),
+    "inventory:document_live": Entry(get=typed("view"), args="document:draft", per_type=True),
     "inventory:document_print": Entry(get=typed("view"), args="document:draft", per_type=True),
     "inventory:document_update": Entry(
         get=typed("edit"), post=typed("edit"), post_ok=200, args="document:draft", per_type=True
@@ -145,6 +148,7 @@ MATRIX = {
     "crm:deal_board": Entry(get="crm.use_crm"),
     "crm:deal_create": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
     "crm:deal_detail": Entry(get="crm.use_crm", args="deal"),
+    "crm:deal_live": Entry(get="crm.use_crm", args="deal"),
     "crm:deal_update": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200, args="deal"),
     "crm:deal_move": Entry(get=None, post="crm.use_crm", args="deal"),
     "crm:deal_win": Entry(get=None, post="crm.use_crm", args="deal"),

@@ -4,11 +4,14 @@ with their reservations, and what is available for those rows (one query for all
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     BooleanField,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -20,8 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from crm.models import Deal, DealRow
-from inventory.models import Reservation, ReservationStatus, StockBalance, Warehouse
+from inventory.models import Reservation, ReservationStatus, StockBalance, StockDocument, Warehouse
 from inventory.models.reservations import Counting, counting
+from inventory.selectors.live import scope_version, version_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -98,3 +102,27 @@ def deal_rows(deal: Deal) -> list[ShownRow]:
         key = (row.shown_warehouse.pk, row.product_id) if row.shown_warehouse else None
         row.available = available.get(key, Decimal(0)) if key else None
     return rows
+
+
+def deal_version(deal: Deal) -> str:
+    """What a deal's page depends on: the deal (its stage, header), its rows, its
+    reservations, its sales orders and the stock of the warehouses its rows ship from (their
+    availability, `scope_version`; a row without one ships from the default warehouse). Six
+    queries, seven with such a row."""
+    rows = deal.rows.aggregate(
+        count=Count("id"),
+        last=Max("id"),
+        quantity=Sum("quantity"),
+        price=Sum("price"),
+        discount=Sum("discount"),
+        warehouses=ArrayAgg("warehouse_id", distinct=True, default=[]),
+    )
+    warehouse_ids = set(rows.pop("warehouses"))
+    if None in warehouse_ids:
+        warehouse_ids.discard(None)
+        warehouse_ids.update(Warehouse.objects.filter(is_default=True).values_list("pk", flat=True))
+    held = Reservation.objects.filter(deal=deal).aggregate(last=Max("id"), until=Max("reserved_until"))
+    orders = StockDocument.objects.filter(deal=deal).aggregate(last=Max("updated_at"))
+    return version_of(
+        deal.updated_at, sorted(rows.items()), sorted(held.items()), orders["last"], scope_version(warehouse_ids)
+    )

@@ -8,7 +8,7 @@ page and changes nothing; `PermissionDenied` is a 403; an unknown deal or row is
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -21,7 +21,7 @@ from accounts.permissions import can
 from crm.filters.deals import DealFilter
 from crm.forms.deals import DealForm, ReservedUntilForm, RowForm
 from crm.models import Deal, DealRow, Pipeline, Stage, StageKind
-from crm.selectors.deals import deal_rows, deals_with_amount
+from crm.selectors.deals import deal_rows, deal_version, deals_with_amount
 from crm.services.deals import (
     add_row,
     create_deal,
@@ -39,6 +39,7 @@ from inventory.formatting import format_quantity
 from inventory.services.reservations import release_row, reserve_row, set_reserved_until
 from layouts.builder import load_layout
 from web.errors import add_service_errors, run_reporting
+from web.live import version_response
 from web.redirects import safe_next
 from web.validators import is_id
 
@@ -140,6 +141,13 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "custom_values": load_layout("deal").detail_values(deal.custom, all_stored=not is_open),
         },
     )
+
+
+@require_GET
+@crm_view
+def deal_live(request: HttpRequest, pk: int) -> JsonResponse:
+    """The change version of the deal's page (static/js/live.js)."""
+    return version_response(deal_version(get_object_or_404(Deal, pk=pk)))
 
 
 @require_http_methods(["GET", "POST"])

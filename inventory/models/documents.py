@@ -169,6 +169,12 @@ class StockDocument(models.Model):
         indexes = [
             models.Index(fields=["doc_type", "status", "-date", "-id"], name="document_list"),
             GinIndex(fields=["custom"], opclasses=["jsonb_path_ops"], name="document_custom"),
+            # A warehouse's last document change, for the pages that update themselves
+            # (`inventory.selectors.live`): one index probe per warehouse.
+            models.Index(fields=["warehouse", "-updated_at"], name="document_changes"),
+            models.Index(
+                fields=["destination", "-updated_at"], condition=Q(destination__isnull=False), name="transfer_changes"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -127,4 +127,6 @@
 
   drawAll();
   document.querySelectorAll("[data-dashboard-part]").forEach(load);
+  // The stock part, put in again by static/js/live.js when its figures change.
+  document.addEventListener("live:updated", drawAll);
 })();

@@ -36,7 +36,7 @@ def goods(user, wh):
 
 def cells(html: str, sku: str) -> list[str]:
     """The texts of the cells of the detail page's line of `sku`."""
-    row = re.search(rf"<tr>\s*<td><a [^>]*>[^<]*</a></td>\s*<td[^>]*>{sku}</td>(.*?)</tr>", html, re.S).group(1)
+    row = re.search(rf"<tr[^>]*>\s*<td><a [^>]*>[^<]*</a></td>\s*<td[^>]*>{sku}</td>(.*?)</tr>", html, re.S).group(1)
     texts = (re.sub(r"<[^>]+>", " ", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
     return [" ".join(text.split()) for text in texts]
 
