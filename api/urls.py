@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from api.views import catalog, crm, documents, stock
+from api.views import catalog, crm, documents, imports, stock
 from api.views.base import ID, NoSuchEndpoint
 from api.views.docs import api_docs
 from inventory.models import DocumentType
@@ -73,5 +73,9 @@ urlpatterns = [
     ),
     api("deals/<int:deal_pk>/rows/<int:pk>/reserve/", crm.DealRowViewSet, {"post": "reserve"}, "deal-row-reserve"),
     api("deals/<int:deal_pk>/rows/<int:pk>/release/", crm.DealRowViewSet, {"post": "release"}, "deal-row-release"),
+    api("imports/", imports.ImportViewSet, {"post": "create"}, "import-list"),
+    api("imports/<int:pk>/", imports.ImportViewSet, {"get": "retrieve", "patch": "partial_update"}, "import-detail"),
+    api("imports/<int:pk>/run/", imports.ImportViewSet, {"post": "run"}, "import-run"),
+    api("imports/<int:pk>/errors/", imports.ImportViewSet, {"get": "errors"}, "import-errors"),
     re_path(r"^", login_not_required(NoSuchEndpoint.as_view()), name="no-such-endpoint"),
 ]

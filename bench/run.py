@@ -1,5 +1,5 @@
 """Gudang benchmark: document processing rate (app with and without costing, bare SQL), query
-counts, page timings, the costing recompute.
+counts, page timings, the costing recompute, the products import.
 
     .venv/bin/python bench/run.py [--products 10000] [--moves 250000] [--seconds 20] [--workers 1,4]
     .venv/bin/python bench/run.py --tiny    # a smoke run of every part in about a minute (CI)
@@ -41,6 +41,7 @@ DEFAULTS = {
     "requests": 50,
     "api_clients": 8,
     "api_sales": 25,
+    "import_rows": 100_000,
 }
 SCALE = {"products": 100_000, "moves": 1_000_000, "requests": 20}
 TINY = {
@@ -52,6 +53,7 @@ TINY = {
     "requests": 3,
     "api_clients": 2,
     "api_sales": 3,
+    "import_rows": 2000,
 }
 
 
@@ -90,6 +92,8 @@ def parse_args(argv=None):
     parser.add_argument("--skip-costing", action="store_true", help="leave out the rate runs without costing")
     parser.add_argument("--skip-recompute", action="store_true")
     parser.add_argument("--skip-api", action="store_true", help="leave out the API throughput through gunicorn")
+    parser.add_argument("--skip-imports", action="store_true", help="leave out the products import")
+    parser.add_argument("--import-rows", type=int, help=f"product rows imported, default {DEFAULTS['import_rows']}")
     parser.add_argument("--api-clients", type=int, help=f"concurrent API clients, default {DEFAULTS['api_clients']}")
     parser.add_argument("--api-sales", type=int, help=f"sales orders per API client, default {DEFAULTS['api_sales']}")
     parser.add_argument(
@@ -104,7 +108,7 @@ def parse_args(argv=None):
         args.products = args.products or SCALE["products"]
         args.moves = args.moves or SCALE["moves"]
         args.requests = args.requests or SCALE["requests"]
-        args.skip_rates = args.skip_pages = args.skip_recompute = args.skip_api = True
+        args.skip_rates = args.skip_pages = args.skip_recompute = args.skip_api = args.skip_imports = True
     for option, value in (TINY if args.tiny else DEFAULTS).items():
         if getattr(args, option) is None:
             setattr(args, option, value)
@@ -508,6 +512,12 @@ def run(args, original: dict, began: float) -> int:
 
         section(f"reports and dashboard, {args.requests} requests each, administrator role, test Client")
         failures += reports.measure(ctx["user_id"], args.requests)
+
+    if not args.skip_imports:
+        from bench import imports
+
+        section(f"imports: {args.import_rows:,} product rows from CSV, preview and run")
+        failures += imports.measure(ctx["user_id"], args.import_rows)
 
     if not args.skip_recompute:
         section("recompute: the costing rebuilt from the ledger")

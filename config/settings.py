@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "layouts",
     "reports",
     "notifications",
+    "imports",
     "web",
     "api",
     "history",

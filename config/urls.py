@@ -42,6 +42,7 @@ urlpatterns = [
     path("settings/forms/", include("layouts.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("settings/import/", include("imports.urls")),
     path("api/v1/", include("api.urls")),
     path("history/", include("history.urls")),
 ]

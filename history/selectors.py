@@ -60,7 +60,7 @@ class Change:
 class Entry:
     at: datetime
     user: User | None
-    source: str  # "web", "api", "worker", "command", or "" when unknown
+    source: str  # "web", "api", "worker", "import", "command", or "" when unknown
     kind: str  # INSERT, UPDATE or DELETE
     action: str
     subject: str

@@ -242,34 +242,48 @@ def lock_ledger() -> None:
             cursor.execute(f"LOCK TABLE {quote(model._meta.db_table)} IN EXCLUSIVE MODE")
 
 
-# The advisory locks of the recomputes' runners: (this namespace, the recompute's id).
+# The advisory locks of the background runs' runners: (a namespace per kind of run, the run's id).
 RECOMPUTE_RUNNER = 0x67646E67
+IMPORT_RUNNER = 0x67646E6A
 
 
-def hold_recompute_runner(recompute_id: int) -> None:
-    """Take, for this connection's session, the lock that says that the recompute
-    `recompute_id` runs here. The server lets go of it when the session ends, however its
+def hold_runner(namespace: int, run_id: int) -> None:
+    """Take, for this connection's session, the lock that says that the run `run_id` (of the
+    kind `namespace`) runs here. The server lets go of it when the session ends, however its
     process ends (a worker killed mid-run included), so its absence tells a dead run."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)", [RECOMPUTE_RUNNER, recompute_id])
+        cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)", [namespace, run_id])
 
 
-def release_recompute_runner(recompute_id: int) -> None:
+def release_runner(namespace: int, run_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", [RECOMPUTE_RUNNER, recompute_id])
+        cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", [namespace, run_id])
 
 
-def recompute_runners(recompute_ids: Collection[int]) -> set[int]:
-    """Those of `recompute_ids` that some session runs now (`hold_recompute_runner`)."""
-    if not recompute_ids:
+def runners(namespace: int, run_ids: Collection[int]) -> set[int]:
+    """Those of `run_ids` (of the kind `namespace`) that some session runs now (`hold_runner`)."""
+    if not run_ids:
         return set()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 "
             "AND classid = %s::bigint::oid AND objid = ANY(%s::bigint[]::oid[])",
-            [RECOMPUTE_RUNNER, number_array(recompute_ids)],
+            [namespace, number_array(run_ids)],
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def hold_recompute_runner(recompute_id: int) -> None:
+    """`hold_runner` for a recompute of the costs."""
+    hold_runner(RECOMPUTE_RUNNER, recompute_id)
+
+
+def release_recompute_runner(recompute_id: int) -> None:
+    release_runner(RECOMPUTE_RUNNER, recompute_id)
+
+
+def recompute_runners(recompute_ids: Collection[int]) -> set[int]:
+    return runners(RECOMPUTE_RUNNER, recompute_ids)
 
 
 def _select_for_update(keys: list[BalanceKey]) -> LockedBalances:
@@ -328,3 +342,17 @@ def lock_reservations(condition: Q) -> list[LockedReservation]:
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+
+
+# The advisory locks of the imports (`imports.services.jobs`): (this namespace, what they write).
+IMPORTS = 0x67646E69
+IMPORT_TARGETS = {"products": 1, "companies": 2, "contacts": 3}
+
+
+def lock_imports(target: str) -> None:
+    """Make the other imports of `target` (products, companies or contacts) wait until this
+    transaction ends: each one reads which SKUs, barcodes, tax ids or e-mail addresses exist
+    after the one before it committed, so two imports of the same file at once create each
+    row once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [IMPORTS, IMPORT_TARGETS[target]])

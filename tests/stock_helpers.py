@@ -20,7 +20,7 @@ def make_document(doc_type, *, by, warehouse, lines, destination=None, supplier=
         for line in lines:
             stock_in(by=by, warehouse=warehouse, product=line[0], quantity=line[1])
         order = process_document(
-            make_document(DocumentType.SALES_ORDER, by=by, warehouse=warehouse, lines=lines), by=by
+            make_document(DocumentType.SALES_ORDER, by=by, warehouse=warehouse, lines=lines, client=client), by=by
         )
         return make_return(ship(order, by=by), by=by, lines=lines)
     if doc_type == DocumentType.RECEIPT and supplier is None:

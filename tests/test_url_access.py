@@ -19,11 +19,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.catalogue import ADMINISTRATOR, CLERK, DEFAULT_ROLES, DOCUMENT_TYPES, STAFF, right
 from api.services.tokens import create_token
 from crm.models import Contact
+from imports.models import ImportJob
 from inventory.models import DocumentStatus, DocumentType, StockDocument, StockMove
 from inventory.services.documents import process_document
 from layouts.models import FieldType, LayoutField
@@ -65,6 +67,8 @@ class Entry:
 
 
 LAYOUTS = "inventory.change_form_layouts"
+ADD_PRODUCT = "inventory.add_product"  # importing products: creating them (or editing them)
+EDIT_ADJUSTMENTS = "inventory.edit_adjustment"  # importing opening balances
 REPORTS = "inventory.view_reports"
 HISTORY = "accounts.view_change_history"
 
@@ -181,6 +185,18 @@ MATRIX = {
     ),
     "notifications:subscription_end": Entry(get=None, post="any", args="subscription"),
     "notifications:digest": Entry(get=None, post="any", post_data={"daily_digest": "on"}),
+    "imports:products": Entry(get=ADD_PRODUCT, post=ADD_PRODUCT, post_ok=200),
+    "imports:products_template": Entry(get=ADD_PRODUCT, query="?format=xlsx"),
+    "imports:products_export": Entry(get=ADD_PRODUCT, query="?format=csv"),
+    "imports:balances": Entry(get=EDIT_ADJUSTMENTS, post=EDIT_ADJUSTMENTS, post_ok=200),
+    "imports:balances_template": Entry(get=EDIT_ADJUSTMENTS, query="?format=csv"),
+    "imports:companies": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
+    "imports:companies_template": Entry(get="crm.use_crm", query="?format=csv"),
+    "imports:contacts": Entry(get="crm.use_crm", post="crm.use_crm", post_ok=200),
+    "imports:contacts_template": Entry(get="crm.use_crm", query="?format=xlsx"),
+    "imports:job": Entry(get=ADD_PRODUCT, post=ADD_PRODUCT, post_ok=200, args="import_job"),
+    "imports:job_run": Entry(get=None, post=ADD_PRODUCT, args="import_job"),
+    "imports:job_errors": Entry(get=ADD_PRODUCT, args="import_job"),
     # the REST API's pages for people (signed in with the session)
     "api:docs": Entry(get="any"),
     "api:schema": Entry(get="any"),
@@ -311,6 +327,19 @@ def url_args(entry: Entry, world, doc_type: str | None, user) -> tuple[list, Sto
         return [job.pk], None
     if entry.args == "spare_warehouse":
         return [WarehouseFactory().pk], None
+    if entry.args == "import_job":  # the user's own uploaded import
+        job = ImportJob.objects.create(
+            user=user,
+            kind="products",
+            format="csv",
+            filename="a.csv",
+            content=b"SKU,Name\r\nA-1,Kopi\r\n",
+            headers=["SKU", "Name"],
+            mapping=["sku", "name"],
+            created=1,
+            rows_total=1,
+        )
+        return [job.pk], None
     if entry.args == "api_token":  # one of the user's own
         return [create_token(user=user, by=user, name="matrix")[0].pk], None
     if entry.args == "notification":  # one of the user's own, about a warehouse they see
@@ -410,8 +439,9 @@ def test_a_refused_process_changes_no_balance(client, world):
 class Op:
     """A method of an API endpoint: the right it needs ("any": any signed-in user; a document
     right with `{type}`), its status when allowed, the URL's arguments (as `url_args` reads
-    them, but "movement" and "warehouse"), the body sent (a key of `api_body`), and whether the
-    right is needed for all warehouses (held on chosen ones only: 403)."""
+    them, but "movement" and "warehouse"), the body sent (a key of `api_body`, as `format`:
+    JSON or multipart), and whether the right is needed for all warehouses (held on chosen
+    ones only: 403)."""
 
     method: str
     right: str
@@ -421,6 +451,7 @@ class Op:
     everywhere: bool = False
     # the types for which an allowed request is refused by the document's state (409)
     conflict_types: tuple[str, ...] = ()
+    format: str = "json"
 
 
 CRM = "crm.use_crm"
@@ -478,6 +509,13 @@ API_MATRIX: dict[str, list[Op]] = {
     ],
     "api:deal-row-reserve": [Op("post", CRM, args="deal_row")],
     "api:deal-row-release": [Op("post", CRM, args="deal_row")],
+    "api:import-list": [Op("post", ADD_PRODUCT, 201, body="import", format="multipart")],
+    "api:import-detail": [
+        Op("get", ADD_PRODUCT, args="import_job"),
+        Op("patch", ADD_PRODUCT, args="import_job", body="mapping"),
+    ],
+    "api:import-run": [Op("post", ADD_PRODUCT, 202, args="import_job")],
+    "api:import-errors": [Op("get", ADD_PRODUCT, args="import_job")],
 }
 
 
@@ -509,6 +547,8 @@ def api_body(key: str, world, doc_type: str | None) -> dict:
         "row": {"product": ProductFactory().pk, "quantity": "1", "warehouse": world["warehouse"].pk},
         "quantity": {"quantity": "1"},
         "delivery": {"status": "picked"},
+        "mapping": {"mapping": ["sku", "name"]},
+        "import": {"kind": "products", "file": SimpleUploadedFile("p.csv", b"SKU,Name\r\nAPI-1,Kopi\r\n")},
         "": {},
     }[key]
 
@@ -548,7 +588,7 @@ def test_role_gets_the_expected_api_status(world, role, name):
         for op in API_MATRIX[name]:
             args, document = api_args(op, world, doc_type, user)
             url = reverse(name, args=args)
-            response = getattr(api, op.method)(url, api_body(op.body, world, doc_type), format="json")
+            response = getattr(api, op.method)(url, api_body(op.body, world, doc_type), format=op.format)
             want = api_expected(op, rights, chosen, doc_type)
             if response.status_code != want:
                 got = f"{response.status_code}, expected {want}: {response.content[:300]}"

@@ -15,6 +15,7 @@ from accounts.catalogue import (
     document_right,
 )
 from accounts.permissions import Actor, can, can_somewhere
+from imports.access import import_kinds
 from layouts.registry import editable_specs
 
 # The reports of the sidebar: URL name under `reports:`, label, icon.
@@ -46,6 +47,7 @@ def menu_for(user: Actor) -> dict:
         "settings": area and can(user, CHANGE_RESERVATION_SETTINGS),
         "costing": area and can(user, MANAGE_INVENTORY_SETTINGS),
         "layouts": bool(editable_specs(user)),
+        "imports": import_kinds(user),
         "admin": user.is_staff,
     }
 

@@ -16,7 +16,7 @@ def test_the_schema_is_openapi_3_1_with_every_endpoint_and_the_token_scheme(worl
         "description": "A token from “My account” → API tokens: `Authorization: Bearer gdg_…`.",
     }
     paths = schema["paths"]
-    assert len(paths) == 25 and sum(len(methods) for methods in paths.values()) >= 40
+    assert len(paths) == 29 and sum(len(methods) for methods in paths.values()) >= 40
     create = paths["/api/v1/documents/{doc_type}/"]["post"]
     assert {p["name"] for p in create["parameters"]} >= {"doc_type", "Idempotency-Key"}
     assert {"400", "401", "403", "409", "429"} <= set(create["responses"])
