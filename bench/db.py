@@ -61,9 +61,13 @@ def _drop(conn: psycopg.Connection, name: str) -> None:
     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force)
 
 
-def recreate_database(original: dict, name: str) -> None:
+def refuse_developer_database(original: dict, name: str) -> None:
     if name == original["NAME"]:
         raise SystemExit(f"refusing to use the developer's database {name!r} for the benchmark")
+
+
+def recreate_database(original: dict, name: str) -> None:
+    refuse_developer_database(original, name)
     with _maintenance_connection(original) as conn:
         _drop(conn, name)
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -354,6 +354,28 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
     }
 
 
+def kept() -> dict:
+    """What `preload` returned, read back from a database an earlier run kept (`--reuse`)."""
+    admin = get_user_model().objects.get(username="bench")
+    warehouses = Warehouse.objects.filter(code__startswith="WH").order_by("pk")
+    return {
+        "user_id": admin.pk,
+        "company_id": Company.objects.get(name="PT Bench Mitra").pk,
+        "warehouse_ids": [w.pk for w in warehouses],
+        "products": Product.objects.count(),
+        "balances": StockBalance.objects.count(),
+        "documents": StockDocument.objects.count(),
+        "receipts": StockDocument.objects.filter(doc_type=DocumentType.RECEIPT).count(),
+        "lines": DocumentLine.objects.count(),
+        "moves": StockMove.objects.count(),
+        "layers": CostLayer.objects.count(),
+        "open_layers": StockBalance.objects.aggregate(n=models.Sum(models.Func("layer_ids", function="cardinality")))[
+            "n"
+        ]
+        or 0,
+    }
+
+
 def vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -50,7 +50,8 @@ def add_minimum_levels(every: int = 50) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {MinimumStock._meta.db_table} (product_id, warehouse_id, quantity) "
-            f"SELECT product_id, warehouse_id, on_hand + 10 FROM {StockBalance._meta.db_table} WHERE id %% %s = 0",
+            f"SELECT product_id, warehouse_id, on_hand + 10 FROM {StockBalance._meta.db_table} WHERE id %% %s = 0 "
+            "ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = EXCLUDED.quantity",  # kept by --reuse
             [every],
         )
         added = cursor.rowcount
