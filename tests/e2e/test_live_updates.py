@@ -237,7 +237,7 @@ def test_the_deal_page_updates_when_another_user_reserves_and_releases(page, ope
         shown = watcher.locator(f'tr[data-row="{row.pk}"]')
         expect(shown.locator(".row-reserved")).to_have_text("0", timeout=2000)
         expect(shown).to_have_class("deal-row live-changed")
-        shoot(watcher, f"deal-{name}", shown)
+        shoot(watcher, f"deal-{name}", shown.locator(".row-reserved"))
     print(f"deal page updated {time.monotonic() - done:.2f} s after the release (both)")
     for watcher in pages.values():
         expect(watcher.locator(f'tr[data-row="{row.pk}"] .row-available')).to_have_text("10")
