@@ -9,6 +9,7 @@ they belong to tables of other apps and of Django's auth, whose migrations are n
 
 import pghistory
 from django.contrib.auth.models import Group, User
+from django.db import models
 
 from accounts.models import WarehouseGroupPermission
 from inventory.models import InventorySettings, MinimumStock, Product, Warehouse
@@ -35,8 +36,32 @@ class ProductEvent(_events(Product, exclude=("created_at",))):  # type: ignore[m
     pass
 
 
+_product_shown = pghistory.create_event_model(
+    Product,
+    pghistory.UpdateEvent(
+        "shown_update",
+        condition=pghistory.AnyChange(*(f.name for f in Product._meta.fields if f.name != "purchase_price")),
+    ),
+    fields=["id"],
+    app_label="history",
+    context_field=None,  # type: ignore[arg-type]  # no context, no foreign key: only the id
+    obj_field=None,  # type: ignore[arg-type]
+)
+
+
+class ProductShownEvent(_product_shown):  # type: ignore[misc,valid-type]
+    """An update of a product as the stock, document and deal pages show it: of anything but
+    its purchase price (which a receipt sets, whatever its warehouse, and which those pages do
+    not show). Not part of the change history: its last id is what the pages that update
+    themselves read (`inventory.selectors.live`), one probe into its primary key. (A product
+    is created or deleted before it is on one of those pages or after.)"""
+
+
 class MinimumStockEvent(_events(MinimumStock)):  # type: ignore[misc]
-    pass
+    class Meta:
+        # A warehouse's last minimum-level change, for the pages that update themselves
+        # (`inventory.selectors.live`): one index probe per warehouse.
+        indexes = [models.Index(fields=["warehouse", "-pgh_id"], name="minimum_event_changes")]
 
 
 class WarehouseEvent(_events(Warehouse)):  # type: ignore[misc]

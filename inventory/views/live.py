@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.catalogue import VIEW_PRODUCT, VIEW_WAREHOUSE
 from accounts.permissions import Actor, warehouse_scope
-from inventory.access import inventory_view, visible_document
+from inventory.access import inventory_view, shows_purchase_price, visible_document
 from inventory.models import Product
-from inventory.selectors.live import document_version, scope_version
+from inventory.selectors.live import document_version, product_version, scope_version
 from web.live import version_response
 
 
@@ -28,8 +28,9 @@ def stock_live(request: HttpRequest) -> JsonResponse:
 @require_GET
 @inventory_view(VIEW_PRODUCT)
 def product_live(request: HttpRequest, pk: int) -> JsonResponse:
-    get_object_or_404(Product.objects.only("pk"), pk=pk)
-    return version_response(stock_version(request.user))
+    product = get_object_or_404(Product.objects.only("pk", "purchase_price"), pk=pk)
+    scope = warehouse_scope(request.user, VIEW_WAREHOUSE)
+    return version_response(product_version(product, scope, purchase_price=shows_purchase_price(request.user)))
 
 
 @require_GET

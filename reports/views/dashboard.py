@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -143,7 +144,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard page (the home page of a user who sees a warehouse: `reports.access.sees_dashboard`):
     the figures that read balances, reservations and documents. The sales figures, which read the
     sales movements of the last weeks, come in a second request (`dashboard_sales`), so that a
-    large sales history does not hold the page up."""
+    large sales history does not hold the page up; but when static/js/live.js fetches the page
+    again (header `X-Live`), the page brings them, so that they are updated in place too."""
     user = request.user
     scope = report_scope(user)
     today = timezone.localdate()
@@ -162,6 +164,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # The cards of the top row: low stock and reservations always, the others by right.
         "figure_count": 2 + bool(shows_costs) + bool(documents),
     }
+    if shows_sales and request.headers.get("X-Live"):
+        # Fetched again by static/js/live.js, which puts the sales part in place too.
+        context.update(sales_context(user))
     if shows_costs:
         warehouses = stock_value_by_warehouse(warehouse_ids=scope)
         for row in warehouses:
@@ -175,7 +180,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 series(_("Stock value"), [row["value"] for row in warehouses]),
             ),
         }
-    return render(request, "reports/dashboard.html", context)
+    response = render(request, "reports/dashboard.html", context)
+    patch_vary_headers(response, ["X-Live"])
+    return response
+
+
+def sales_context(user: Actor) -> dict:
+    """What the dashboard's sales part (reports/_dashboard_sales.html) shows to `user`."""
+    shows_profit = shows_purchase_price(user)
+    return {
+        "sales": sales_figures(report_scope(user), timezone.localdate(), profit=shows_profit),
+        "shows_profit": shows_profit,
+    }
 
 
 @require_GET
@@ -183,11 +199,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_sales(request: HttpRequest) -> HttpResponse:
     """The dashboard's sales part: `?part=1` the fragment the dashboard's script puts into the
     page, else (without JavaScript) a page of its own."""
-    user = request.user
-    shows_profit = shows_purchase_price(user)
-    context = {
-        "sales": sales_figures(report_scope(user), timezone.localdate(), profit=shows_profit),
-        "shows_profit": shows_profit,
-    }
     template = "reports/_dashboard_sales.html" if request.GET.get("part") == "1" else "reports/dashboard_sales.html"
-    return render(request, template, context)
+    return render(request, template, sales_context(request.user))

@@ -90,11 +90,17 @@
     });
   }
 
-  // Each canvas of the page not drawn yet.
+  // Each canvas of the page not drawn yet; the charts of canvases no longer in the page (a
+  // part static/js/live.js has put in again) are let go.
   function drawAll() {
     if (!window.Chart) {
       return;
     }
+    Object.values(window.Chart.instances).forEach(function (chart) {
+      if (!chart.canvas.isConnected) {
+        chart.destroy();
+      }
+    });
     document.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach(function (canvas) {
       canvas.dataset.drawn = "yes";
       draw(canvas);
@@ -127,6 +133,6 @@
 
   drawAll();
   document.querySelectorAll("[data-dashboard-part]").forEach(load);
-  // The stock part, put in again by static/js/live.js when its figures change.
+  // The stock and sales parts, put in again by static/js/live.js when their figures change.
   document.addEventListener("live:updated", drawAll);
 })();

@@ -1,8 +1,9 @@
 /* Pages that update themselves without a reload. The page names its change-version URL in
    <… data-live="URL">; every second (while the page is shown) this asks it for the page's
    version, a tiny JSON answer. When the version has changed, the page is fetched again (its
-   own URL, so the same filters, rights and scope as a reload) and each of its
-   [data-live-region][id] elements is put in place of the old one. Rows and figures marked
+   own URL, so the same filters, rights and scope as a reload; with the header X-Live, for
+   which the dashboard brings its sales part too) and each of its [data-live-region][id]
+   elements is put in place of the old one. Rows and figures marked
    data-live-key="…" whose text changed (or that are new) get the class "live-changed" for two
    seconds. A region holding the focus of a field (someone typing) waits for the next round.
    Without JavaScript the pages are as they always were. */
