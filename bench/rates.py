@@ -149,9 +149,10 @@ class BareWorker:
             cur.execute(
                 f"""INSERT INTO {self.t_doc}
                     (doc_type, number, status, date, responsible_id, currency, comment, warehouse_id,
-                     client_id, reason, custom, created_by_id, created_at, updated_at)
+                     client_id, reason, custom, created_by_id, created_at, updated_at,
+                     delivery_status, carrier, tracking_number, received_by)
                     VALUES ('sales_order', 'B-' || nextval('{BARE_SEQUENCE}'), 'draft', CURRENT_DATE, %s, 'IDR', '',
-                            %s, %s, '', '{{}}', %s, now(), now())
+                            %s, %s, '', '{{}}', %s, now(), now(), '', '', '', '')
                     RETURNING id""",
                 [self.user_id, warehouse_id, self.client_id, self.user_id],
             )
@@ -190,7 +191,7 @@ class BareWorker:
             )
             cur.execute(
                 f"UPDATE {self.t_doc} SET status = 'processed', processed_at = now(), processed_by_id = %s, "
-                "updated_at = now() WHERE id = %s",
+                "delivery_status = 'to_pick', updated_at = now() WHERE id = %s",  # its goods wait to be picked
                 [self.user_id, doc_id],
             )
 
