@@ -231,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several choice sets are a field named "status": each its own named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "inventory.models.DocumentStatus",
+        "DeliveryStatusEnum": "inventory.models.DeliveryStatus",
+        "ReservationStatusEnum": "inventory.models.ReservationStatus",
+        "ImportStatusEnum": "imports.models.ImportStatus",
+    },
 }
 # Requests per minute one API token (or one signed-in user's session) may make; 0: no limit.
 GUDANG_API_RATE_LIMIT = int(os.environ.get("GUDANG_API_RATE_LIMIT", "600"))
