@@ -16,9 +16,9 @@ from django.utils.translation import gettext_noop
 
 from accounts.catalogue import VIEW_INVENTORY, VIEW_PURCHASE_PRICE, document_right
 from accounts.permissions import Actor, can, warehouses_for
-from imports.columns import CellError, Column, parse_decimal
+from imports.columns import Column, parse_decimal
 from imports.models import MatchBy
-from imports.services.rows import RowResult
+from imports.services.rows import RowResult, read_row
 from inventory.models import Barcode, DocumentType, Product, StockDocument, Warehouse
 from inventory.models.quantities import MONEY_DECIMALS, MONEY_DIGITS, QUANTITY_DECIMALS, QUANTITY_DIGITS
 from inventory.services.documents import Header, LineInput, create_document
@@ -73,20 +73,7 @@ class BalanceImporter:
         return results
 
     def _parse(self, line: int, cells: list[str]) -> RowResult:
-        result = RowResult(line=line, cells=cells)
-        for index, key in enumerate(self.mapping):
-            text = cells[index] if index < len(cells) else ""
-            if not key or text == "":
-                continue
-            try:
-                if key == "quantity":
-                    result.data[key] = parse_decimal(text, digits=QUANTITY_DIGITS, decimals=QUANTITY_DECIMALS)
-                elif key == "unit_cost":
-                    result.data[key] = parse_decimal(text, digits=MONEY_DIGITS, decimals=MONEY_DECIMALS)
-                else:
-                    result.data[key] = text
-            except CellError as error:
-                result.add_error(key, str(error))
+        result = read_row(line, cells, self.mapping, _value)
         product_key = "sku" if self.match_by == MatchBy.SKU else "barcode"
         for key, message in (
             (product_key, _("Enter the product.")),
@@ -150,3 +137,11 @@ class BalanceImporter:
             )
             for warehouse_id, lines in sorted(self.lines.items())
         ]
+
+
+def _value(key: str, text: str) -> Decimal | str:
+    if key == "quantity":
+        return parse_decimal(text, digits=QUANTITY_DIGITS, decimals=QUANTITY_DECIMALS)
+    if key == "unit_cost":
+        return parse_decimal(text, digits=MONEY_DIGITS, decimals=MONEY_DECIMALS)
+    return text

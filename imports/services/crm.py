@@ -18,7 +18,7 @@ from accounts.permissions import Actor, can
 from crm.models import Company, Contact
 from imports.columns import CellError, Column, CustomColumns, parse_bool
 from imports.models import ImportKind, ImportMode
-from imports.services.rows import RowResult
+from imports.services.rows import RowResult, read_row
 from inventory.locks import lock_imports
 from inventory.models import StockDocument
 
@@ -123,15 +123,7 @@ class _RecordImporter:
         """Read what the batch's rows refer to (a constant number of queries)."""
 
     def _parse(self, line: int, cells: list[str]) -> RowResult:
-        result = RowResult(line=line, cells=cells)
-        for index, key in enumerate(self.mapping):
-            text = cells[index] if index < len(cells) else ""
-            if not key or text == "":
-                continue
-            try:
-                result.data[key] = self._value(key, text)
-            except CellError as error:
-                result.add_error(key, str(error))
+        result = read_row(line, cells, self.mapping, self._value)
         return result
 
     def _value(self, key: str, text: str):

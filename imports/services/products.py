@@ -21,7 +21,7 @@ from accounts.catalogue import ADD_PRODUCT, CHANGE_PRODUCT, CHANGE_SELLING_PRICE
 from accounts.permissions import Actor, can, warehouses_for
 from imports.columns import CellError, Column, CustomColumns, parse_bool, parse_decimal
 from imports.models import ImportMode, MatchBy
-from imports.services.rows import RowResult
+from imports.services.rows import RowResult, read_row
 from inventory.locks import lock_imports
 from inventory.models import Barcode, Category, MinimumStock, Product, StockDocument, Warehouse
 from inventory.models.catalog import Unit
@@ -145,15 +145,7 @@ class ProductImporter:
         return results
 
     def _parse(self, line: int, cells: list[str]) -> RowResult:
-        result = RowResult(line=line, cells=cells)
-        for index, key in enumerate(self.mapping):
-            text = cells[index] if index < len(cells) else ""
-            if not key or text == "":
-                continue
-            try:
-                result.data[key] = self._value(key, text)
-            except CellError as error:
-                result.add_error(key, str(error))
+        result = read_row(line, cells, self.mapping, self._value)
         sku = result.data.get("sku", "")
         if self.match_by == MatchBy.SKU and not sku and "sku" not in result.errors:
             result.add_error("sku", _("Enter the SKU."))
