@@ -78,3 +78,23 @@ def test_receipt_by_search_and_scan_then_a_sales_order_too_large(page, login, li
     expect(alert).to_contain_text("asked 20")
     expect(alert).to_contain_text("available 12")
     expect(page.locator("h1")).to_contain_text("Draft")
+
+
+def test_add_line_clicked_quickly_adds_a_row_per_click(page, login, live_url, e2e_user, catalog):
+    """Clicks on "Add line" while the previous row is still on its way each add a row (htmx
+    would otherwise drop a request made while one from the same button is in flight)."""
+    login(page, e2e_user.username, e2e_user.raw_password)
+
+    def slow(route):
+        page.wait_for_timeout(400)
+        route.continue_()
+
+    page.route(re.compile(r"/line/"), slow)
+    page.goto(live_url + "/inventory/documents/receipt/new/")
+    rows = page.locator("tr.line-row")
+    before = rows.count()
+    for _ in range(3):
+        page.locator("#add-line").click()
+    expect(rows).to_have_count(before + 3)
+    prefixes = rows.evaluate_all("els => els.map(e => e.dataset.prefix)")
+    assert len(set(prefixes)) == before + 3  # each row its own form index
