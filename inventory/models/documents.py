@@ -52,6 +52,9 @@ class DeliveryStatus(models.TextChoices):
 
 # The types whose processed documents carry a delivery status.
 SHIPPING_TYPES = frozenset({DocumentType.SALES_ORDER, DocumentType.TRANSFER})
+# The types whose processed documents count in the daily sales (`SalesDay`): what sales orders
+# sell, less what returns bring back.
+SOLD_TYPES = frozenset({DocumentType.SALES_ORDER, DocumentType.RETURN})
 # The statuses of goods that have left the warehouse: such a document is not cancelled (a sales
 # order's goods come back with a return).
 LEFT_STATUSES = frozenset({DeliveryStatus.SHIPPED, DeliveryStatus.DELIVERED, DeliveryStatus.RETURNED})

@@ -195,13 +195,14 @@ REVENUE_DIGITS, REVENUE_DECIMALS = VALUE_DIGITS + QUANTITY_DECIMALS, QUANTITY_DE
 
 class SalesDay(models.Model):
     """What one business day's processed sales orders (`StockDocument.date`) sold of one balance
-    to one client in one currency: the order lines' quantity and revenue (quantity × price), the
-    COGS (− the movements' values) and how many of the movements have no value yet. Kept by
-    `inventory.services.stock.apply_movements` in the statement that writes a sales order's
-    movements (under the balance's lock); cancelling subtracts what the order's last processing
-    added, so the rows are the last processing of every processed order, what the gross profit
-    report shows. Rebuilt from the ledger by `inventory.services.stock_days.rebuild_sales_days`
-    (after a change of costing method); `inventory.selectors.ledger.sales_day_drift` compares."""
+    to one client in one currency, less what the day's returns brought back: the lines' quantity
+    and revenue (quantity × price), the COGS (− the movements' values) and how many of the
+    movements have no value yet. Kept by `inventory.services.stock.apply_movements` in the
+    statement that writes an order's or a return's movements (under the balance's lock);
+    cancelling subtracts what the document's last processing added, so the rows are the last
+    processing of every processed order and return, what the gross profit report shows.
+    Rebuilt from the ledger by `inventory.services.stock_days.rebuild_sales_days` (after a
+    change of costing method); `inventory.selectors.ledger.sales_day_drift` compares."""
 
     day = models.DateField(_("date"))
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+", db_index=False)

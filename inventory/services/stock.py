@@ -21,6 +21,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
+from inventory.models.documents import SOLD_TYPES
 from inventory.models.quantities import LARGEST_QUANTITY, QUANTITY_DECIMALS, QUANTITY_DIGITS, fits
 from inventory.services.costing import Posting, layer_arrays, layers_sql, posting_sql
 
@@ -178,15 +179,17 @@ def sales_sql(
     *,
     is_reversal: bool,
 ) -> tuple[str, list]:
-    """For a sales order, the common table expression of `apply_movements`' statement that adds
-    what its movements (`moved`) sold to the day's sales (`SalesDay`: the document's date,
-    client and currency), and its parameters; nothing for another type. Each movement adds its
-    line's quantity and revenue, − its value as COGS (`posting`'s plan; none: one movement
-    without a value); a reversal subtracts them (its value is what the processing took)."""
-    if document.doc_type != DocumentType.SALES_ORDER:
+    """For a sales order or a return, the common table expression of `apply_movements`'
+    statement that adds what its movements (`moved`) sold to the day's sales (`SalesDay`: the
+    document's date, client and currency), and its parameters; nothing for another type. Each
+    movement of an order adds its line's quantity and revenue, − its value as COGS (`posting`'s
+    plan; none: one movement without a value); a return's take them off (its value is what its
+    goods left with); a reversal undoes what the processing added."""
+    if document.doc_type not in SOLD_TYPES:
         return "", []
     plans = posting.plans if posting is not None else {}
-    sign = -1 if is_reversal else 1
+    unvalued_sign = -1 if is_reversal else 1
+    sign = -unvalued_sign if document.doc_type == DocumentType.RETURN else unvalued_sign
     table, lines = SalesDay._meta.db_table, DocumentLine._meta.db_table
     sql = (
         f", sales AS (INSERT INTO {table} AS s "
@@ -207,7 +210,7 @@ def sales_sql(
         document.currency,
         sign,
         sign,
-        sign,
+        unvalued_sign,
         document.pk,
         number_array(w for w, _p in keys),
         number_array(p for _w, p in keys),

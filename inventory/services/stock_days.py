@@ -17,6 +17,7 @@ from inventory.models import (
     StockMove,
     ValueAdjustment,
 )
+from inventory.models.documents import SOLD_TYPES
 
 
 def stock_days_sql() -> str:
@@ -46,17 +47,21 @@ SALES_DAY_COLUMNS = "day, warehouse_id, product_id, client_id, currency, quantit
 
 def sales_days_sql() -> str:
     """The SELECT of the daily sales' rows from the ledger (columns `SALES_DAY_COLUMNS`): the
-    movements of the last processing of every processed sales order (those after its last
-    reversal), each with its line (quantity, revenue) and its value (COGS = − the value)."""
+    movements of the last processing of every processed sales order and return (those after its
+    last reversal), each with its line (quantity, revenue; a return's subtracted) and its value
+    (COGS = − the value: a return's value comes back in, so it takes COGS off)."""
     move, document, line, cost = (model._meta.db_table for model in (StockMove, StockDocument, DocumentLine, MoveCost))
+    sold = ", ".join(f"'{doc_type.value}'" for doc_type in sorted(SOLD_TYPES))
+    sign = f"CASE WHEN d.doc_type = '{DocumentType.RETURN.value}' THEN -1 ELSE 1 END"
     return f"""
-        SELECT d.date, m.warehouse_id, m.product_id, d.client_id, d.currency, SUM(l.quantity),
-               SUM(l.quantity * l.price), -SUM(COALESCE(c.value, 0)), count(*) FILTER (WHERE c.move_id IS NULL)
+        SELECT d.date, m.warehouse_id, m.product_id, d.client_id, d.currency, SUM({sign} * l.quantity),
+               SUM({sign} * l.quantity * l.price), -SUM(COALESCE(c.value, 0)),
+               count(*) FILTER (WHERE c.move_id IS NULL)
         FROM {move} m
         JOIN {document} d ON d.id = m.document_id
         JOIN {line} l ON l.document_id = m.document_id AND l.product_id = m.product_id
         LEFT JOIN {cost} c ON c.move_id = m.id
-        WHERE d.doc_type = '{DocumentType.SALES_ORDER.value}' AND d.status = '{DocumentStatus.PROCESSED.value}'
+        WHERE d.doc_type IN ({sold}) AND d.status = '{DocumentStatus.PROCESSED.value}'
           AND NOT m.is_reversal
           AND m.id > COALESCE((SELECT max(r.id) FROM {move} r WHERE r.document_id = m.document_id AND r.is_reversal), 0)
         GROUP BY d.date, m.warehouse_id, m.product_id, d.client_id, d.currency

@@ -18,11 +18,14 @@ from openpyxl import load_workbook
 from accounts.catalogue import STAFF
 from inventory.models import DocumentLine, DocumentStatus, DocumentType, MoveCost, StockDocument
 from inventory.selectors.costing import sales_profits
+from inventory.selectors.ledger import sales_day_drift
 from inventory.services.documents import Header, LineInput, cancel_document, create_document, process_document
 from inventory.services.stock_days import rebuild_sales_days
 from reports.selectors.gross_profit import GROUPS, sales_rows, sales_totals
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory, WarehouseFactory
+from tests.inventory.test_stock_days import sales_as_stored
 from tests.inventory.views.test_warehouse_scope import limited_role
+from tests.stock_helpers import make_return, ship
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reports:gross_profit")
@@ -206,6 +209,54 @@ def test_only_the_given_warehouses(world):
         warehouse_ids=[world["surabaya"].pk], date_from=date(2025, 2, 1), date_to=None, group_by="warehouse"
     )
     assert figures(rows, "warehouse_name") == {"Surabaya": (8, 880, 540, 340)}
+
+
+# Returns: what comes back is taken off the sales on the return's own date.
+
+
+def a_return(order, *, by, on, lines):
+    """A processed return of the shipped `order`, dated `on`; `lines` (product, quantity, price)."""
+    ship(order, by=by)
+    draft = make_return(order, by=by, lines=lines)
+    StockDocument.objects.filter(pk=draft.pk).update(date=on)
+    return process_document(StockDocument.objects.get(pk=draft.pk), by=by)
+
+
+def test_a_return_takes_its_quantity_revenue_and_cogs_off_the_sales_on_its_date(world, user):
+    """SO2 sold Kopi 6 @ 210 with COGS 660; 2 come back on 22 March at 210: − 420 revenue and
+    − 220 COGS (the cost they left with, 660 × 2 ÷ 6)."""
+    so2, kopi = world["orders"][1], world["kopi"]
+    back = a_return(so2, by=user, on=date(2025, 3, 22), lines=[(kopi, 2, 210)])
+    assert figures(march_rows("product"), "product_name")["Kopi"] == (12, 2400, 1280, 1120)
+    assert figures(march_rows("client"), "client_name")["Beta"] == (4, 840, 440, 400)
+    weeks = figures(march_rows("week"), "week")
+    assert weeks[date(2025, 3, 10)] == (6, 1260, 660, 600)  # the order's week keeps its sale
+    assert weeks[date(2025, 3, 17)] == (6 - 2, 720 - 420, 440 - 220, 280 - 200)  # SO4 and the return
+    totals = sales_totals(warehouse_ids=None, date_from=date(2025, 3, 1), date_to=date(2025, 3, 31))
+    assert (totals["quantity"], totals["revenue"], totals["cogs"], totals["profit"]) == (16, 2760, 1480, 1280)
+    assert sales_day_drift() == []  # the rebuild from the ledger counts the return the same way
+    stored = sales_as_stored()
+    rebuild_sales_days()
+    assert sales_as_stored() == stored
+    # Cancelled, the return counts for nothing.
+    cancel_document(back, by=user)
+    assert figures(march_rows("product"), "product_name")["Kopi"] == (14, 2820, 1500, 1320)
+    assert sales_day_drift() == []
+
+
+def test_a_return_in_a_later_month_leaves_the_month_of_the_sale_as_it_was(world, user):
+    so1, kopi = world["orders"][0], world["kopi"]
+    a_return(so1, by=user, on=date(2025, 4, 2), lines=[(kopi, 6, 150)])  # all of it, refunded at 150
+    assert figures(march_rows("product"), "product_name")["Kopi"] == (14, 2820, 1500, 1320)
+    april = march_rows("product", date_from=date(2025, 4, 1), date_to=date(2025, 4, 30))
+    assert figures(april, "product_name") == {"Kopi": (-6, -900, -600, -300)}
+
+
+def test_a_return_of_a_client_and_warehouse_counts_where_its_order_sold(world, user):
+    so4, teh = world["orders"][3], world["teh"]
+    a_return(so4, by=user, on=date(2025, 3, 24), lines=[(teh, 1, 90)])
+    assert figures(march_rows("warehouse"), "warehouse_name")["Surabaya"] == (5, 630, 390, 240)
+    assert figures(march_rows("client"), "client_name")["Alfa"] == (11, 1830, 990, 840)
 
 
 # The page.
