@@ -48,17 +48,17 @@ def line_columns(doc_type: str) -> tuple[StandardField, ...]:
     )
 
 
+PROTECTED_HEADER_FIELDS = {"warehouse", "destination", "supplier", "client", "order", "sent_back"}
+
 for doc_type in DocumentType:
     register(
         FormSpec(
             key=layout_key(doc_type),
             label=doc_type.label,
             right=CHANGE_FORM_LAYOUTS,
-            # A receipt's supplier, an order's client and a return's order are required by the database too.
-            fields=fields_of(
-                HEADER_FORMS[doc_type], protected={"warehouse", "destination", "supplier", "client", "order"}
-            )
-            + line_columns(doc_type),
+            # A receipt's supplier, an order's client and a return's order are required by the database too;
+            # a transfer's goods sent back come back only through its field.
+            fields=fields_of(HEADER_FORMS[doc_type], protected=PROTECTED_HEADER_FIELDS) + line_columns(doc_type),
             objects=partial(StockDocument.objects.filter, doc_type=doc_type),
             section=_("Documents"),
             groups={LINES: _("Lines")},

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from crm.models import Company
 from inventory.access import UNPRICED_TYPES, shows_document_prices
 from inventory.forms.documents import MAX_LINES, WAREHOUSE_GONE, default_price
 from inventory.models import DeliveryStatus, DocumentStatus, DocumentType, Product, StockDocument, Warehouse
+from inventory.models.documents import BACK_TYPES
 from inventory.services.delivery import NOTE_LENGTH, DeliveryUpdate
 from inventory.services.documents import Header, LineInput
 
@@ -43,7 +45,9 @@ class DocumentSerializer(serializers.Serializer):
     client = serializers.IntegerField(source="client_id", allow_null=True)
     deal = serializers.IntegerField(source="deal_id", allow_null=True)
     returned_from = serializers.IntegerField(
-        source="returned_from_id", allow_null=True, help_text=gettext_lazy("A return: the sales order it brings back.")
+        source="returned_from_id",
+        allow_null=True,
+        help_text=gettext_lazy("A return: the sales order it brings back; a transfer: the transfer it sends back."),
     )
     delivery_status = serializers.ChoiceField(
         choices=[("", "—"), *DeliveryStatus.choices],
@@ -129,11 +133,15 @@ class DocumentInputSerializer(serializers.Serializer):
             self.fields["warehouse"].queryset = allowed
             self.fields["destination"].queryset = allowed
             # A return names its sales order (in a warehouse where the user may make returns);
-            # its warehouse is the order's.
-            self.fields["returned_from"].queryset = StockDocument.objects.filter(
-                doc_type=DocumentType.SALES_ORDER, deleted_at__isnull=True, warehouse__in=allowed
-            )
-            self.fields["warehouse"].required = doc_type != DocumentType.RETURN
+            # its warehouse is the order's. A transfer sending goods back names the transfer it
+            # sends back (into a warehouse of the user's); its warehouses are that one's, the
+            # other way.
+            if doc_type == DocumentType.TRANSFER:
+                sent = Q(doc_type=DocumentType.TRANSFER, destination__in=allowed)
+            else:
+                sent = Q(doc_type=DocumentType.SALES_ORDER, warehouse__in=allowed)
+            self.fields["returned_from"].queryset = StockDocument.objects.filter(sent, deleted_at__isnull=True)
+            self.fields["warehouse"].required = doc_type not in BACK_TYPES
         if document is not None:
             for field in self.fields.values():
                 field.required = False
@@ -158,8 +166,9 @@ class DocumentInputSerializer(serializers.Serializer):
             return data[name] if name in data else current
 
         order = given("returned_from", document and document.returned_from)
+        back_to = order and (order.destination if order.doc_type == DocumentType.TRANSFER else order.warehouse)
         header = Header(
-            warehouse=given("warehouse", document and document.warehouse) or (order and order.warehouse),
+            warehouse=given("warehouse", document and document.warehouse) or back_to,
             returned_from=order,
             destination=given("destination", document and document.destination),
             supplier=given("supplier", document and document.supplier),

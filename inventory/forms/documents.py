@@ -6,6 +6,7 @@ service) and puts its `ValidationError` back onto the fields.
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import cast
 
@@ -510,18 +511,55 @@ class AdjustmentHeaderForm(DocumentHeaderForm):
 
 
 class TransferHeaderForm(DocumentHeaderForm):
+    """A transfer; one that sends back the goods of a shipped transfer names it (`sent_back`, by
+    its number) and goes the other way between its warehouses."""
+
     warehouse = _warehouse_field(_("From warehouse"))
     destination = _warehouse_field(_("To warehouse"))
+    sent_back = forms.CharField(
+        label=_("Sends back"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "The number of the shipped transfer whose goods go back, e.g. TR-000012; empty for a new transfer."
+        ),
+    )
     # No prices: the document keeps the currency it has. (None removes an inherited form field,
     # which the stubs cannot express.)
     currency = None  # type: ignore[assignment]
 
+    field_order = ["warehouse", "destination", "sent_back", "date", "responsible"]
+
+    def __init__(self, *args, document=None, warehouses=None, **kwargs):
+        super().__init__(*args, document=document, warehouses=warehouses, **kwargs)
+        self.sent_to = warehouses if warehouses is not None else Warehouse.objects.all()
+
+    def clean_sent_back(self):
+        number = self.cleaned_data["sent_back"].strip()
+        if not number:
+            return None
+        sent = (
+            StockDocument.objects.select_related("warehouse", "destination")
+            .filter(doc_type=DocumentType.TRANSFER, number__iexact=number, deleted_at__isnull=True)
+            .filter(destination__in=self.sent_to)
+            .first()
+        )
+        if sent is None:
+            raise forms.ValidationError(
+                _("No transfer %(number)s into the warehouses where you may create transfers."),
+                params={"number": number},
+            )
+        return sent
+
     def clean(self):
         cleaned = super().clean()
         source, destination = cleaned.get("warehouse"), cleaned.get("destination")
-        if source and destination and source == destination:
+        if source and destination and source == destination and not cleaned.get("sent_back"):
             self.add_error("destination", _("A transfer needs two different warehouses."))
         return cleaned
+
+    def header(self) -> Header:
+        return replace(super().header(), returned_from=self.cleaned_data.get("sent_back"))
 
 
 class WriteOffHeaderForm(DocumentHeaderForm):
@@ -616,6 +654,7 @@ def header_initial(document: StockDocument) -> dict:
         "comment": document.comment,
         "responsible": document.responsible_id,
         "order": document.returned_from.number if document.returned_from is not None else "",
+        "sent_back": document.returned_from.number if document.returned_from is not None else "",
     }
 
 

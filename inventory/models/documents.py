@@ -55,6 +55,9 @@ SHIPPING_TYPES = frozenset({DocumentType.SALES_ORDER, DocumentType.TRANSFER})
 # The types whose processed documents count in the daily sales (`SalesDay`): what sales orders
 # sell, less what returns bring back.
 SOLD_TYPES = frozenset({DocumentType.SALES_ORDER, DocumentType.RETURN})
+# The types whose documents may bring back the goods of another (`returned_from`): a return those
+# of a sales order, a transfer those of a transfer the other way.
+BACK_TYPES = frozenset({DocumentType.RETURN, DocumentType.TRANSFER})
 # The statuses of goods that have left the warehouse: such a document is not cancelled (a sales
 # order's goods come back with a return).
 LEFT_STATUSES = frozenset({DeliveryStatus.SHIPPED, DeliveryStatus.DELIVERED, DeliveryStatus.RETURNED})
@@ -133,7 +136,9 @@ class StockDocument(models.Model):
         null=True,
         blank=True,
         related_name="returns",
-        help_text=_("The sales order whose goods a return brings back."),
+        help_text=_(
+            "The sales order whose goods a return brings back, or the transfer whose goods a transfer sends back."
+        ),
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     # Shipping (a processed sales order or transfer; `inventory.services.delivery`).
@@ -199,7 +204,8 @@ class StockDocument(models.Model):
             models.CheckConstraint(condition=Q(status__in=DocumentStatus.values), name="document_status_known"),
             models.CheckConstraint(
                 condition=Q(doc_type=DocumentType.RETURN, returned_from__isnull=False, client__isnull=False)
-                | (~Q(doc_type=DocumentType.RETURN) & Q(returned_from__isnull=True)),
+                | Q(doc_type=DocumentType.TRANSFER)
+                | (~Q(doc_type__in=[DocumentType.RETURN, DocumentType.TRANSFER]) & Q(returned_from__isnull=True)),
                 name="document_return_has_order",
             ),
             models.CheckConstraint(
@@ -235,9 +241,10 @@ class StockDocument(models.Model):
 
     @property
     def can_be_returned(self) -> bool:
-        """A processed sales order whose goods have left: a return may bring them back."""
+        """A processed sales order (transfer) whose goods have left: a return (a transfer the
+        other way) may bring them back."""
         return (
-            self.doc_type == DocumentType.SALES_ORDER
+            self.doc_type in SHIPPING_TYPES
             and self.status == DocumentStatus.PROCESSED
             and self.deleted_at is None
             and self.delivery_status in LEFT_STATUSES

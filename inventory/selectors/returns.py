@@ -1,4 +1,5 @@
-"""What a sales order shipped and what its returns brought back, per product."""
+"""What a sales order (a transfer) shipped and what its returns (transfers back) brought back,
+per product."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,9 +38,9 @@ def returnable(order: StockDocument) -> dict[int, Returnable]:
             "COALESCE(SUM(m.quantity) FILTER (WHERE m.document_id <> %s), 0), "
             "COALESCE(SUM(c.value) FILTER (WHERE m.document_id <> %s), 0) "
             f"FROM {move} m LEFT JOIN {cost} c ON c.move_id = m.id "
-            f"WHERE m.document_id = %s OR m.document_id IN (SELECT id FROM {document} WHERE returned_from_id = %s) "
-            "GROUP BY m.product_id",
-            [order.pk] * 6,
+            f"WHERE (m.document_id = %s OR m.document_id IN (SELECT id FROM {document} WHERE returned_from_id = %s)) "
+            "AND m.warehouse_id = %s GROUP BY m.product_id",
+            [order.pk] * 6 + [order.warehouse_id],
         )
         return {product: Returnable(*figures) for product, *figures in cursor.fetchall()}
 

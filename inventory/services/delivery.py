@@ -9,8 +9,9 @@ Processing a sales order or transfer makes it "to pick". A user with "Update del
 on its warehouses moves it one step forward (or from picked back to pick); a step skipped
 (to pick → shipped) or backwards from shipped is refused. Goods that have left (shipped,
 delivered, returned) keep the document from being cancelled: a sales order's come back with a
-return, whose processing marks the order returned and whose cancelling, when no other return of
-the order is left, puts it back where it was. Each change is one `DeliveryEvent` row: who,
+return, a transfer's with a transfer the other way that names it (`returned_from`); processing it
+marks the first document returned, and cancelling it, when no other return of the document is
+left, puts that back where it was. Each change is one `DeliveryEvent` row: who,
 when, from → to, and its details. The document row is locked first, so two clerks changing it at
 once change it one after the other: the second is told what it has become.
 """
@@ -26,7 +27,7 @@ from accounts.catalogue import UPDATE_DELIVERY_STATUS
 from accounts.permissions import Actor, acting_user, require
 from inventory.errors import DocumentStateError
 from inventory.locks import lock_document
-from inventory.models import DeliveryEvent, DeliveryStatus, DocumentStatus, StockDocument
+from inventory.models import DeliveryEvent, DeliveryStatus, DocumentStatus, DocumentType, StockDocument
 from inventory.models.documents import SHIPPING_TYPES
 from inventory.validation import field_errors
 from web.validators import has_nul, no_nul
@@ -64,6 +65,11 @@ def change_delivery_status(document: StockDocument, *, by: Actor, update: Delive
     _ensure_shipping(document)
     current, wanted = document.delivery_status, update.status
     if wanted == DeliveryStatus.RETURNED:
+        if document.doc_type == DocumentType.TRANSFER:
+            raise DocumentStateError(
+                _("Goods go back with a transfer the other way: send them back from %(number)s.")
+                % {"number": document.number}
+            )
         raise DocumentStateError(
             _("Goods come back with a return: create one from %(number)s.") % {"number": document.number}
         )

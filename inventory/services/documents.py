@@ -55,7 +55,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
-from inventory.models.documents import LEFT_STATUSES, NUMBER_PREFIX, SHIPPING_TYPES, layout_key
+from inventory.models.documents import BACK_TYPES, LEFT_STATUSES, NUMBER_PREFIX, SHIPPING_TYPES, layout_key
 from inventory.models.quantities import (
     MONEY_DECIMALS,
     MONEY_DIGITS,
@@ -95,7 +95,8 @@ class Header:
     reason: str = ""
     responsible: User | None = None
     deal: Deal | None = None  # a sales order made from a deal: it may take the deal's reservations
-    returned_from: StockDocument | None = None  # a return: the sales order whose goods come back
+    # A return: the sales order whose goods come back; a transfer: the one whose goods it sends back.
+    returned_from: StockDocument | None = None
     custom: dict | None = None  # custom field values (see `layouts`); None keeps the stored ones
 
 
@@ -232,7 +233,7 @@ def _process(
     if not lines:
         raise ValidationError({"lines": _("Add at least one line before processing.")})
     order, returned = None, None
-    if document.doc_type == DocumentType.RETURN:  # its order, locked: two returns take turns
+    if document.returned_from_id is not None:  # its order, locked: two returns take turns
         order = document.returned_from = lock_document(cast(int, document.returned_from_id), related=("warehouse",))
         returned = returnable(order)
     _validate(document, lines, returned=returned)
@@ -272,7 +273,7 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
             _("Document %(number)s is not processed, so there is nothing to cancel.") % {"number": document.number}
         )
     order = None
-    if document.doc_type == DocumentType.RETURN:
+    if document.returned_from_id is not None:
         order = lock_document(cast(int, document.returned_from_id), related=("warehouse",))
     deltas = {(w, p): -total for w, p, total in _net_movements(document) if total}
     balances = lock_balances(deltas)
@@ -414,15 +415,18 @@ def _set_header(document: StockDocument, header: Header, *, by: Actor) -> None:
     document.destination = header.destination if document.doc_type == DocumentType.TRANSFER else None
     document.supplier = header.supplier if document.doc_type == DocumentType.RECEIPT else None
     document.client = header.client if document.doc_type == DocumentType.SALES_ORDER else None
-    if document.doc_type != DocumentType.RETURN:
+    if document.doc_type not in BACK_TYPES:
         document.returned_from = None
     elif header.returned_from is not None:  # as it is now, not as the caller last saw it
-        document.returned_from = StockDocument.objects.select_related("warehouse", "client").get(
+        document.returned_from = StockDocument.objects.select_related("warehouse", "destination", "client").get(
             pk=header.returned_from.pk
         )
     order = document.returned_from if document.doc_type == DocumentType.RETURN else None
     if order is not None:  # a return brings the goods back where they left from, from its client
         document.warehouse, document.client, document.currency = order.warehouse, order.client, order.currency
+    sent = document.returned_from if document.doc_type == DocumentType.TRANSFER else None
+    if sent is not None and sent.doc_type == DocumentType.TRANSFER:  # the other way, to where they left from
+        document.warehouse, document.destination = sent.destination, sent.warehouse
     document.reason = header.reason if document.doc_type == DocumentType.WRITE_OFF else ""
     document.date = header.date or timezone.localdate()
     if order is None:
@@ -470,7 +474,7 @@ def _validate(document: StockDocument, lines: Sequence, *, returned: dict[int, R
     for line in lines:
         for message in _line_errors(document.doc_type, line):
             add("lines", f"{line.product}: {message}")
-    if document.doc_type == DocumentType.RETURN:
+    if document.doc_type == DocumentType.RETURN or document.returned_from is not None:
         for field, message in _return_errors(document, lines, returned):
             add(field, message)
     if errors:
@@ -478,18 +482,24 @@ def _validate(document: StockDocument, lines: Sequence, *, returned: dict[int, R
 
 
 def _return_errors(document: StockDocument, lines: Sequence, returned: dict[int, Returnable] | None):
-    """(field, message) of what is wrong with a return: an order that is not a shipped sales
-    order, products it did not ship, more back than it shipped less what came back already."""
+    """(field, message) of what is wrong with a return (or a transfer sending goods back): an
+    order that is not a shipped sales order (transfer), products it did not ship, more back than
+    it shipped less what came back already."""
     order = document.returned_from
-    if order is None or order.doc_type != DocumentType.SALES_ORDER:
+    if document.doc_type == DocumentType.TRANSFER:
+        if order is None or order.doc_type != DocumentType.TRANSFER:
+            yield "sent_back", _("Choose the shipped transfer whose goods go back.")
+            return
+    elif order is None or order.doc_type != DocumentType.SALES_ORDER:
         yield "order", _("Choose the shipped sales order whose goods come back.")
         return
+    field = "sent_back" if document.doc_type == DocumentType.TRANSFER else "order"
     names = {"number": order.number, "status": order.get_delivery_status_display()}
     if order.status != DocumentStatus.PROCESSED or order.deleted_at is not None:
-        yield "order", _("%(number)s is not processed: nothing left with it to come back.") % names
+        yield field, _("%(number)s is not processed: nothing left with it to come back.") % names
         return
     if not order.can_be_returned:
-        yield "order", _("%(number)s is “%(status)s”: only goods that have been shipped come back.") % names
+        yield field, _("%(number)s is “%(status)s”: only goods that have been shipped come back.") % names
         return
     returned = returnable(order) if returned is None else returned
     for line in lines:

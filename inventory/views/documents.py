@@ -285,6 +285,8 @@ def document_create(request, doc_type):
     forms = DocumentForms(kind, user=request.user)
     if kind == DocumentType.RETURN:
         _fill_return(request, forms)
+    elif kind == DocumentType.TRANSFER:
+        _fill_transfer_back(request, forms)
     return _form_page(request, kind, forms, None)
 
 
@@ -303,8 +305,32 @@ def _fill_return(request, forms: DocumentForms) -> None:
     ).first()
     if order is None or not order.can_be_returned:
         return
+    forms.prefill(header={"order": order.number}, lines=_lines_left(order))
+
+
+def _fill_transfer_back(request, forms: DocumentForms) -> None:
+    """A transfer opened from a shipped transfer's page (`back`: its id) sends its goods back:
+    the form comes with its number, the warehouses the other way and what may still go back;
+    a transfer whose destination is not among the user's leaves the form blank."""
+    sent_id = request.GET.get("back", "")
+    if not is_id(sent_id):
+        return
+    sent = StockDocument.objects.filter(
+        pk=int(sent_id),
+        doc_type=DocumentType.TRANSFER,
+        deleted_at__isnull=True,
+        destination__in=warehouses_for(request.user, document_right("edit", DocumentType.TRANSFER)),
+    ).first()
+    if sent is None or not sent.can_be_returned:
+        return
+    header = {"sent_back": sent.number, "warehouse": sent.destination_id, "destination": sent.warehouse_id}
+    forms.prefill(header=header, lines=_lines_left(sent))
+
+
+def _lines_left(order: StockDocument) -> list[dict]:
+    """The form lines of what of `order`'s goods may still come back, at its prices."""
     left = {product: figures.left for product, figures in returnable(order).items() if figures.left > 0}
-    lines = [
+    return [
         {
             "product": line.product.sku,
             "product_obj": line.product,
@@ -314,7 +340,6 @@ def _fill_return(request, forms: DocumentForms) -> None:
         for line in order.lines.select_related("product").order_by("id")
         if line.product_id in left
     ]
-    forms.prefill(header={"order": order.number}, lines=lines)
 
 
 @require_http_methods(["GET", "POST"])
@@ -381,6 +406,13 @@ def _delivery_context(request, document: StockDocument) -> dict:
         context["returns"] = returns_of(document)
         context["may_return"] = document.can_be_returned and can(
             request.user, document_right("edit", DocumentType.RETURN), document
+        )
+    elif document.doc_type == DocumentType.TRANSFER:  # its goods go back with a transfer the other way
+        context["returns"] = returns_of(document)
+        context["may_return"] = (
+            document.can_be_returned
+            and can(request.user, document_right("edit", DocumentType.TRANSFER), document.destination)
+            and any(figures.left > 0 for figures in returnable(document).values())
         )
     return context
 
