@@ -192,15 +192,18 @@ def stock_by_category(*, day: date, scope: Scope) -> SqlRows:
     join, (on_hand, value), params = _stock_on(day)
     where, where_params = scope.where()
     sql = f"""
-        SELECT p.category_id, c.name AS category_name, b.warehouse_id, w.name AS warehouse_name,
-               count(*) FILTER (WHERE {on_hand} <> 0) AS products, SUM({value}) AS value
-        FROM {BALANCE} b
-        JOIN {PRODUCT} p ON p.id = b.product_id
-        JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
-        LEFT JOIN {CATEGORY} c ON c.id = p.category_id
-        {join}
-        WHERE {where}
-        GROUP BY p.category_id, c.name, b.warehouse_id, w.name
+        SELECT g.category_id, c.name AS category_name, g.warehouse_id, w.name AS warehouse_name, g.products, g.value
+        FROM (
+            SELECT p.category_id, b.warehouse_id,
+                   count(*) FILTER (WHERE {on_hand} <> 0) AS products, SUM({value}) AS value
+            FROM {BALANCE} b
+            JOIN {PRODUCT} p ON p.id = b.product_id
+            {join}
+            WHERE {where}
+            GROUP BY p.category_id, b.warehouse_id
+        ) g
+        JOIN {WAREHOUSE} w ON w.id = g.warehouse_id
+        LEFT JOIN {CATEGORY} c ON c.id = g.category_id
     """
     count = (
         f"SELECT count(*) FROM (SELECT DISTINCT p.category_id, b.warehouse_id FROM {BALANCE} b "
