@@ -190,10 +190,11 @@ def group_sales(days: QuerySet[SalesDay], group_by: str = "product") -> SqlRows:
     select = ", ".join(["g.*", *names])
     count = (f"SELECT count(*) FROM ({sql}) g", params)
     return SqlRows(
-        f"SELECT * FROM (SELECT {select} FROM ({sql}) g {join}) rows",
+        f"SELECT * FROM (SELECT {select} FROM ({sql}{SqlRows.CUT}) g {join}) rows",
         [*name_params, *params],
         columns=columns,
         count=count,
+        cut_columns=[*keys, *FIGURES],  # the grouped rows' own: a page is cut before the names are joined
     )
 
 

@@ -14,9 +14,15 @@ class SqlRows:
 
     `sql` may hold `PAGE` once, at the end of a subquery whose columns include the sort's: the
     sort, and for a page its LIMIT and OFFSET, are put there too, so that the page is cut
-    before what the outer query joins to each row (the outer query sorts the page again)."""
+    before what the outer query joins to each row (the outer query sorts the page again).
+
+    Or it may hold `CUT` once, at the end of a subquery whose columns include `cut_columns`:
+    when a page is asked and the sort's first key is one of those, the subquery keeps only the
+    rows up to the page's end by that key, ties included (`FETCH FIRST … WITH TIES`), before
+    the outer query joins what its later keys need (names) and sorts and cuts the page."""
 
     PAGE = " /*page*/"
+    CUT = " /*cut*/"
 
     def __init__(
         self,
@@ -26,34 +32,48 @@ class SqlRows:
         columns: Sequence[str],
         ordering: Sequence[str] = (),
         count: tuple[str, Sequence] | None = None,
+        cut_columns: Sequence[str] = (),
     ):
         """`count`: a cheaper statement (and its parameters) that counts the same rows."""
         self.sql, self.params, self.columns, self.ordering = sql, list(params), tuple(columns), tuple(ordering)
         self.count_query = count
+        self.cut_columns = tuple(cut_columns)
 
     def order_by(self, *keys: str) -> "SqlRows":
         for key in keys:
             if key.lstrip("-") not in self.columns:
                 raise ValueError(f"cannot sort by {key!r}")
-        return SqlRows(self.sql, self.params, columns=self.columns, ordering=keys, count=self.count_query)
+        return SqlRows(
+            self.sql,
+            self.params,
+            columns=self.columns,
+            ordering=keys,
+            count=self.count_query,
+            cut_columns=self.cut_columns,
+        )
 
-    def _order_sql(self) -> str:
-        if not self.ordering:
+    def _order_sql(self, keys: Sequence[str] | None = None) -> str:
+        keys = self.ordering if keys is None else keys
+        if not keys:
             return ""
-        terms = [
-            f"{key[1:]} DESC NULLS LAST" if key.startswith("-") else f"{key} ASC NULLS FIRST" for key in self.ordering
-        ]
+        terms = [f"{key[1:]} DESC NULLS LAST" if key.startswith("-") else f"{key} ASC NULLS FIRST" for key in keys]
         return " ORDER BY " + ", ".join(terms)
 
-    def _sql(self, page: str = "") -> str:
-        """The statement, sorted, with `page` (a LIMIT and OFFSET) where the rows are cut."""
+    def _sql(self, page: str = "", end: int | None = None) -> str:
+        """The statement, sorted, with `page` (a LIMIT and OFFSET, ending at row `end`) where
+        the rows are cut."""
         order = self._order_sql()
-        if self.PAGE in self.sql:
-            return self.sql.replace(self.PAGE, f"{order}{page}") + order
-        return f"{self.sql}{order}{page}"
+        sql = self.sql
+        if self.CUT in sql:
+            first = self.ordering[0] if self.ordering else ""
+            cut = end is not None and first.lstrip("-") in self.cut_columns
+            sql = sql.replace(self.CUT, f"{self._order_sql([first])} FETCH FIRST {end:d} ROWS WITH TIES" if cut else "")
+        if self.PAGE in sql:
+            return sql.replace(self.PAGE, f"{order}{page}") + order
+        return f"{sql}{order}{page}"
 
     def count(self) -> int:
-        every = self.sql.replace(self.PAGE, "")
+        every = self.sql.replace(self.PAGE, "").replace(self.CUT, "")
         sql, params = self.count_query or (f"SELECT count(*) FROM ({every}) AS rows", self.params)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -70,7 +90,8 @@ class SqlRows:
             raise TypeError("SqlRows takes slices only")
         start = index.start or 0
         limit = "" if index.stop is None else f" LIMIT {max(index.stop - start, 0):d}"
-        return self._fetch(self._sql(f"{limit} OFFSET {start:d}"), self.params)
+        end = None if index.stop is None else max(index.stop, start)
+        return self._fetch(self._sql(f"{limit} OFFSET {start:d}", end), self.params)
 
     def __iter__(self) -> Iterator[dict]:
         return iter(self._fetch(self._sql(), self.params))

@@ -503,3 +503,37 @@ def test_garbage_filters_never_fail(client_logged_in, world):
         response = client_logged_in.get(URL, query)
         assert response.status_code == 200, query
     assert keys(client_logged_in.get(URL, {"group_by": "nonsense"}))[0] == "product_name"
+
+
+def test_a_page_cut_on_its_first_key_keeps_the_ties_at_its_edges(user):
+    """The grouped rows are cut to the page's end by the sort's first key before the names are
+    joined (`SqlRows.CUT`): with ties straddling a page's edge, every page is that of the whole
+    list in the full order, ascending and descending; a sort by name is not cut."""
+    warehouse = WarehouseFactory(name="Jakarta")
+    client = CompanyFactory(name="Alfa", is_client=True)
+    supplier = CompanyFactory(name="Pemasok", is_supplier=True)
+    products = [ProductFactory(name=f"Produk {name}", sku=f"P-{name}") for name in "GFEDCBA"]
+    receipt = DocumentType.RECEIPT
+    on = date(2025, 3, 3)
+    document(receipt, by=user, warehouse=warehouse, supplier=supplier, on=on, lines=[(p, 5, 10) for p in products])
+    revenues = [100, 100, 100, 200, 200, 100, 300]  # by price: ties at 100 and 200
+    sale = DocumentType.SALES_ORDER
+    lines = [(product, 1, price) for product, price in zip(products, revenues, strict=True)]
+    document(sale, by=user, warehouse=warehouse, client=client, on=on, lines=lines)
+    rows = sales_rows(warehouse_ids=None, date_from=on, date_to=on, group_by="product")
+    for ordering in (
+        ("-revenue", "product_name", "product_id"),
+        ("revenue", "product_name", "product_id"),
+        ("-quantity", "product_name", "product_id"),
+        ("product_name", "product_id"),
+    ):
+        everything = [row["product_name"] for row in rows.order_by(*ordering)]
+        assert len(everything) == 7
+        for start, stop in ((0, 2), (2, 4), (1, 3), (3, 6), (5, 7), (0, 7), (6, 20)):
+            page = [row["product_name"] for row in rows.order_by(*ordering)[start:stop]]
+            assert page == everything[start:stop], (ordering, start, stop)
+    first = [row["product_name"] for row in rows.order_by("-revenue", "product_name", "product_id")[0:3]]
+    assert first == ["Produk A", "Produk C", "Produk D"]  # 300, then 200 by name
+    sql = rows.order_by("-revenue", "product_name")._sql(" LIMIT 2 OFFSET 0", 2)
+    assert "WITH TIES" in sql
+    assert "WITH TIES" not in rows.order_by("product_name")._sql(" LIMIT 2 OFFSET 0", 2)
