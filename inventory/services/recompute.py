@@ -6,8 +6,9 @@ The replay runs the posting's own rules (`inventory.valuation.Book`) over the mo
 order, event by event: the movements one statement wrote for one document, a processing or a
 cancellation. A processing plans as `inventory.services.costing.plan_processing` does
 (outgoing first, then incoming: a receipt at the value it was posted with, a transfer at what
-its source gave, an adjustment or a count's gain at the current unit cost, or, into a balance
-that never had a layer, at the value it was posted with, the product's purchase price then);
+its source gave, a return at what its order's replayed movements took out (`returned_value`),
+an adjustment or a count's gain at the current unit cost, or, into a balance that never had a
+layer, at the value it was posted with, the product's purchase price then);
 a cancellation undoes what the document's last processing planned, as `plan_cancellation`
 does. Before each event the book holds what `load_book` would read for its balances (the
 layers with a remainder, the last unit costs), so both get the same figures.
@@ -62,6 +63,8 @@ from inventory.models import (
     ValueAdjustment,
 )
 from inventory.models.costing import ACTIVE_STATUSES, CostRecompute, RecomputeStatus
+from inventory.selectors.returns import Returnable
+from inventory.services.costing import returned_value
 from inventory.services.stock_days import rebuild_sales_days, rebuild_stock_days
 from inventory.valuation import Book, Change, Layer, Plan, to_cent
 
@@ -116,6 +119,7 @@ class Move:
         "source",
         "posted",
         "price",
+        "returned_from",
     )
 
     def __init__(self, row: Sequence) -> None:
@@ -123,8 +127,8 @@ class Move:
         self.key: BalanceKey = (w, p)
         # The document's type and warehouse (a transfer's source); the value the movement was
         # posted with (None before costing); the price it would have been posted at without
-        # one (a receipt's line price, the product's purchase price).
-        self.doc_type, self.source, self.posted, self.price = row[7:]
+        # one (a receipt's line price, the product's purchase price); a return's sales order.
+        self.doc_type, self.source, self.posted, self.price, self.returned_from = row[7:]
 
 
 class Event:
@@ -178,6 +182,7 @@ class Replay:
         self.takes: list[tuple] = []
         self.adjustments: list[tuple] = []
         self.layers: list[tuple] = []  # layers without remainder, never to change again unless reopened
+        self.costs_indexed = False  # recompute_cost gets its index when a return first needs it
 
     def run(self, event: Event) -> None:
         moves = sorted(event.moves, key=lambda move: move.key)
@@ -195,20 +200,38 @@ class Replay:
         for move in moves:
             if move.quantity < 0:
                 plans[move.key] = book.take_out(move.key, -move.quantity, document_id=move.document_id, ref=move.id)
+        returned = self._returnable(moves) if moves[0].doc_type == DocumentType.RETURN else {}
         for move in moves:
             if move.quantity > 0:
-                value = self._incoming_value(move, plans)
+                if move.key[1] in returned:
+                    value = returned_value(move.quantity, returned[move.key[1]])
+                else:
+                    value = self._incoming_value(move, plans)
                 plans[move.key] = book.bring_in(
                     move.key, move.quantity, value, document_id=move.document_id, ref=move.id
                 )
         return [(move, plans[move.key]) for move in moves]
+
+    def _returnable(self, moves: list[Move]) -> dict[int, Returnable]:
+        """What the return whose processing wrote `moves` may bring back of its order, as
+        `returnable` reads it then, but from the values replayed so far (its order's movements
+        and its earlier returns'): product id → `Returnable`, for the products valued."""
+        self.flush()
+        with connection.cursor() as cursor:
+            if not self.costs_indexed:
+                cursor.execute("CREATE INDEX ON recompute_cost (move_id)")
+                self.costs_indexed = True
+            first = min(moves, key=lambda move: move.id)
+            cursor.execute(_returnable_sql(), [first.returned_from] * 6 + [first.key[0], first.id])
+            found = {product: Returnable(*figures) for product, *figures in cursor.fetchall()}
+        return {product: figures for product, figures in found.items() if figures.shipped > 0}
 
     def _incoming_value(self, move: Move, plans: dict[BalanceKey, Plan]) -> Decimal:
         if move.doc_type == DocumentType.TRANSFER:
             return -plans[(move.source, move.key[1])].value
         if move.doc_type not in (DocumentType.RECEIPT, DocumentType.RETURN) and self.book.has_history(move.key):
             return to_cent(move.quantity * self.book.current_unit_cost(move.key, lambda: move.price))
-        # A receipt, a return (at what its order's goods left with), or stock into a balance that
+        # A receipt, a return of goods that left without a value, or stock into a balance that
         # never had a layer: as it was posted.
         return move.posted if move.posted is not None else to_cent(move.quantity * (move.price or 0))
 
@@ -317,6 +340,24 @@ _POSTED, _TAKE, _ADJUSTMENT, _CLOSED = range(4)
 
 
 @cache
+def _returnable_sql() -> str:
+    """`inventory.selectors.returns.returnable` over the replayed values (`recompute_cost`), of
+    the movements before a return's first one; a movement without a value leaves its product
+    out (its return keeps the value it was posted with)."""
+    move, document = StockMove._meta.db_table, StockDocument._meta.db_table
+    return (
+        "SELECT m.product_id, "
+        "COALESCE(-SUM(m.quantity) FILTER (WHERE m.document_id = %s), 0), "
+        "COALESCE(-SUM(c.value) FILTER (WHERE m.document_id = %s), 0), "
+        "COALESCE(SUM(m.quantity) FILTER (WHERE m.document_id <> %s), 0), "
+        "COALESCE(SUM(c.value) FILTER (WHERE m.document_id <> %s), 0) "
+        f"FROM {move} m LEFT JOIN recompute_cost c ON c.move_id = m.id "
+        f"WHERE (m.document_id = %s OR m.document_id IN (SELECT id FROM {document} WHERE returned_from_id = %s)) "
+        "AND m.warehouse_id = %s AND m.id < %s GROUP BY m.product_id HAVING bool_and(c.move_id IS NOT NULL)"
+    )
+
+
+@cache
 def _posted_sql() -> str:
     """The movements of a document's last processing before a movement (as
     `inventory.services.costing` finds them), their takes and adjustments in the order they
@@ -354,7 +395,7 @@ def _moves_sql() -> str:
         "CASE WHEN c.value IS NULL AND m.quantity > 0 AND NOT m.is_reversal THEN CASE WHEN d.doc_type = %s "
         f"THEN (SELECT l.price FROM {line} l WHERE l.document_id = m.document_id AND l.product_id = m.product_id "
         f"ORDER BY l.id DESC LIMIT 1) "
-        f"ELSE (SELECT p.purchase_price FROM {product} p WHERE p.id = m.product_id) END END "
+        f"ELSE (SELECT p.purchase_price FROM {product} p WHERE p.id = m.product_id) END END, d.returned_from_id "
         f"FROM {move} m JOIN {document} d ON d.id = m.document_id LEFT JOIN {cost} c ON c.move_id = m.id "
         "WHERE m.id > %s AND m.id <= %s ORDER BY m.id LIMIT %s"
     )

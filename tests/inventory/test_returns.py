@@ -448,3 +448,26 @@ def test_the_migration_takes_the_returns_processed_before_it_off_the_daily_sales
     assert set(SalesDay.objects.values_list("day", "product_id", "quantity", "revenue", "cogs", "unvalued")) == expected
     assert sales_day_drift() == []
     assert SalesDay.objects.get(product=coffee).quantity == 3
+
+
+def test_a_recompute_under_another_method_brings_a_return_back_at_what_its_order_now_took(site):
+    """FIFO: 5 @ 10 and 5 @ 12, 7 sold (74), 3 then 4 back; replayed as average the sale takes
+    77 and its returns bring back 33 and 44 (the last gets exactly what is left), so the balance
+    is worth what it was before the sale; back under FIFO, the posted values again."""
+    from inventory.services.recompute import replay_costs
+
+    use("fifo")
+    coffee, warehouse = site["coffee"], site["warehouse"]
+    receive(site, coffee, 5, "10.00")
+    receive(site, coffee, 5, "12.00")
+    order = shipped_order(site, [(coffee, 7, 30)])
+    first = process_document(make_return(order, by=site["clerk"], lines=[(coffee, 3, 30)]), by=site["clerk"])
+    last = process_document(make_return(order, by=site["clerk"], lines=[(coffee, 4, 30)]), by=site["clerk"])
+    assert (sold_value(order), brought_value(first), brought_value(last)) == (D("74.00"), D("31.71"), D("42.29"))
+    replay_costs("average")
+    assert (sold_value(order), brought_value(first), brought_value(last)) == (D("77.00"), D("33.00"), D("44.00"))
+    assert balance(warehouse, coffee) == (D(10), D("110.00"))
+    assert_ledger_consistent()
+    replay_costs("fifo")
+    assert (sold_value(order), brought_value(first), brought_value(last)) == (D("74.00"), D("31.71"), D("42.29"))
+    assert_ledger_consistent()
