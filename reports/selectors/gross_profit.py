@@ -188,7 +188,8 @@ def group_sales(days: QuerySet[SalesDay], group_by: str = "product") -> SqlRows:
     sql, params = grouped.query.sql_with_params()
     columns = [*keys, *FIGURES, *(name.rsplit(" ", 1)[-1].removeprefix("n.") for name in names)]
     select = ", ".join(["g.*", *names])
-    count = (f"SELECT count(*) FROM ({sql}) g", params)
+    groups_sql, groups_params = rows.distinct().query.sql_with_params()
+    count = (f"SELECT count(*) FROM ({groups_sql}) g", groups_params)  # the groups, without their figures
     return SqlRows(
         f"SELECT * FROM (SELECT {select} FROM ({sql}{SqlRows.CUT}) g {join}) rows",
         [*name_params, *params],
