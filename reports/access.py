@@ -1,13 +1,27 @@
 """Who may open the reports, and which warehouses' figures they see."""
 
+from functools import wraps
+
+from django.db import transaction
+
 from accounts.catalogue import VIEW_INVENTORY, VIEW_REPORTS, VIEW_WAREHOUSE
 from accounts.permissions import Actor, can, can_somewhere, warehouse_scope, warehouses_for
+from config.database import plan_each_statement
 from web.decorators import area_view
 
 
 def reports_view(view):
-    """Decorate a report page: the inventory area, "View reports" and a warehouse to see; else 403."""
-    return area_view(VIEW_INVENTORY, VIEW_REPORTS, VIEW_WAREHOUSE)(view)
+    """Decorate a report page: the inventory area, "View reports" and a warehouse to see; else
+    403. Its queries run in one transaction, each planned for its own period and filters
+    (`plan_each_statement`)."""
+
+    @wraps(view)
+    def planned(request, *args, **kwargs):
+        with transaction.atomic():
+            plan_each_statement()
+            return view(request, *args, **kwargs)
+
+    return area_view(VIEW_INVENTORY, VIEW_REPORTS, VIEW_WAREHOUSE)(planned)
 
 
 def report_scope(user: Actor) -> frozenset[int] | None:
