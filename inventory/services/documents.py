@@ -234,7 +234,7 @@ def _process(
         raise ValidationError({"lines": _("Add at least one line before processing.")})
     order, returned = None, None
     if document.returned_from_id is not None:  # its order, locked: two returns take turns
-        order = document.returned_from = lock_document(cast(int, document.returned_from_id), related=("warehouse",))
+        order = document.returned_from = lock_document(document.returned_from_id, related=("warehouse",))
         returned = returnable(order)
     _validate(document, lines, returned=returned)
     check_currency(document, lines)
@@ -274,7 +274,7 @@ def _cancel(document_id: int, *, by: Actor, related: tuple[str, ...] = DOCUMENT_
         )
     order = None
     if document.returned_from_id is not None:
-        order = lock_document(cast(int, document.returned_from_id), related=("warehouse",))
+        order = lock_document(document.returned_from_id, related=("warehouse",))
     deltas = {(w, p): -total for w, p, total in _net_movements(document) if total}
     balances = lock_balances(deltas)
     _check_available_unless_negative_allowed(document, deltas, balances, by=by)
@@ -426,7 +426,7 @@ def _set_header(document: StockDocument, header: Header, *, by: Actor) -> None:
         document.warehouse, document.client, document.currency = order.warehouse, order.client, order.currency
     sent = document.returned_from if document.doc_type == DocumentType.TRANSFER else None
     if sent is not None and sent.doc_type == DocumentType.TRANSFER:  # the other way, to where they left from
-        document.warehouse, document.destination = sent.destination, sent.warehouse
+        document.warehouse, document.destination = cast(Warehouse, sent.destination), sent.warehouse
     document.reason = header.reason if document.doc_type == DocumentType.WRITE_OFF else ""
     document.date = header.date or timezone.localdate()
     if order is None:
