@@ -487,13 +487,14 @@ def _return_errors(document: StockDocument, lines: Sequence, returned: dict[int,
     it shipped less what came back already."""
     order = document.returned_from
     if document.doc_type == DocumentType.TRANSFER:
-        if order is None or order.doc_type != DocumentType.TRANSFER:
-            yield "sent_back", _("Choose the shipped transfer whose goods go back.")
-            return
-    elif order is None or order.doc_type != DocumentType.SALES_ORDER:
-        yield "order", _("Choose the shipped sales order whose goods come back.")
+        field, kind = "sent_back", DocumentType.TRANSFER
+        choose = _("Choose the shipped transfer whose goods go back.")
+    else:
+        field, kind = "order", DocumentType.SALES_ORDER
+        choose = _("Choose the shipped sales order whose goods come back.")
+    if order is None or order.doc_type != kind:
+        yield field, choose
         return
-    field = "sent_back" if document.doc_type == DocumentType.TRANSFER else "order"
     names = {"number": order.number, "status": order.get_delivery_status_display()}
     if order.status != DocumentStatus.PROCESSED or order.deleted_at is not None:
         yield field, _("%(number)s is not processed: nothing left with it to come back.") % names

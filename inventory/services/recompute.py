@@ -63,7 +63,7 @@ from inventory.models import (
     ValueAdjustment,
 )
 from inventory.models.costing import ACTIVE_STATUSES, CostRecompute, RecomputeStatus
-from inventory.selectors.returns import Returnable
+from inventory.selectors.returns import Returnable, returnable_params, returnable_sql
 from inventory.services.costing import returned_value
 from inventory.services.stock_days import rebuild_sales_days, rebuild_stock_days
 from inventory.valuation import Book, Change, Layer, Plan, to_cent
@@ -222,7 +222,8 @@ class Replay:
                 cursor.execute("CREATE INDEX ON recompute_cost (move_id)")
                 self.costs_indexed = True
             first = min(moves, key=lambda move: move.id)
-            cursor.execute(_returnable_sql(), [first.returned_from] * 6 + [first.key[0], first.id])
+            sql = returnable_sql("recompute_cost", before_move=True)
+            cursor.execute(sql, returnable_params(first.returned_from, first.key[0], first.id))
             found = {product: Returnable(*figures) for product, *figures in cursor.fetchall()}
         return {product: figures for product, figures in found.items() if figures.shipped > 0}
 
@@ -337,24 +338,6 @@ def _layer_row(layer: Layer) -> tuple:
 
 
 _POSTED, _TAKE, _ADJUSTMENT, _CLOSED = range(4)
-
-
-@cache
-def _returnable_sql() -> str:
-    """`inventory.selectors.returns.returnable` over the replayed values (`recompute_cost`), of
-    the movements before a return's first one; a movement without a value leaves its product
-    out (its return keeps the value it was posted with)."""
-    move, document = StockMove._meta.db_table, StockDocument._meta.db_table
-    return (
-        "SELECT m.product_id, "
-        "COALESCE(-SUM(m.quantity) FILTER (WHERE m.document_id = %s), 0), "
-        "COALESCE(-SUM(c.value) FILTER (WHERE m.document_id = %s), 0), "
-        "COALESCE(SUM(m.quantity) FILTER (WHERE m.document_id <> %s), 0), "
-        "COALESCE(SUM(c.value) FILTER (WHERE m.document_id <> %s), 0) "
-        f"FROM {move} m LEFT JOIN recompute_cost c ON c.move_id = m.id "
-        f"WHERE (m.document_id = %s OR m.document_id IN (SELECT id FROM {document} WHERE returned_from_id = %s)) "
-        "AND m.warehouse_id = %s AND m.id < %s GROUP BY m.product_id HAVING bool_and(c.move_id IS NOT NULL)"
-    )
 
 
 @cache

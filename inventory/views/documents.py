@@ -402,19 +402,20 @@ def _delivery_context(request, document: StockDocument) -> dict:
         if document.has_delivery and can(request.user, UPDATE_DELIVERY_STATUS, document):
             form = DeliveryForm(current=document.delivery_status)
             context["delivery_form"] = form if form.offers_a_step else None
-    if document.doc_type == DocumentType.SALES_ORDER:
         context["returns"] = returns_of(document)
-        context["may_return"] = document.can_be_returned and can(
-            request.user, document_right("edit", DocumentType.RETURN), document
-        )
-    elif document.doc_type == DocumentType.TRANSFER:  # its goods go back with a transfer the other way
-        context["returns"] = returns_of(document)
-        context["may_return"] = (
-            document.can_be_returned
-            and can(request.user, document_right("edit", DocumentType.TRANSFER), document.destination)
-            and any(figures.left > 0 for figures in returnable(document).values())
-        )
+        context["may_return"] = document.can_be_returned and _may_send_back(request.user, document)
     return context
+
+
+def _may_send_back(user, document: StockDocument) -> bool:
+    """Whether `user` may bring back the goods of the shipped `document`: a sales order's with
+    a return from its warehouse, a transfer's with a transfer from its destination (while some
+    are left to go back)."""
+    if document.doc_type == DocumentType.SALES_ORDER:
+        return can(user, document_right("edit", DocumentType.RETURN), document)
+    return can(user, document_right("edit", DocumentType.TRANSFER), document.destination) and any(
+        figures.left > 0 for figures in returnable(document).values()
+    )
 
 
 @require_POST
