@@ -19,10 +19,14 @@ class SqlRows:
     Or it may hold `CUT` once, at the end of a subquery whose columns include `cut_columns`:
     when a page is asked and the sort's first key is one of those, the subquery keeps only the
     rows up to the page's end by that key, ties included (`FETCH FIRST … WITH TIES`), before
-    the outer query joins what its later keys need (names) and sorts and cuts the page."""
+    the outer query joins what its later keys need (names) and sorts and cuts the page. A cut
+    column given as "-name" is cut by only when the sort is descending by it (the subquery may
+    then hold only the rows that can come first). `END` (anywhere) is the number of rows the cut
+    keeps, NULL when there is no cut: the statement may check that the cut kept that many."""
 
     PAGE = " /*page*/"
     CUT = " /*cut*/"
+    END = " /*end*/"
 
     def __init__(
         self,
@@ -63,17 +67,21 @@ class SqlRows:
         """The statement, sorted, with `page` (a LIMIT and OFFSET, ending at row `end`) where
         the rows are cut."""
         order = self._order_sql()
-        sql = self.sql
-        if self.CUT in sql:
-            first = self.ordering[0] if self.ordering else ""
-            cut = end is not None and first.lstrip("-") in self.cut_columns
-            sql = sql.replace(self.CUT, f"{self._order_sql([first])} FETCH FIRST {end:d} ROWS WITH TIES" if cut else "")
+        first = self.ordering[0] if self.ordering else ""
+        cut = self.CUT in self.sql and end is not None and bool({first, first.lstrip("-")} & set(self.cut_columns))
+        sql = self._uncut()
+        if cut:
+            kept = f"{self._order_sql([first])} FETCH FIRST {end:d} ROWS WITH TIES"
+            sql = self.sql.replace(self.CUT, kept).replace(self.END, f" {end:d}")
         if self.PAGE in sql:
             return sql.replace(self.PAGE, f"{order}{page}") + order
         return f"{sql}{order}{page}"
 
+    def _uncut(self) -> str:
+        return self.sql.replace(self.CUT, "").replace(self.END, " NULL")
+
     def count(self) -> int:
-        every = self.sql.replace(self.PAGE, "").replace(self.CUT, "")
+        every = self._uncut().replace(self.PAGE, "")
         sql, params = self.count_query or (f"SELECT count(*) FROM ({every}) AS rows", self.params)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

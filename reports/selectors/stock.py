@@ -263,6 +263,47 @@ def _period_days(date_from: date, date_to: date) -> tuple[str, list, bool]:
     return join, [*params, date_from if after else date_to], after
 
 
+_BALANCE_COLUMNS = (
+    "b.product_id, b.warehouse_id, p.name AS product_name, p.sku, p.unit, c.name AS category_name, "
+    "w.name AS warehouse_name, b.on_hand, b.value"
+)
+_NAMES = (
+    f"JOIN {PRODUCT} p ON p.id = b.product_id JOIN {WAREHOUSE} w ON w.id = b.warehouse_id "
+    f"LEFT JOIN {CATEGORY} c ON c.id = p.category_id"
+)
+
+
+def _ranked(figure: str, date_from: date, date_to: date, scope: Scope) -> tuple[str, list]:
+    """The balances of `scope` with the period's `figure` (its days' sum, zero without days),
+    to be sorted by it and cut to a page (`SqlRows.PAGE`). For a page sorted by it descending
+    (`SqlRows.CUT` on `-figure`), the balances whose figure is above zero are cut first to the
+    page's end, ties included: when they fill it, the page is among them (any other balance
+    ranks below each), and only they are joined to their balances and names; else every
+    balance is. Each day has its balance, so the days stand for the balances they move."""
+    if figure not in DAY_FIGURES:
+        raise ValueError(f"cannot rank by {figure!r}")
+    day_where, day_params = scope.day_where()
+    day_products, product_params = scope.day_products()
+    where, where_params = scope.where()
+    sql = f"""
+        WITH k AS (
+            SELECT d.warehouse_id, d.product_id, SUM(d.{figure}) AS {figure} FROM {DAY} d
+            WHERE d.day BETWEEN %s AND %s AND d.{figure} <> 0 AND {day_where} {day_products} GROUP BY 1, 2
+        ),
+        top AS (SELECT * FROM k WHERE {figure} > 0 {SqlRows.CUT}),
+        filled AS (SELECT count(*) >= {SqlRows.END} AS page FROM top)
+        SELECT {_BALANCE_COLUMNS}, t.{figure}
+        FROM top t JOIN {BALANCE} b ON b.warehouse_id = t.warehouse_id AND b.product_id = t.product_id {_NAMES}
+        WHERE (SELECT page FROM filled)
+        UNION ALL
+        SELECT {_BALANCE_COLUMNS}, COALESCE(k.{figure}, 0)
+        FROM {BALANCE} b {_NAMES} LEFT JOIN k ON k.warehouse_id = b.warehouse_id AND k.product_id = b.product_id
+        WHERE (SELECT page FROM filled) IS NOT TRUE AND {where}
+        {SqlRows.PAGE}
+    """
+    return sql, [date_from, date_to, *day_params, *product_params, *where_params]
+
+
 def movement_rows(
     *, date_from: date, date_to: date, scope: Scope, moved_only: bool = False, ranked_by: str | None = None
 ) -> SqlRows:
@@ -274,35 +315,20 @@ def movement_rows(
     `ranked_by` (one of `DAY_FIGURES`; not with `moved_only`): the rows will be sorted by that
     figure first, so the page is cut before the days are read (`SqlRows.PAGE`), by the figure
     summed in one pass over the period's days where it is not zero, grouped by balance (a
-    balance without such a day has zero): not a read of every balance's days."""
+    balance without such a day has zero): not a read of every balance's days. Sorted by it
+    descending, the page comes from the balances whose figure is above zero alone (`_ranked`)
+    when there are enough of them to fill it."""
     join, params, after = _period_days(date_from, date_to)
     net = "COALESCE(m.opening_quantity_in - m.opening_quantity_out, 0)"
     net_value = "COALESCE(m.opening_value_in - m.opening_value_out, 0)"
     opening, opening_value = (f"b.on_hand - {net}", f"b.value - {net_value}") if after else (net, net_value)
     where, where_params = scope.where()
-    balances = f"""
-        SELECT b.product_id, b.warehouse_id, p.name AS product_name, p.sku, p.unit, c.name AS category_name,
-               w.name AS warehouse_name, b.on_hand, b.value {{rank}}
-        FROM {BALANCE} b
-        JOIN {PRODUCT} p ON p.id = b.product_id
-        JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
-        LEFT JOIN {CATEGORY} c ON c.id = p.category_id
-        {{ranks}}
-        WHERE {where}
-    """
+    balances = f"SELECT {_BALANCE_COLUMNS} FROM {BALANCE} b {_NAMES} WHERE {where}"
+    balance_params = where_params
+    cut_columns: tuple[str, ...] = ()
     if ranked_by is not None and not moved_only:
-        if ranked_by not in DAY_FIGURES:
-            raise ValueError(f"cannot rank by {ranked_by!r}")
-        day_where, day_params = scope.day_where()
-        ranks = (
-            f"LEFT JOIN (SELECT d.warehouse_id, d.product_id, SUM(d.{ranked_by}) AS total FROM {DAY} d "
-            f"WHERE d.day BETWEEN %s AND %s AND d.{ranked_by} <> 0 AND {day_where} GROUP BY 1, 2) k "
-            "ON k.warehouse_id = b.warehouse_id AND k.product_id = b.product_id"
-        )
-        balances = balances.format(rank=f", COALESCE(k.total, 0) AS {ranked_by}", ranks=ranks) + SqlRows.PAGE
-        balance_params = [date_from, date_to, *day_params, *where_params]
-    else:
-        balances, balance_params = balances.format(rank="", ranks=""), where_params
+        balances, balance_params = _ranked(ranked_by, date_from, date_to, scope)
+        cut_columns = (f"-{ranked_by}",)
     keep = "WHERE quantity_in <> 0 OR quantity_out <> 0 OR value_in <> 0 OR value_out <> 0" if moved_only else ""
     sql = f"""
         SELECT product_id, warehouse_id, product_name, sku, unit, category_name, warehouse_name,
@@ -318,7 +344,7 @@ def movement_rows(
         ) rows {keep}
     """
     count = None if moved_only else _balances_count(scope)
-    return SqlRows(sql, [*balance_params, *params], columns=MOVEMENT_COLUMNS, count=count)
+    return SqlRows(sql, [*balance_params, *params], columns=MOVEMENT_COLUMNS, count=count, cut_columns=cut_columns)
 
 
 def movement_totals(*, date_from: date, date_to: date, scope: Scope) -> dict:

@@ -5,6 +5,7 @@ values; exports equal to the page; queries constant in rows."""
 
 import csv
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -14,11 +15,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.catalogue import STAFF
+from inventory.models import DocumentType
+from inventory.services.documents import process_document
 from reports.selectors.stock import DAY_FIGURES, Scope, movement_rows
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import CategoryFactory, ProductFactory, UserFactory, WarehouseFactory
 from tests.inventory.views.test_warehouse_scope import limited_role
 from tests.reports.history import days_ago, make_history
-from tests.stock_helpers import stock_in
+from tests.stock_helpers import make_document, stock_in
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -150,6 +153,50 @@ def test_movements_ranked_by_a_figure_cut_the_same_pages(world, figure, window):
     assert [row for start in range(3) for row in ranked[start : start + 1]] == expected
     assert list(ranked.iterator()) == expected
     assert figure.lstrip("-") in DAY_FIGURES
+
+
+def test_movements_sorted_by_out_descending_are_cut_among_what_went_out(user):
+    """Sorted by out (or value out) descending, a page is cut from the balances that sent
+    something out when they fill it (ties at its edges included), else from every balance: in
+    every scope, each page is that of the whole list sorted the same way."""
+    jakarta, surabaya = WarehouseFactory(name="Jakarta"), WarehouseFactory(name="Surabaya")
+    coffee = CategoryFactory(name="Coffee")
+    products = [
+        ProductFactory(name=f"Produk {c}", sku=f"P-{c}", category=coffee if i % 2 else None)
+        for i, c in enumerate("HGFEDCBA")
+    ]
+    outs = {jakarta: [3, 3, 2, 2, 2, 1, 0, 0], surabaya: [2, 0, 1, 3, 0, 0, 0, 2]}
+    for warehouse, quantities in outs.items():
+        lines = [(product, 5, 10) for product in products]
+        process_document(make_document(DocumentType.RECEIPT, by=user, warehouse=warehouse, lines=lines), by=user)
+        lines = [(product, q) for product, q in zip(products, quantities, strict=True) if q]
+        process_document(make_document(DocumentType.WRITE_OFF, by=user, warehouse=warehouse, lines=lines), by=user)
+    period = {"date_from": days_ago(0), "date_to": days_ago(0)}
+    scopes = [
+        Scope(),
+        Scope(warehouse=surabaya),
+        Scope(warehouse_ids=[jakarta.pk]),
+        Scope(category=coffee),
+        Scope(search="P-B"),  # nothing went out: every page from every balance
+    ]
+    for scope, figure in itertools.product(scopes, ["-quantity_out", "quantity_out", "-value_out"]):
+        ordering = [figure, "sku", "warehouse_name", "warehouse_id"]
+        expected = list(movement_rows(**period, scope=scope).order_by(*ordering))
+        ranked = movement_rows(**period, scope=scope, ranked_by=figure.lstrip("-")).order_by(*ordering)
+        for start, stop in ((0, 1), (0, 2), (1, 3), (2, 5), (4, 9), (8, 12), (0, 16), (10, 40), (15, 16)):
+            assert ranked[start:stop] == expected[start:stop], (scope, figure, start, stop)
+        assert list(ranked.iterator()) == expected
+        assert ("WITH TIES" in ranked._sql(" LIMIT 2 OFFSET 0", 2)) is figure.startswith("-")
+    everything = Scope()
+    ranked = movement_rows(**period, scope=everything, ranked_by="quantity_out")
+    first = ranked.order_by("-quantity_out", "sku", "warehouse_name", "warehouse_id")[0:5]
+    assert pick(first, "sku", "warehouse_name", "quantity_out") == [
+        ("P-E", "Surabaya", D(3)),
+        ("P-G", "Jakarta", D(3)),
+        ("P-H", "Jakarta", D(3)),
+        ("P-A", "Surabaya", D(2)),
+        ("P-D", "Jakarta", D(2)),
+    ]
 
 
 @pytest.mark.parametrize("window", [(40, 0), (30, 21), (20, 11), (10, 6), (5, 3), (3, 3), (2, 0), (1, 0)])
