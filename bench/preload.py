@@ -14,8 +14,9 @@
 - balances equal to the sum of their movements, every movement's `balance_after` the running
   sum, document sequences continued after the preloaded numbers.
 
-Rows are built in Python and sent with COPY; fields the preload does not set get their model
-default, so a field another engineer adds with a default does not break the bench.
+Rows are built in Python and sent with COPY every FLUSH_MOVES movements (the memory does not
+grow with `moves`); fields the preload does not set get their model default, so a field another
+engineer adds with a default does not break the bench.
 """
 
 import random
@@ -63,6 +64,7 @@ RECENT = 3  # receipts of one unit per balance in the last weeks
 RECEIPT_PRICES = [Decimal("0.92"), Decimal("0.94"), Decimal("0.96"), Decimal("0.98"), Decimal("1")]
 RECEIPT_LINES = 1000
 SALES_LINES = 10
+FLUSH_MOVES = 200_000
 WAREHOUSES = 3
 
 WORDS_A = [
@@ -193,26 +195,63 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
     rounds = 2 + len(recent_prices)
     receipts_per_round = WAREHOUSES * -(-products // RECEIPT_LINES)
     receipt_moves = rounds * WAREHOUSES * products
-    sales = []
+    sales_count = max(0, moves - receipt_moves) // SALES_LINES
+    warehouse_ids = [w.pk for w in warehouses]
+
+    def sales_orders():
+        """The history's sales orders, (warehouse id, [(product id, quantity)]): the same each
+        time (generated twice rather than held: at 10M movements they would not fit)."""
+        sales_rng = random.Random(f"{seed}-sales")
+        for _ in range(sales_count):
+            warehouse_id = sales_rng.choice(warehouse_ids)
+            picked = sorted(sales_rng.sample(range(1, products + 1), SALES_LINES))
+            yield warehouse_id, [(p, Decimal(sales_rng.randint(1, 5))) for p in picked]
+
     sold: dict[tuple[int, int], Decimal] = {}
-    for _ in range(max(0, moves - receipt_moves) // SALES_LINES):
-        warehouse_id = rng.choice(warehouses).pk
-        lines = [(p, Decimal(rng.randint(1, 5))) for p in sorted(rng.sample(range(1, products + 1), SALES_LINES))]
+    for warehouse_id, lines in sales_orders():
         for p, quantity in lines:
             sold[(warehouse_id, p)] = sold.get((warehouse_id, p), Decimal(0)) + quantity
-        sales.append((warehouse_id, lines))
 
     # Documents, lines, movements and their costing in time order (the movements' ids are the
-    # ledger's order); running balances in Python, the costing by the app's rules.
+    # ledger's order); running balances in Python, the costing by the app's rules. The rows are
+    # sent every FLUSH_MOVES movements (memory bounded by that, not by `moves`).
     balance = {}
     book = Book(CostingMethod.FIFO, {}, {})
     layers: list[Layer] = []
     doc_rows, line_rows, move_rows, take_rows, cost_rows = [], [], [], [], []
     numbers = {DocumentType.RECEIPT: 0, DocumentType.SALES_ORDER: 0}
-    doc_id = line_id = move_id = 0
+    doc_id = line_id = move_id = take_id = layers_sent = 0
+
+    def flush():
+        """COPY the rows built since the last flush, parents first."""
+        nonlocal layers_sent
+        for model, rows in ((StockDocument, doc_rows), (DocumentLine, line_rows), (StockMove, move_rows)):
+            _copy(model, rows)
+            rows.clear()
+        _copy(
+            CostLayer,
+            (
+                {
+                    "id": layer.id,
+                    "warehouse_id": layer.key[0],
+                    "product_id": layer.key[1],
+                    "move_id": layer.ref,
+                    "document_id": layer.document_id,
+                    "quantity": layer.quantity,
+                    "value": layer.value,
+                }
+                for layer in layers[layers_sent:]
+            ),
+        )
+        layers_sent = len(layers)
+        for model, rows in ((LayerTake, take_rows), (MoveCost, cost_rows)):
+            _copy(model, rows)
+            rows.clear()
 
     def add_document(doc_type, warehouse_id, when, lines):
-        nonlocal doc_id, line_id, move_id
+        nonlocal doc_id, line_id, move_id, take_id
+        if len(move_rows) >= FLUSH_MOVES:
+            flush()
         doc_id += 1
         numbers[doc_type] += 1
         doc_rows.append(
@@ -265,9 +304,10 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
                 plan.new_layer.id = plan.new_layer.order = len(layers) + 1
                 layers.append(plan.new_layer)
             for change in plan.takes:
+                take_id += 1
                 take_rows.append(
                     {
-                        "id": len(take_rows) + 1,
+                        "id": take_id,
                         "move_id": move_id,
                         "layer_id": change.layer.id,
                         "quantity": change.quantity,
@@ -286,33 +326,14 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
 
     receive(year_ago, opening, lambda key: sold.get(key, Decimal(0)) + HALF)
     history = timedelta(days=335)
-    for k, (warehouse_id, lines) in enumerate(sales):
-        when = year_ago + timedelta(seconds=60) + history * k / max(len(sales), 1)
+    for k, (warehouse_id, lines) in enumerate(sales_orders()):
+        when = year_ago + timedelta(seconds=60) + history * k / max(sales_count, 1)
         add_document(DocumentType.SALES_ORDER, warehouse_id, when, [(p, -q, prices[p]) for p, q in lines])
     for i, factor in enumerate(recent_prices):
         receive(now - timedelta(days=7 * (len(recent_prices) - i)), factor, lambda key: Decimal(1))
     receive(now - timedelta(days=1), stock, lambda key: OPENING)
 
-    _copy(StockDocument, doc_rows)
-    _copy(DocumentLine, line_rows)
-    _copy(StockMove, move_rows)
-    _copy(
-        CostLayer,
-        (
-            {
-                "id": layer.id,
-                "warehouse_id": layer.key[0],
-                "product_id": layer.key[1],
-                "move_id": layer.ref,
-                "document_id": layer.document_id,
-                "quantity": layer.quantity,
-                "value": layer.value,
-            }
-            for layer in layers
-        ),
-    )
-    _copy(LayerTake, take_rows)
-    _copy(MoveCost, cost_rows)
+    flush()
     open_layers = {key: [layer for layer in open_ if layer.remaining != 0] for key, open_ in book.layers.items()}
     balance_rows = [
         {
@@ -345,10 +366,10 @@ def preload(*, products: int, moves: int, seed: int = 1, recent: bool = True) ->
         "warehouse_ids": [w.pk for w in warehouses],
         "products": len(product_rows),
         "balances": len(balance_rows),
-        "documents": len(doc_rows),
+        "documents": doc_id,
         "receipts": receipts_per_round * rounds,
-        "lines": len(line_rows),
-        "moves": len(move_rows),
+        "lines": line_id,
+        "moves": move_id,
         "layers": len(layers),
         "open_layers": sum(len(open_) for open_ in book.layers.values()),
     }
