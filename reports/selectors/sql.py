@@ -45,7 +45,7 @@ class SqlRows:
 
     def order_by(self, *keys: str) -> "SqlRows":
         for key in keys:
-            if key.lstrip("-") not in self.columns:
+            if key.removeprefix("-") not in self.columns:
                 raise ValueError(f"cannot sort by {key!r}")
         return SqlRows(
             self.sql,
@@ -68,7 +68,8 @@ class SqlRows:
         the rows are cut."""
         order = self._order_sql()
         first = self.ordering[0] if self.ordering else ""
-        cut = self.CUT in self.sql and end is not None and bool({first, first.lstrip("-")} & set(self.cut_columns))
+        cuts = {first, first.removeprefix("-")} & set(self.cut_columns)
+        cut = self.CUT in self.sql and end is not None and bool(cuts)
         sql = self._uncut()
         if cut:
             kept = f"{self._order_sql([first])} FETCH FIRST {end:d} ROWS WITH TIES"

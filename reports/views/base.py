@@ -97,7 +97,7 @@ class Report:
         else the default."""
         asked = self.data.get("sort", "")
         sortable = {c.key for c in self.columns() if c.sortable}
-        return asked if asked.lstrip("-") in sortable else self.default_sort_key()
+        return asked if asked.removeprefix("-") in sortable else self.default_sort_key()
 
     def default_sort_key(self) -> str:
         return self.default_sort
@@ -129,7 +129,7 @@ def sort_headers(report: Report, columns: Iterable[Column]) -> list[dict]:
     sort = report.sort_key()
     headers = []
     for column in columns:
-        active = sort.lstrip("-") == column.key
+        active = sort.removeprefix("-") == column.key
         descending = sort == f"-{column.key}"
         headers.append(
             {

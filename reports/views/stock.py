@@ -213,7 +213,7 @@ class MovementsReport(_PeriodReport, _BalanceReport):
 
     def rows(self):
         start, end = self.period
-        figure = self.sort_key().lstrip("-")
+        figure = self.sort_key().removeprefix("-")
         return movement_rows(
             date_from=start,
             date_to=end,

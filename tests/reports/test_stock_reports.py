@@ -313,3 +313,15 @@ def test_queries_do_not_grow_with_rows(client_logged_in, world, user):
 def test_garbage_filters_are_never_a_server_error(client_logged_in, world, query):
     for name in ("reports:stock", "reports:movements", "reports:ledger"):
         assert client_logged_in.get(reverse(name), query).status_code == 200, (name, query)
+
+
+@pytest.mark.parametrize("report", ["stock", "movements", "gross_profit", "low_stock"])
+@pytest.mark.parametrize(
+    "sort", ["--quantity_out", "--value", "---on_hand", "-", "", "-quantity_out;DROP", "\x00", "-" * 500]
+)
+def test_a_sort_key_with_more_than_one_minus_is_not_a_sort(client_logged_in, world, report, sort):
+    """A sort key is a column, "-" first for descending: anything else sorts by default."""
+    response = client_logged_in.get(reverse(f"reports:{report}"), {"sort": sort})
+    assert response.status_code == 200
+    default = client_logged_in.get(reverse(f"reports:{report}"))
+    assert table(response) == table(default)
