@@ -70,10 +70,11 @@ class SqlRows:
         first = self.ordering[0] if self.ordering else ""
         cuts = {first, first.removeprefix("-")} & set(self.cut_columns)
         cut = self.CUT in self.sql and end is not None and bool(cuts)
-        sql = self._uncut()
         if cut:
             kept = f"{self._order_sql([first])} FETCH FIRST {end:d} ROWS WITH TIES"
             sql = self.sql.replace(self.CUT, kept).replace(self.END, f" {end:d}")
+        else:
+            sql = self._uncut()
         if self.PAGE in sql:
             return sql.replace(self.PAGE, f"{order}{page}") + order
         return f"{sql}{order}{page}"

@@ -43,6 +43,12 @@ MOVEMENT_COLUMNS = (
     "opening_value", "value_in", "value_out", "closing_value",
 )  # fmt: skip
 
+# The names of balance `b`: its product `p`, warehouse `w` and category `c`.
+_NAMES = (
+    f"JOIN {PRODUCT} p ON p.id = b.product_id JOIN {WAREHOUSE} w ON w.id = b.warehouse_id "
+    f"LEFT JOIN {CATEGORY} c ON c.id = p.category_id"
+)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -173,10 +179,7 @@ def stock_rows(*, day: date, scope: Scope, non_zero: bool = False) -> SqlRows:
                    w.name AS warehouse_name, {on_hand} AS on_hand, {reserved} AS reserved,
                    {on_hand} - {reserved} AS available,
                    CASE WHEN {on_hand} > 0 THEN ({value}) / ({on_hand}) END AS unit_cost, {value} AS value
-            FROM {BALANCE} b
-            JOIN {PRODUCT} p ON p.id = b.product_id
-            JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
-            LEFT JOIN {CATEGORY} c ON c.id = p.category_id
+            FROM {BALANCE} b {_NAMES}
             {join}
             {reserved_join}
             WHERE {where}
@@ -266,10 +269,6 @@ def _period_days(date_from: date, date_to: date) -> tuple[str, list, bool]:
 _BALANCE_COLUMNS = (
     "b.product_id, b.warehouse_id, p.name AS product_name, p.sku, p.unit, c.name AS category_name, "
     "w.name AS warehouse_name, b.on_hand, b.value"
-)
-_NAMES = (
-    f"JOIN {PRODUCT} p ON p.id = b.product_id JOIN {WAREHOUSE} w ON w.id = b.warehouse_id "
-    f"LEFT JOIN {CATEGORY} c ON c.id = p.category_id"
 )
 
 
